@@ -1,0 +1,49 @@
+"""Which days a court treats as holidays, built once per court and year and then looked up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+
+from calendars.holidays import Holiday
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def day_name(d: date) -> str:
+    """'Sat 2013-11-30': the weekday a clerk checks first, then the date."""
+    return f"{WEEKDAY_NAMES[d.weekday()][:3]} {d.isoformat()}"
+
+
+class DayBook:
+    """Every holiday a court's rule set may look at, indexed by date, filled a year at a time."""
+
+    __slots__ = ("_days", "_source", "_years")
+
+    def __init__(self, source: Callable[[int], Iterable[Holiday]]) -> None:
+        self._source = source
+        self._days: dict[date, tuple[Holiday, ...]] = {}
+        self._years: set[int] = set()
+
+    def on(self, d: date) -> tuple[Holiday, ...]:
+        if d.year not in self._years:
+            self._fill(d.year)
+        return self._days.get(d, ())
+
+    def year(self, year: int) -> list[Holiday]:
+        self._fill(year)
+        return [h for d, hs in sorted(self._days.items()) if d.year == year for h in hs]
+
+    def _fill(self, year: int) -> None:
+        if year in self._years:
+            return
+        self._years.add(year)
+        for h in self._source(year):
+            if h.day.year != year:
+                continue
+            have = self._days.get(h.day, ())
+            if all((x.name, x.layer) != (h.name, h.layer) for x in have):
+                self._days[h.day] = (*have, h)
+
+
+ONE_DAY = timedelta(days=1)

@@ -1,0 +1,34 @@
+"""One module per rule set, behind the one interface of ``base.RuleSet``."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from calendars.rulesets.base import RuleSet
+
+_MODULES = {
+    "frcp": ("calendars.rulesets.federal", "Federal"),
+    "frap": ("calendars.rulesets.federal", "Appellate"),
+    "frcrp": ("calendars.rulesets.federal", "Criminal"),
+    "california": ("calendars.rulesets.california", "California"),
+    "new-jersey": ("calendars.rulesets.new_jersey", "NewJersey"),
+    "new-york": ("calendars.rulesets.new_york", "NewYork"),
+    "texas": ("calendars.rulesets.texas", "Texas"),
+    "florida": ("calendars.rulesets.florida", "Florida"),
+}
+
+RULESET_IDS = tuple(_MODULES)
+
+
+@cache
+def get_ruleset(ruleset_id: str) -> RuleSet:
+    """The rule set with this id (one shared instance: it caches its courts' holidays)."""
+    import importlib
+
+    try:
+        module_name, class_name = _MODULES[ruleset_id]
+    except KeyError:
+        raise KeyError(f"unknown rule set '{ruleset_id}'; known: {', '.join(_MODULES)}") from None
+    cls = getattr(importlib.import_module(module_name), class_name)
+    instance: RuleSet = cls()
+    return instance

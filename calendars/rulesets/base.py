@@ -1,0 +1,329 @@
+"""What every rule set shares: the run context, the trace, readings and the safe date.
+
+A rule set implements ``run`` for one set of assumptions. ``RuleSet.compute`` runs it under the
+default assumptions, then again with each assumption the first run depended on turned the other
+way; every run that gives another date becomes a reading, and the earliest is the safe date.
+"""
+
+from __future__ import annotations
+
+import calendar
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import ClassVar
+
+from calendars.courts import Court
+from calendars.days import ONE_DAY, DayBook, day_name
+from calendars.due import ComputeError, Due, Reading, Step
+from calendars.holidays import Holiday
+from calendars.period import Direction, Period, Request, Unit
+
+
+@dataclass(frozen=True, slots=True)
+class Assume:
+    """Answers to the unsettled questions. The defaults are the rule sets' default reading."""
+
+    eo_closures: bool = True
+    state_holidays: bool = True
+    arguable_holidays: bool = True
+    month_end_clamp: bool = True
+    extend_court_ordered: bool = True
+    extend_after_roll: bool = True
+    backward_rolls_back: bool = True
+    move_for_closure: bool = True
+
+
+#: What each assumption means, for the default value and for the other one.
+ASSUMES: dict[str, tuple[str, str]] = {
+    "eo_closures": (
+        "executive-order closures of federal agencies are legal holidays (6(a)(6)(B))",
+        "executive-order closures are not legal holidays",
+    ),
+    "state_holidays": (
+        "state holidays count for periods after an event (6(a)(6)(C))",
+        "state holidays are not counted",
+    ),
+    "arguable_holidays": (
+        "days whose status as a holiday is unsettled count as holidays",
+        "days whose status as a holiday is unsettled are not counted",
+    ),
+    "month_end_clamp": (
+        "a month without the corresponding day ends on its last day",
+        "a month without the corresponding day ends on the first day of the next month",
+    ),
+    "extend_court_ordered": (
+        "the service extension applies to this period",
+        "the period was fixed by court order, which the service extension does not reach",
+    ),
+    "extend_after_roll": (
+        "the added court days are counted from the rolled last day of the base period",
+        "the added court days are counted from the unrolled last day of the base period",
+    ),
+    "backward_rolls_back": (
+        "a period counted backward that ends on a non-court day moves back to the court day before",
+        "a period counted backward that ends on a non-court day moves forward to the next court day,"
+        " as the rule's text reads",
+    ),
+    "move_for_closure": (
+        "a day the clerk's office was inaccessible moves the last day to the next court day",
+        "the clerk's office closure does not move the last day",
+    ),
+}
+
+DEFAULT = Assume()
+
+
+def _flip(assume: Assume, name: str) -> Assume:
+    return replace(assume, **{name: not getattr(assume, name)})
+
+
+@dataclass(slots=True)
+class Run:
+    """One run of a rule set: the request, the assumptions, and what the run found."""
+
+    court: Court
+    req: Request
+    assume: Assume
+    book: DayBook
+    steps: list[Step] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    touched: set[str] = field(default_factory=set)
+
+    def step(self, rule: str, start: date | datetime | None, end: date | datetime | None, note: str) -> None:
+        self.steps.append(Step(len(self.steps) + 1, rule, start, end, note))
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    due: date
+    due_at: datetime | None = None
+
+
+class RuleSet(ABC):
+    """One jurisdiction's way of counting time, behind one interface."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    #: service method -> what it adds, in words (for errors, ``docketcal courts`` and docs)
+    methods: ClassVar[dict[str, str]]
+    #: the rule set's default reading of every unsettled question
+    default: ClassVar[Assume] = DEFAULT
+
+    def __init__(self) -> None:
+        self._books: dict[str, DayBook] = {}
+
+    # -- the interface ------------------------------------------------------------------------
+
+    def compute(self, court: Court, req: Request) -> Due:
+        if req.service not in self.methods:
+            known = ", ".join(self.methods)
+            raise ComputeError(
+                f"service method '{req.service}' is not known to {self.name}; known: {known}"
+            )
+        if req.fixed is None and (req.period is None or req.anchor is None):
+            raise ComputeError("a computation needs a fixed date, or a period and an anchor")
+        if req.period is not None and req.period.n <= 0:
+            raise ComputeError("a period must be at least 1")
+        book = self.book(court)
+        default = self.default
+        first = Run(court, req, default, book)
+        result = self.run(first)
+        readings = [Reading(result.due, self._assumes(first, default))]
+        if first.touched:
+            seen = {result.due}
+            variants = [_flip(default, name) for name in sorted(first.touched)]
+            if len(first.touched) > 1:
+                every = default
+                for name in first.touched:
+                    every = _flip(every, name)
+                variants.append(every)
+            for assume in variants:
+                other = self.run(Run(court, req, assume, book))
+                if other.due not in seen:
+                    seen.add(other.due)
+                    readings.append(Reading(other.due, self._assumes(first, assume)))
+        return Due(
+            due=result.due,
+            due_at=result.due_at,
+            safe_due=min(r.due for r in readings),
+            readings=tuple(readings),
+            warnings=tuple(first.warnings),
+            trace=tuple(first.steps),
+        )
+
+    def book(self, court: Court) -> DayBook:
+        book = self._books.get(court.id)
+        if book is None:
+            book = self._books[court.id] = self.make_book(court)
+        return book
+
+    def holidays(self, court: Court, year: int) -> list[Holiday]:
+        """The holidays this rule set may look at in ``year``, for ``docketcal holidays``."""
+        return self.book(court).year(year)
+
+    @abstractmethod
+    def make_book(self, court: Court) -> DayBook: ...
+
+    @abstractmethod
+    def run(self, r: Run) -> Outcome: ...
+
+    @abstractmethod
+    def closed(self, r: Run, d: date, forward: bool) -> str | None:
+        """Why ``d`` is not a court day under ``r.assume`` (counting forward or back), or None."""
+
+    # -- shared steps --------------------------------------------------------------------------
+
+    def _assumes(self, first: Run, assume: Assume) -> str:
+        if not first.touched:
+            return "no unsettled question changes this date"
+        parts = []
+        for f in fields(Assume):
+            if f.name in first.touched:
+                default_text, other_text = ASSUMES[f.name]
+                parts.append(default_text if getattr(assume, f.name) else other_text)
+        return "; ".join(parts)
+
+    def roll(self, r: Run, d: date, forward: bool, rule: str, what: str = "the last day") -> date:
+        """Move off non-court days, one day at a time, forward or back; one trace step."""
+        skipped: list[str] = []
+        step = ONE_DAY if forward else -ONE_DAY
+        start = d
+        reason = self.closed(r, d, forward)
+        while reason is not None:
+            skipped.append(f"{day_name(d)} is {reason}")
+            d += step
+            reason = self.closed(r, d, forward)
+        if skipped:
+            way = "next" if forward else "previous"
+            r.step(rule, start, d, f"{'; '.join(skipped)}: {what} moves to the {way} court day, {day_name(d)}")
+        else:
+            r.step(rule, d, d, f"{day_name(d)} is a court day: {what} stays")
+        return d
+
+    def count_court_days(self, r: Run, start: date, n: int, forward: bool, rule: str, why: str) -> date:
+        """The n-th court day after (or before) ``start``, skipping non-court days."""
+        step = ONE_DAY if forward else -ONE_DAY
+        d = start
+        skipped = 0
+        left = n
+        while left:
+            d += step
+            if self.closed(r, d, forward) is None:
+                left -= 1
+            else:
+                skipped += 1
+        way = "after" if forward else "before"
+        extra = f", stepping over {skipped} non-court day{'s' if skipped != 1 else ''}" if skipped else ""
+        r.step(rule, start, d, f"{why}: court day {n} {way} {day_name(start)} is {day_name(d)}{extra}")
+        return d
+
+    def add_calendar(self, r: Run, start: date, period: Period, forward: bool, rule: str, why: str) -> date:
+        """Days, weeks, months or years from ``start``, counting every day; months clamp."""
+        sign = 1 if forward else -1
+        unit = period.unit
+        if unit in (Unit.DAYS, Unit.WEEKS):
+            days = period.n * (7 if unit is Unit.WEEKS else 1)
+            end = start + timedelta(days=sign * days)
+            r.step(rule, start, end, f"{why}: {period} {'after' if forward else 'before'} {day_name(start)} is {day_name(end)}")
+            return end
+        months = period.n * (12 if unit is Unit.YEARS else 1)
+        return self.add_months(r, start, sign * months, rule, why, period)
+
+    def add_months(
+        self, r: Run, start: date, months: int, rule: str, why: str, period: Period, settled: bool = False
+    ) -> date:
+        """The same day of the month; a shorter month is unsettled unless ``settled`` by statute."""
+        index = start.year * 12 + start.month - 1 + months
+        year, month = divmod(index, 12)
+        month += 1
+        if year < 1 or year > 9998:
+            raise ComputeError("the period runs outside the calendar")
+        last = calendar.monthrange(year, month)[1]
+        way = "after" if months > 0 else "before"
+        if start.day <= last:
+            end = date(year, month, start.day)
+            r.step(rule, start, end, f"{why}: {period} {way} {day_name(start)} is the same day of the month, {day_name(end)}")
+            return end
+        if settled:
+            end = date(year, month, last)
+            r.step(rule, start, end, f"{why}: {_month(year, month)} has no day {start.day}, so the period ends on its last day, {day_name(end)}")
+            return end
+        r.touched.add("month_end_clamp")
+        r.warn(
+            f"{period} {way} {start.isoformat()}: {_month(year, month)} has no day {start.day};"
+            " no rule says which day ends the period, so both readings are shown"
+        )
+        if r.assume.month_end_clamp:
+            end = date(year, month, last)
+            note = f"{_month(year, month)} has no day {start.day}: the period ends on its last day, {day_name(end)}"
+        else:
+            end = date(year, month, last) + ONE_DAY
+            note = f"{_month(year, month)} has no day {start.day}: the period ends on the first day of the next month, {day_name(end)}"
+        r.step(rule, start, end, f"{why}: {note}")
+        return end
+
+    def local(self, r: Run, value: date | datetime) -> date:
+        """The court-time date of an anchor."""
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                return value.astimezone(r.court.zone).date()
+            return value.date()
+        return value
+
+    def end_of_day(self, r: Run, d: date) -> datetime:
+        return datetime.combine(d, time(23, 59), tzinfo=r.court.zone)
+
+    def check_years(self, r: Run, d: date, reviewed: tuple[int, int], what: str) -> None:
+        first, last = reviewed
+        if not first <= d.year <= last:
+            r.warn(
+                f"{d.year} is outside the years the {what} was reviewed for ({first}–{last});"
+                " the date is computed from the rules, check the court's notices"
+            )
+
+
+def aware(r: Run, value: datetime) -> datetime:
+    """A date-time in court time; a naive one is read as court time."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=r.court.zone)
+    return value.astimezone(r.court.zone)
+
+
+def add_hours(r: Run, start: datetime, hours: int, forward: bool) -> datetime:
+    """Elapsed hours: count in UTC, show in court time (the wall clock shifts across DST)."""
+    utc = aware(r, start).astimezone(UTC)
+    end = utc + timedelta(hours=hours if forward else -hours)
+    return end.astimezone(r.court.zone)
+
+
+def same_time_on(r: Run, d: date, wall: time) -> datetime:
+    """The same wall-clock time on another day, in court time (normalised across DST gaps)."""
+    local = datetime.combine(d, wall, tzinfo=r.court.zone)
+    return local.astimezone(UTC).astimezone(r.court.zone)
+
+
+def _month(year: int, month: int) -> str:
+    return f"{calendar.month_name[month]} {year}"
+
+
+def direction_word(direction: Direction) -> str:
+    return "after" if direction is Direction.AFTER else "before"
+
+
+__all__ = [
+    "ASSUMES",
+    "DEFAULT",
+    "Assume",
+    "ComputeError",
+    "Outcome",
+    "Run",
+    "RuleSet",
+    "add_hours",
+    "aware",
+    "same_time_on",
+]

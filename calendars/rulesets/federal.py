@@ -1,0 +1,393 @@
+"""Federal courts: Fed. R. Civ. P. 6, with Fed. R. App. P. 26 and Fed. R. Crim. P. 45 as variants.
+
+The three rules compute time the same way since the 2009 amendments; they differ in their
+citations, in which service methods add three days, and (FRAP) in whose state holidays count.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import ClassVar
+
+from calendars.courts import Court
+from calendars.days import ONE_DAY, DayBook, day_name
+from calendars.due import ComputeError
+from calendars.holidays import (
+    EO_CLOSURE,
+    FEDERAL,
+    INAUGURATION,
+    STATE,
+    Holiday,
+    federal_holidays,
+    federal_reviewed,
+    inauguration_day,
+    package_state_holidays,
+    state_file,
+)
+from calendars.period import Direction, Unit
+from calendars.rulesets.base import (
+    Outcome,
+    RuleSet,
+    Run,
+    add_hours,
+    aware,
+    same_time_on,
+)
+
+RULES_2009 = date(2009, 12, 1)  # the time-computation amendments (periods of days, hours, 6(a)(5))
+RULES_2005 = date(2005, 12, 1)  # former 6(e) in the form "added after the period would expire"
+E_SERVICE_ENDS = date(2016, 12, 1)  # electronic service stops adding 3 days
+DC_COURTS = frozenset({"dcd", "cadc", "cafc"})
+NEAR_DC = frozenset({"mdd", "vaed"})
+
+
+class Federal(RuleSet):
+    """Fed. R. Civ. P. 6: the default for every federal district court."""
+
+    id = "frcp"
+    name = "Fed. R. Civ. P. 6"
+    rule = "Fed. R. Civ. P. 6"
+    service_rule = "Fed. R. Civ. P. 6(d)"
+    methods: ClassVar[dict[str, str]] = {
+        "none": "nothing added",
+        "hand": "nothing added (5(b)(2)(A)-(B))",
+        "mail": "3 days after the period (6(d); 5(b)(2)(C))",
+        "mail-out-of-state": "3 days after the period (6(d); 5(b)(2)(C))",
+        "mail-out-of-country": "3 days after the period (6(d); 5(b)(2)(C))",
+        "leaving-with-clerk": "3 days after the period (6(d); 5(b)(2)(D))",
+        "consented": "3 days after the period (6(d); 5(b)(2)(F))",
+        "fax": "3 days after the period, as other means consented to (6(d); 5(b)(2)(F))",
+        "overnight": "3 days after the period, as other means consented to (6(d); 5(b)(2)(F))",
+        "electronic": "3 days before 2016-12-01, nothing after (6(d); 5(b)(2)(E))",
+    }
+    adds_three: ClassVar[frozenset[str]] = frozenset(
+        {"mail", "mail-out-of-state", "mail-out-of-country", "leaving-with-clerk", "consented", "fax", "overnight"}
+    )
+
+    def cite(self, sub: str) -> str:
+        return f"{self.rule}{sub}"
+
+    # -- days ---------------------------------------------------------------------------------
+
+    def make_book(self, court: Court) -> DayBook:
+        def source(year: int) -> list[Holiday]:
+            days = list(federal_holidays(year))
+            if court.id in DC_COURTS:
+                inauguration = inauguration_day(year)
+                if inauguration is not None:
+                    days.append(inauguration)
+            sf = state_file(court.state)
+            days.extend(sf.holidays(year, STATE) if sf else package_state_holidays(court.state, year))
+            return days
+
+        return DayBook(source)
+
+    def closed(self, r: Run, d: date, forward: bool) -> str | None:
+        wd = d.weekday()
+        if wd >= 5:
+            return "a Saturday" if wd == 5 else "a Sunday"
+        found: str | None = None
+        for h in r.book.on(d):
+            layer = h.layer
+            if layer == FEDERAL or layer == INAUGURATION:
+                return f"a legal holiday, {h.name} ({h.source})"
+            if layer == EO_CLOSURE:
+                r.touched.add("eo_closures")
+                if r.assume.eo_closures and found is None:
+                    found = f"{h.name} ({h.source}), a legal holiday under {self.cite('(a)(6)(B)')}"
+            elif layer == STATE and forward and self.state_applies(r, d):
+                r.touched.add("state_holidays")
+                if h.arguable:
+                    r.touched.add("arguable_holidays")
+                    if not r.assume.arguable_holidays:
+                        continue
+                if r.assume.state_holidays and found is None:
+                    found = f"{h.name}, a day the state declares a holiday ({h.source}; {self.cite('(a)(6)(C)')})"
+        return found
+
+    def state_applies(self, r: Run, d: date) -> bool:
+        return True
+
+    def closed_for_closure(self, r: Run, d: date, forward: bool) -> str | None:
+        if d in r.req.closures:
+            return "a day the clerk's office is inaccessible"
+        return self.closed(r, d, forward)
+
+    # -- the computation ----------------------------------------------------------------------
+
+    def run(self, r: Run) -> Outcome:
+        req = r.req
+        if req.fixed is not None:
+            return self.fixed(r, req.fixed)
+        assert req.period is not None and req.anchor is not None
+        anchor = self.local(r, req.anchor)
+        if anchor < RULES_2005:
+            raise ComputeError(
+                f"anchor {anchor.isoformat()} is before 2005-12-01: periods under earlier versions"
+                f" of {self.rule} are not computed; compute by hand from the rule then in force"
+            )
+        forward = req.direction is Direction.AFTER
+        old = anchor < RULES_2009
+        if old and not forward:
+            raise ComputeError(
+                f"anchor {anchor.isoformat()} is before 2009-12-01: former {self.rule}(a) had no rule"
+                " for periods counted backward from an event; compute by hand"
+            )
+        if req.period.unit is Unit.HOURS:
+            if old:
+                raise ComputeError(
+                    f"anchor {anchor.isoformat()} is before 2009-12-01: former {self.rule}(a) had no rule for"
+                    " periods stated in hours (6(a)(2) took effect 2009-12-01)"
+                )
+            return self.hours(r)
+        self.years(r, anchor)
+        end = self.period_end(r, anchor, forward, old)
+        end = self.closure(r, end, forward)
+        end = self.service(r, end, forward, anchor, old)
+        due_at = self.end_of_day(r, end)
+        closes = r.court.clerk_closes
+        paper = f" ({closes.strftime('%H:%M')})" if closes else ""
+        r.step(
+            self.cite("(a)(4)(A)"),
+            end,
+            due_at,
+            f"the last day ends at midnight court time ({r.court.tz}) for electronic filing;"
+            f" for filing by other means, when the clerk's office closes{paper} ({self.cite('(a)(4)(B)')})",
+        )
+        return Outcome(end, due_at)
+
+    def years(self, r: Run, anchor: date) -> None:
+        self.check_years(r, anchor, federal_reviewed(), "federal holiday list")
+        if r.req.direction is Direction.AFTER:
+            sf = state_file(r.court.state)
+            if sf is None:
+                r.warn(
+                    f"the holiday list of {r.court.state} is not yet reviewed: state holidays under"
+                    f" {self.cite('(a)(6)(C)')} come from the holidays package's state-employee list"
+                )
+            else:
+                self.check_years(r, anchor, sf.reviewed, f"{sf.name} holiday list")
+        if r.court.id in NEAR_DC:
+            r.warn(
+                "Inauguration Day is a legal holiday for federal employees in some counties of this"
+                " district (5 U.S.C. 6103(c)); it is not counted here"
+            )
+
+    def period_end(self, r: Run, anchor: date, forward: bool, old: bool) -> date:
+        period = r.req.period
+        assert period is not None
+        way = "after" if forward else "before"
+        if period.unit is Unit.COURT_DAYS:
+            r.warn(f"{self.rule} does not define court days; counted as days that are not a Saturday, Sunday or legal holiday")
+            return self.count_court_days(
+                r, anchor, period.n, forward, self.cite("(a)(6)"), "count only days that are not a Saturday, Sunday or legal holiday"
+            )
+        if old and period.unit is Unit.DAYS and period.n < 11:
+            return self.count_court_days(
+                r,
+                anchor,
+                period.n,
+                True,
+                f"former {self.rule}(a) (2005)",
+                f"a period of less than 11 days excludes the day of the event and intermediate Saturdays, Sundays and legal holidays",
+            )
+        if old:
+            rule = f"former {self.rule}(a) (2005)"
+            end = self.add_calendar(r, anchor, period, forward, rule, "exclude the day of the event and count every day")
+            return self.roll(r, end, forward, rule)
+        end = self.add_calendar(
+            r, anchor, period, forward, self.cite("(a)(1)(A)-(B)"),
+            f"exclude the day of the event ({day_name(anchor)}) and count every day",
+        )
+        if forward:
+            return self.roll(r, end, True, self.cite("(a)(1)(C)"))
+        return self.roll(r, end, False, f"{self.cite('(a)(1)(C)')}, {self.cite('(a)(5)')}", f"the last day ({way} the event)")
+
+    def closure(self, r: Run, end: date, forward: bool) -> date:
+        """6(a)(3)(A): an inaccessible clerk's office moves the last day forward, never back."""
+        if end not in r.req.closures:
+            return end
+        d = end
+        skipped = []
+        while True:
+            reason = self.closed_for_closure(r, d, forward)
+            if reason is None:
+                break
+            skipped.append(f"{day_name(d)} is {reason}")
+            d += ONE_DAY
+        r.step(
+            self.cite("(a)(3)(A)"),
+            end,
+            d,
+            f"{'; '.join(skipped)}: the time for filing is extended to the first accessible day that is"
+            f" not a Saturday, Sunday or legal holiday, {day_name(d)}"
+            + (" (forward, even for a period counted backward)" if not forward else ""),
+        )
+        return d
+
+    def adds(self, method: str, served: date) -> bool:
+        if method == "electronic":
+            return served < E_SERVICE_ENDS
+        return method in self.adds_three
+
+    def service(self, r: Run, end: date, forward: bool, anchor: date, old: bool) -> date:
+        method = r.req.service
+        if method == "none":
+            return end
+        if not self.adds(method, anchor):
+            why = (
+                "electronic service on or after 2016-12-01 adds no days"
+                if method == "electronic"
+                else f"service by {method} adds no days"
+            )
+            r.step(self.service_rule, end, end, why)
+            return end
+        if not forward:
+            r.warn(f"{self.service_rule} adds days only to act after being served; it does not lengthen a period counted before an event")
+            r.step(self.service_rule, end, end, "no days added to a period counted before an event")
+            return end
+        rule = f"former {self.rule}(e) (2005)" if old else self.service_rule
+        added = end + timedelta(days=3)
+        r.step(
+            rule,
+            end,
+            added,
+            f"service by {method}: 3 days are added after the period would otherwise expire, {day_name(end)} + 3 = {day_name(added)}",
+        )
+        rolled = self.roll(r, added, True, f"former {self.rule}(a) (2005)" if old else self.cite("(a)(1)(C)"), "the extended last day")
+        return self.closure(r, rolled, True)
+
+    def hours(self, r: Run) -> Outcome:
+        req = r.req
+        assert req.period is not None and req.anchor is not None
+        if not isinstance(req.anchor, datetime):
+            raise ComputeError("a period in hours needs a date-time anchor, such as 2024-03-08T12:00")
+        forward = req.direction is Direction.AFTER
+        start = aware(r, req.anchor)
+        self.years(r, start.date())
+        end = add_hours(r, start, req.period.n, forward)
+        shift = ""
+        if start.utcoffset() != end.utcoffset():
+            shift = f"; the clocks changed in between, so the wall clock reads {end.strftime('%H:%M')}"
+        r.step(
+            self.cite("(a)(2)(A)-(B)"),
+            start,
+            end,
+            f"begin counting at once and count every hour: {req.period} {'after' if forward else 'before'}"
+            f" {start.strftime('%Y-%m-%d %H:%M %Z')} is {end.strftime('%Y-%m-%d %H:%M %Z')}{shift}",
+        )
+        day = end.date()
+        step = ONE_DAY if forward else -ONE_DAY
+        skipped = []
+        reason = self.closed(r, day, forward)
+        while reason is not None:
+            skipped.append(f"{day_name(day)} is {reason}")
+            day += step
+            reason = self.closed(r, day, forward)
+        if skipped:
+            moved = same_time_on(r, day, end.time())
+            r.step(
+                self.cite("(a)(2)(C)"),
+                end,
+                moved,
+                f"{'; '.join(skipped)}: the period runs until the same time on the {'next' if forward else 'previous'} day"
+                f" that is not a Saturday, Sunday or legal holiday, {moved.strftime('%Y-%m-%d %H:%M %Z')}",
+            )
+            end = moved
+        if end.date() in req.closures:
+            d = end.date()
+            while self.closed_for_closure(r, d, forward) is not None:
+                d += ONE_DAY
+            moved = same_time_on(r, d, end.time())
+            r.step(
+                self.cite("(a)(3)(B)"),
+                end,
+                moved,
+                f"the clerk's office is inaccessible on {day_name(end.date())}: the time for filing is extended to the"
+                f" same time on the first accessible day that is not a Saturday, Sunday or legal holiday",
+            )
+            end = moved
+        return Outcome(end.date(), end)
+
+    def fixed(self, r: Run, value: date | datetime) -> Outcome:
+        day = self.local(r, value)
+        self.check_years(r, day, federal_reviewed(), "federal holiday list")
+        r.step(
+            f"{self.rule}(a) (2009 Committee Note)",
+            day,
+            day,
+            "a date fixed by the court is not a computed period: it is never rolled"
+            " (Violette v. P.A. Days, Inc., 427 F.3d 1015 (6th Cir. 2005))",
+        )
+        reason = self.closed(r, day, True)
+        r.touched.discard("state_holidays")
+        r.touched.discard("eo_closures")
+        r.touched.discard("arguable_holidays")
+        if reason is not None:
+            r.warn(
+                f"the fixed date {day_name(day)} is {reason}; fixed dates are not rolled:"
+                " act by the court day before or ask the court"
+            )
+        if day in r.req.closures:
+            r.warn(
+                f"the clerk's office is marked inaccessible on the fixed date {day.isoformat()};"
+                f" {self.cite('(a)(3)')} extends computed periods only: ask the court"
+            )
+        if isinstance(value, datetime):
+            at = aware(r, value)
+            r.step("order", day, at, f"the order sets the time: {at.strftime('%H:%M %Z')}")
+            return Outcome(day, at)
+        return Outcome(day, None)
+
+
+class Appellate(Federal):
+    """Fed. R. App. P. 26: courts of appeals."""
+
+    id = "frap"
+    name = "Fed. R. App. P. 26"
+    rule = "Fed. R. App. P. 26"
+    service_rule = "Fed. R. App. P. 26(c)"
+    methods: ClassVar[dict[str, str]] = {
+        "none": "nothing added",
+        "hand": "nothing added (delivered on the date of service)",
+        "mail": "3 days after the period (26(c))",
+        "mail-out-of-state": "3 days after the period (26(c))",
+        "mail-out-of-country": "3 days after the period (26(c))",
+        "overnight": "3 days after the period (26(c); commercial carrier, 25(c)(1)(C))",
+        "leaving-with-clerk": "3 days after the period (26(c))",
+        "consented": "3 days after the period (26(c))",
+        "fax": "nothing added (delivered on the date of service)",
+        "electronic": "3 days before 2016-12-01, nothing after (26(c))",
+    }
+    adds_three: ClassVar[frozenset[str]] = frozenset(
+        {"mail", "mail-out-of-state", "mail-out-of-country", "overnight", "leaving-with-clerk", "consented"}
+    )
+
+    def years(self, r: Run, anchor: date) -> None:
+        super().years(r, anchor)
+        if r.req.direction is Direction.AFTER:
+            r.warn(
+                "Fed. R. App. P. 26(a)(6)(C) also counts the holidays of the state of the district court"
+                " whose judgment is appealed; only the circuit clerk's state is counted here"
+            )
+
+
+class Criminal(Federal):
+    """Fed. R. Crim. P. 45: criminal cases in district courts."""
+
+    id = "frcrp"
+    name = "Fed. R. Crim. P. 45"
+    rule = "Fed. R. Crim. P. 45"
+    service_rule = "Fed. R. Crim. P. 45(c)"
+    methods: ClassVar[dict[str, str]] = {
+        "none": "nothing added",
+        "hand": "nothing added",
+        "mail": "3 days after the period (45(c); 49(a)(4)(C))",
+        "mail-out-of-state": "3 days after the period (45(c))",
+        "mail-out-of-country": "3 days after the period (45(c))",
+        "leaving-with-clerk": "3 days after the period (45(c); 49(a)(4)(D))",
+        "consented": "3 days after the period (45(c); 49(a)(4)(E))",
+        "fax": "3 days after the period, as other means consented to (45(c))",
+        "overnight": "3 days after the period, as other means consented to (45(c))",
+        "electronic": "3 days before 2016-12-01, nothing after",
+    }

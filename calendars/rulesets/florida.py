@@ -1,0 +1,71 @@
+"""Florida: Fla. R. Gen. Prac. & Jud. Admin. 2.514."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from calendars.days import ONE_DAY, day_name
+from calendars.period import Unit
+from calendars.rulesets.base import Outcome, Run
+from calendars.rulesets.state import StateRuleSet
+
+RULE = "Fla. R. Gen. Prac. & Jud. Admin. 2.514"
+
+
+class Florida(StateRuleSet):
+    id = "florida"
+    name = RULE
+    count_rule = f"{RULE}(a)(1)"
+    roll_rule = f"{RULE}(a)(1)(C)"
+    back_rule = f"{RULE}(a)(1)(C), (a)(5)"
+    closure_rule = f"{RULE}(a)(1)(C), (a)(6) (a day the clerk's office does not open is a legal holiday)"
+    methods: ClassVar[dict[str, str]] = {
+        "none": "nothing added",
+        "hand": "nothing added",
+        "mail": "5 days after the period (2.514(b))",
+        "mail-out-of-state": "5 days after the period (2.514(b))",
+        "mail-out-of-country": "5 days after the period (2.514(b))",
+        "electronic": "nothing added (2.514(b) covers mail only)",
+    }
+
+    def run(self, r: Run) -> Outcome:
+        if r.req.fixed is not None:
+            return self.fixed(r)
+        anchor, forward = self.start(r)
+        period = r.req.period
+        assert period is not None
+        short = period.unit is Unit.DAYS and period.n < 7
+        if period.unit is Unit.COURT_DAYS or short:
+            why = (
+                "a period of less than 7 days does not count Saturdays, Sundays or legal holidays"
+                if short
+                else "count court days"
+            )
+            end = self.count_court_days(r, anchor, period.n, forward, f"{RULE}(a)(2)" if short else RULE, why)
+        elif period.unit in (Unit.DAYS, Unit.WEEKS):
+            end = self.from_next_business_day(r, anchor, forward)
+        else:
+            end = self.add_calendar(r, anchor, period, forward, f"{RULE}(a)(1)", "count to the same day of the month")
+        end = self.roll_end(r, end, forward)
+        if r.req.service.startswith("mail"):
+            if not forward:
+                r.warn(f"{RULE}(b) adds days to act after service; it does not lengthen a period before an event")
+            else:
+                added = self.add_days(r, end, 5, True, f"{RULE}(b)", "service by mail: 5 days are added after the period would otherwise expire")
+                end = self.roll(r, added, True, self.roll_rule, "the extended last day")
+        return Outcome(end)
+
+    def from_next_business_day(self, r: Run, anchor: date, forward: bool) -> date:
+        """2.514(a)(1)(A): counting begins on the next day that is not a weekend or holiday."""
+        period = r.req.period
+        assert period is not None
+        days = period.n * (7 if period.unit is Unit.WEEKS else 1)
+        step = ONE_DAY if forward else -ONE_DAY
+        first = anchor + step
+        while self.closed(r, first, forward) is not None:
+            first += step
+        note = f"begin counting from the {'next' if forward else 'previous'} day that is not a Saturday, Sunday or legal holiday, {day_name(first)} (day 1)"
+        end = first + timedelta(days=(days - 1) * (1 if forward else -1))
+        r.step(f"{RULE}(a)(1)(A)-(B)", anchor, end, f"{note}; counting every day, day {days} is {day_name(end)}")
+        return end

@@ -1,0 +1,60 @@
+"""New York: General Construction Law 20, 24, 25-a, 30 and CPLR 2103(b)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from calendars.period import Unit
+from calendars.rulesets.base import Outcome, Run
+from calendars.rulesets.state import StateRuleSet
+
+MAIL_DAYS = {"mail": 5, "mail-out-of-state": 6}
+
+
+class NewYork(StateRuleSet):
+    id = "new-york"
+    name = "N.Y. General Construction Law § 25-a"
+    count_rule = "N.Y. Gen. Constr. Law § 20"
+    roll_rule = "N.Y. Gen. Constr. Law § 25-a(1)"
+    back_rule = "N.Y. Gen. Constr. Law § 25-a(1) (read backward)"
+    methods: ClassVar[dict[str, str]] = {
+        "none": "nothing added",
+        "hand": "nothing added",
+        "mail": "5 days (CPLR 2103(b)(2), mailing within the state)",
+        "mail-out-of-state": "6 days (CPLR 2103(b)(2), mailing from outside the state within the United States)",
+        "overnight": "1 business day (CPLR 2103(b)(6))",
+        "fax": "nothing added (CPLR 2103(b)(5))",
+        "electronic": "nothing added (CPLR 2103(b)(7))",
+    }
+
+    def run(self, r: Run) -> Outcome:
+        if r.req.fixed is not None:
+            return self.fixed(r)
+        anchor, forward = self.start(r)
+        period = r.req.period
+        assert period is not None
+        if period.unit is Unit.COURT_DAYS:
+            end = self.count_court_days(r, anchor, period.n, forward, "N.Y. Gen. Constr. Law §§ 20, 24", "count business days")
+        elif period.unit in (Unit.MONTHS, Unit.YEARS):
+            end = self.months(r, anchor, forward)
+        else:
+            end = self.add_calendar(r, anchor, period, forward, self.count_rule, "exclude the day from which the period is computed")
+        method = r.req.service
+        if forward and method in MAIL_DAYS and self.court_ordered(r, "CPLR 2103(b)(2)"):
+            end = self.add_days(r, end, MAIL_DAYS[method], True, "CPLR 2103(b)(2)", f"service by {method}: {MAIL_DAYS[method]} days are added to the prescribed period")
+        if forward and method == "overnight" and self.court_ordered(r, "CPLR 2103(b)(6)"):
+            end = self.count_court_days(r, end, 1, True, "CPLR 2103(b)(6)", "service by overnight delivery: one business day is added")
+        end = self.roll_end(r, end, forward)
+        end = self.closure(r, end)
+        return Outcome(end)
+
+    def months(self, r: Run, anchor: date, forward: bool) -> date:
+        """GCL 30 settles the month end: the last day of a shorter month."""
+        period = r.req.period
+        assert period is not None
+        months = period.n * (12 if period.unit is Unit.YEARS else 1)
+        return self.add_months(
+            r, anchor, months if forward else -months, "N.Y. Gen. Constr. Law § 30",
+            "months are counted to the same day of the month", period, settled=True,
+        )

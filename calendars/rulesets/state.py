@@ -1,0 +1,127 @@
+"""What the state rule sets share: their court holiday list, closures, fixed dates, rolls."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import ClassVar
+
+from calendars.courts import Court
+from calendars.days import ONE_DAY, DayBook, day_name
+from calendars.due import ComputeError
+from calendars.holidays import COURT, Holiday, StateFile, state_file
+from calendars.period import Direction, Unit
+from calendars.rulesets.base import Outcome, RuleSet, Run, aware
+
+
+class StateRuleSet(RuleSet):
+    """A state's rules: Saturdays, Sundays and the state's court holidays are not court days."""
+
+    #: the citation for "exclude the first day, include the last" and for the forward roll
+    count_rule: ClassVar[str]
+    roll_rule: ClassVar[str]
+    back_rule: ClassVar[str]
+    #: the citation that makes a closed clerk's office a holiday, or "" when the state has none
+    closure_rule: ClassVar[str] = ""
+
+    def holiday_file(self, court: Court) -> StateFile:
+        sf = state_file(court.state)
+        if sf is None:
+            raise ComputeError(f"no reviewed court holiday list for {court.state} in data/holidays/")
+        return sf
+
+    def make_book(self, court: Court) -> DayBook:
+        sf = self.holiday_file(court)
+
+        def source(year: int) -> tuple[Holiday, ...]:
+            return sf.holidays(year, COURT)
+
+        return DayBook(source)
+
+    def closed(self, r: Run, d: date, forward: bool) -> str | None:
+        wd = d.weekday()
+        if wd >= 5:
+            return "a Saturday" if wd == 5 else "a Sunday"
+        for h in r.book.on(d):
+            if h.arguable:
+                r.touched.add("arguable_holidays")
+                if not r.assume.arguable_holidays:
+                    continue
+            return f"a court holiday, {h.name} ({h.source})"
+        if self.closure_rule and d in r.req.closures:
+            return f"a day the clerk's office was closed, a holiday for computing time ({self.closure_rule})"
+        return None
+
+    # -- shared pieces ------------------------------------------------------------------------
+
+    def start(self, r: Run) -> tuple[date, bool]:
+        req = r.req
+        assert req.anchor is not None and req.period is not None
+        if req.period.unit is Unit.HOURS:
+            raise ComputeError(
+                f"{self.name} has no rule for periods stated in hours; state the period in days"
+            )
+        anchor = self.local(r, req.anchor)
+        self.check_years(r, anchor, self.holiday_file(r.court).reviewed, f"{r.court.state} court holiday list")
+        return anchor, req.direction is Direction.AFTER
+
+    def roll_end(self, r: Run, end: date, forward: bool) -> date:
+        """The last day's roll: forward after an event; before one, as the rule set reads."""
+        if forward:
+            return self.roll(r, end, True, self.roll_rule)
+        if self.closed(r, end, False) is not None:
+            r.touched.add("backward_rolls_back")
+        if r.assume.backward_rolls_back:
+            return self.roll(r, end, False, self.back_rule, "the last day (before the event)")
+        return self.roll(r, end, True, self.roll_rule, "the last day (before the event)")
+
+    def closure(self, r: Run, end: date) -> date:
+        """States without a closure rule: move forward, and show the unmoved date as a reading."""
+        if self.closure_rule or end not in r.req.closures:
+            return end
+        r.touched.add("move_for_closure")
+        r.warn(f"{self.name} has no rule for a day the clerk's office is inaccessible")
+        if not r.assume.move_for_closure:
+            r.step(self.roll_rule, end, end, f"the clerk's office was inaccessible on {day_name(end)}; not moved")
+            return end
+        d = end
+        while d in r.req.closures or self.closed(r, d, True) is not None:
+            d += ONE_DAY
+        r.step(
+            self.roll_rule,
+            end,
+            d,
+            f"the clerk's office was inaccessible on {day_name(end)}: moved to the next court day it was open, {day_name(d)}",
+        )
+        return d
+
+    def fixed(self, r: Run) -> Outcome:
+        value = r.req.fixed
+        assert value is not None
+        day = self.local(r, value)
+        self.check_years(r, day, self.holiday_file(r.court).reviewed, f"{r.court.state} court holiday list")
+        r.step("order", day, day, "a date fixed by the court is not a computed period: it is not rolled")
+        reason = self.closed(r, day, True)
+        r.touched.discard("arguable_holidays")
+        if reason is not None:
+            r.warn(f"the fixed date {day_name(day)} is {reason}; fixed dates are not rolled: act by the court day before or ask the court")
+        if day in r.req.closures:
+            r.warn(f"the clerk's office is marked inaccessible on the fixed date {day.isoformat()}: ask the court")
+        if isinstance(value, datetime):
+            at = aware(r, value)
+            r.step("order", day, at, f"the order sets the time: {at.strftime('%H:%M %Z')}")
+            return Outcome(day, at)
+        return Outcome(day, None)
+
+    def add_days(self, r: Run, end: date, days: int, forward: bool, rule: str, why: str) -> date:
+        added = end + timedelta(days=days if forward else -days)
+        r.step(rule, end, added, f"{why}: {day_name(end)} {'+' if forward else '-'} {days} = {day_name(added)}")
+        return added
+
+    def court_ordered(self, r: Run, statute: str) -> bool:
+        """Extensions for periods "prescribed by statute or rule": shown with and without."""
+        r.touched.add("extend_court_ordered")
+        r.warn(
+            f"{statute} extends periods prescribed by statute or rule; a period fixed by court order"
+            " is extended only if the order says so: both readings are shown"
+        )
+        return r.assume.extend_court_ordered

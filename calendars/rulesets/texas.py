@@ -1,0 +1,53 @@
+"""Texas: Tex. R. Civ. P. 4 (computation) and 21a(c) (three days added after service by mail)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from calendars.period import Unit
+from calendars.rulesets.base import Outcome, Run
+from calendars.rulesets.state import StateRuleSet
+
+
+class Texas(StateRuleSet):
+    id = "texas"
+    name = "Tex. R. Civ. P. 4"
+    count_rule = "Tex. R. Civ. P. 4"
+    roll_rule = "Tex. R. Civ. P. 4"
+    back_rule = "Tex. R. Civ. P. 4 (Melendez, Tex. App.—Houston [14th Dist.] 1996)"
+    methods: ClassVar[dict[str, str]] = {
+        "none": "nothing added",
+        "hand": "nothing added",
+        "mail": "3 days (Tex. R. Civ. P. 21a(c))",
+        "mail-out-of-state": "3 days (Tex. R. Civ. P. 21a(c))",
+        "mail-out-of-country": "3 days (Tex. R. Civ. P. 21a(c))",
+        "electronic": "nothing added (Tex. R. Civ. P. 21a(b))",
+    }
+
+    def run(self, r: Run) -> Outcome:
+        if r.req.fixed is not None:
+            return self.fixed(r)
+        anchor, forward = self.start(r)
+        period = r.req.period
+        assert period is not None
+        short = period.unit is Unit.DAYS and period.n <= 5
+        if period.unit is Unit.COURT_DAYS or short:
+            why = (
+                "in a period of five days or less, Saturdays, Sundays and legal holidays are not counted"
+                if short
+                else "count court days"
+            )
+            end = self.count_court_days(r, anchor, period.n, forward, self.count_rule, why)
+        else:
+            end = self.add_calendar(r, anchor, period, forward, self.count_rule, "exclude the day of the event and count every day")
+        method = r.req.service
+        if method.startswith("mail") and forward:
+            end = self.add_days(
+                r, end, 3, True, "Tex. R. Civ. P. 21a(c); Tex. R. Civ. P. 4",
+                "service by mail: 3 days are added to the prescribed period, Saturdays, Sundays and holidays counted",
+            )
+        elif method.startswith("mail"):
+            r.warn("Tex. R. Civ. P. 21a(c) adds days to act after being served; it does not lengthen a period before an event")
+        end = self.roll_end(r, end, forward)
+        end = self.closure(r, end)
+        return Outcome(end)

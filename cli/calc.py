@@ -1,0 +1,199 @@
+"""``compute``, ``courts`` and ``holidays``: the calculator and what the engine knows."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.output import BAD_INPUT, NOT_FOUND, emit_json, fail, fmt
+
+if TYPE_CHECKING:
+    from calendars import Due
+
+
+def _day(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{what} '{text}' is not a date that exists (expected YYYY-MM-DD)")
+
+
+def compute_command(
+    ctx: typer.Context,
+    when: Annotated[
+        str | None,
+        typer.Argument(help='The due rule, e.g. "14 days after 2013-11-12" or "on 2013-07-15".'),
+    ] = None,
+    court: Annotated[str | None, typer.Option("--court", help="Court id, e.g. caed, njd, calsuperct.")] = None,
+    service: Annotated[
+        str | None,
+        typer.Option("--service", help="Service method: none, hand, mail, electronic, ... (see docs/computing.md)."),
+    ] = None,
+    closure: Annotated[
+        list[str] | None,
+        typer.Option("--closure", help="A day the clerk's office is taken as inaccessible (repeatable)."),
+    ] = None,
+    rules: Annotated[
+        str | None,
+        typer.Option("--rules", help="Override the court's rule set, e.g. frcrp for a criminal case."),
+    ] = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="Read one JSON request per stdin line; write one result per line.")
+    ] = False,
+) -> None:
+    """Compute a due date under the court's time rules, with its numbered trace."""
+    if jsonl:
+        if when is not None or court is not None:
+            fail("--jsonl reads its requests from standard input; give no WHEN or --court")
+        _jsonl()
+        return
+    if when is None or court is None:
+        fail('compute needs a due rule and --court, e.g. docketcal compute "14 days after 2013-11-12" --court caed')
+    closures = [_day(c, "--closure") for c in closure or ()]
+    due = _calculate(court, when, service, closures, rules)
+    if fmt(ctx) == "json":
+        emit_json(due.to_json())
+    else:
+        typer.echo(render_due(due))
+
+
+def _calculate(court: str, when: str, service: str | None, closures: list[date], rules: str | None) -> Due:
+    from calendars import ComputeError, UnknownCourt
+    from obligations.calculator import calculate
+    from obligations.when import WhenSyntaxError
+
+    try:
+        return calculate(court, when, service=service, closures=closures, rules=rules)
+    except WhenSyntaxError as exc:
+        fail(f'in "{when}": {exc}')
+    except (ComputeError, UnknownCourt, KeyError) as exc:
+        fail(str(exc).strip("'\""))
+
+
+def _jsonl() -> None:
+    """One request per line; a bad line gets {"error": ...} and the run goes on."""
+    from calendars import ComputeError, UnknownCourt
+    from obligations.calculator import calculate
+    from obligations.when import WhenSyntaxError
+
+    out = sys.stdout
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            if not isinstance(req, dict):
+                raise ValueError("expected a JSON object")
+            unknown = set(req) - {"court", "when", "service", "closures", "rules"}
+            if unknown:
+                raise ValueError(f"unknown keys: {', '.join(sorted(unknown))}")
+            if not isinstance(req.get("court"), str) or not isinstance(req.get("when"), str):
+                raise ValueError('expected "court" and "when" as strings')
+            closures = [date.fromisoformat(d) for d in req.get("closures") or ()]
+            result: dict[str, Any] = calculate(
+                req["court"], req["when"], service=req.get("service"), closures=closures, rules=req.get("rules")
+            ).to_json()
+        except (ValueError, TypeError, ComputeError, UnknownCourt, KeyError, WhenSyntaxError) as exc:
+            result = {"error": f"line {number}: {str(exc).strip(chr(39))}"}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def render_due(due: Due) -> str:
+    """The due date and its trace, as a clerk's careful note."""
+    lines = [f"Due:       {due.due.strftime('%a %Y-%m-%d')}"]
+    if due.due_at is not None:
+        lines[0] += f"  (ends {due.due_at.strftime('%H:%M %Z')})"
+    if due.safe_due != due.due:
+        lines.append(f"Safe date: {due.safe_due.strftime('%a %Y-%m-%d')}  (the earliest date under every reading)")
+    if len(due.readings) > 1:
+        lines.append("Readings:")
+        for r in due.readings:
+            lines.append(f"  {r.due.strftime('%a %Y-%m-%d')}  if {r.assumes}")
+    if due.warnings:
+        lines.append("Warnings:")
+        lines.extend(f"  ! {w}" for w in due.warnings)
+    lines.append("How:")
+    for s in due.trace:
+        lines.append(f"  {s.step}. {s.rule}")
+        lines.append(f"     {s.note}")
+    return "\n".join(lines)
+
+
+def courts_command(
+    ctx: typer.Context,
+    state: Annotated[str | None, typer.Option("--state", help="Only courts in this state (USPS code).")] = None,
+) -> None:
+    """List the courts docketcal computes for: id, name, state, time zone, rule set."""
+    from calendars import all_courts
+
+    rows = [c for c in all_courts().values() if state is None or c.state == state.upper()]
+    if not rows:
+        fail(f"no court in state '{state}'", NOT_FOUND)
+    rows.sort(key=lambda c: (c.kind != "appeals", c.kind == "state", c.id))
+    if fmt(ctx) == "json":
+        emit_json(
+            [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "short": c.short,
+                    "kind": c.kind,
+                    "state": c.state,
+                    "tz": c.tz,
+                    "rules": c.ruleset,
+                    "clerk_closes": c.clerk_closes.strftime("%H:%M") if c.clerk_closes else None,
+                    "other_zones": [{"tz": z.tz, "where": z.where} for z in c.other_zones],
+                }
+                for c in rows
+            ]
+        )
+        return
+    for c in rows:
+        typer.echo(f"{c.id:<11} {c.short:<16} {c.state:<3} {c.tz:<28} {c.ruleset}")
+
+
+def holidays_command(
+    ctx: typer.Context,
+    court: Annotated[str, typer.Option("--court", help="Court id, e.g. caed.")],
+    year: Annotated[int, typer.Option("--year", min=1900, max=2100, help="Calendar year.")],
+    rules: Annotated[str | None, typer.Option("--rules", help="Override the court's rule set.")] = None,
+) -> None:
+    """The days a court's rule set treats as holidays in a year, each with its source."""
+    from calendars import UnknownCourt, get_court, get_ruleset
+    from calendars.holidays import COURT, EO_CLOSURE, FEDERAL, INAUGURATION, STATE
+
+    try:
+        c = get_court(court)
+        rs = get_ruleset(rules or c.ruleset)
+    except (UnknownCourt, KeyError) as exc:
+        fail(str(exc).strip("'\""), BAD_INPUT)
+    counts = {
+        FEDERAL: "legal holiday",
+        INAUGURATION: "legal holiday",
+        EO_CLOSURE: "legal holiday by default (a reading without it is shown)",
+        STATE: "forward periods only (6(a)(6)(C))",
+        COURT: "court holiday",
+    }
+    days = rs.holidays(c, year)
+    items = [
+        {
+            "date": h.day.isoformat(),
+            "name": h.name,
+            "counts": counts[h.layer] + (f"; unsettled: {h.arguable}" if h.arguable else ""),
+            "layer": h.layer,
+            "source": h.source,
+        }
+        for h in days
+    ]
+    if fmt(ctx) == "json":
+        emit_json({"court": c.id, "year": year, "rules": rs.id, "holidays": items})
+        return
+    typer.echo(f"{c.short} ({c.id}), {year}, {rs.name}; Saturdays and Sundays are never court days.")
+    for h, item in zip(days, items, strict=True):
+        typer.echo(f"{h.day.strftime('%a %Y-%m-%d')}  {h.name}  [{item['counts']}]")
+        typer.echo(f"                {h.source}")

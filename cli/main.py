@@ -1,0 +1,75 @@
+"""The ``docketcal`` command. Parses arguments, calls the domain, formats the answer.
+
+Commands import what they need when they run, so ``docketcal --help`` and the quick commands
+start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from cli import calc
+
+app = typer.Typer(
+    name="docketcal",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    help=(
+        "Court-order deadlines, computed under each court's time rules and explained.\n\n"
+        "Exit codes: 0 ok, 1 unexpected error, 2 bad usage or bad input, 3 nothing found."
+    ),
+    epilog="Example: docketcal compute \"14 days after 2013-11-12\" --court caed",
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", envvar="DOCKETCAL_DB", help="Database URL or SQLite file."),
+    ] = None,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", help="table for people, json for programs (stable keys)."),
+    ] = Format.table,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Take this date (YYYY-MM-DD) as today."),
+    ] = None,
+) -> None:
+    """Court-order deadlines, computed under each court's time rules and explained."""
+    ctx.obj = {"db": db, "format": fmt.value, "as_of": as_of}
+
+
+app.command(
+    "compute",
+    epilog=(
+        'Examples:  docketcal compute "14 days after 2013-11-12" --court caed\n\n'
+        '           docketcal compute "21 days before 2024-05-20" --court njd --format json\n\n'
+        "           echo '{\"court\": \"caed\", \"when\": \"14 days after 2013-11-12\"}'"
+        " | docketcal compute --jsonl"
+    ),
+)(calc.compute_command)
+app.command("courts", epilog="Example:  docketcal courts --state CA")(calc.courts_command)
+app.command("holidays", epilog="Example:  docketcal holidays --court caed --year 2026")(
+    calc.holidays_command
+)
+
+
+def main() -> None:
+    """The console script: exit codes 0, 1, 2, 3 as documented."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

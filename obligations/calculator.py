@@ -1,0 +1,61 @@
+"""The calculator: a when-phrase with literal anchors, computed in one court.
+
+``docketcal compute`` and ``compute --jsonl`` call this; order files go through the engine,
+which resolves named anchors from facts first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from calendars import ComputeError, Due, Request, compute
+from obligations.when import DateAnchor, Fixed, Relative, parse_when
+
+
+def calculate(
+    court: str,
+    text: str,
+    *,
+    service: str | None = None,
+    closures: Iterable[date] = (),
+    rules: str | None = None,
+) -> Due:
+    """Compute ``text`` ("14 days after 2013-11-12") in ``court``.
+
+    Raises ``WhenSyntaxError`` for a phrase that does not parse, ``ComputeError`` for one the
+    calculator cannot answer, ``UnknownCourt`` for an unknown court.
+    """
+    when = parse_when(text)
+    shut = frozenset(closures)
+    if isinstance(when, Fixed):
+        if service not in (None, "none"):
+            raise ComputeError("a fixed date takes no service method")
+        fixed = when.on if when.at is None else _at(when.on, when)
+        return compute(court, Request(fixed=fixed, closures=shut), rules=rules)
+    assert isinstance(when, Relative)
+    if not isinstance(when.anchor, DateAnchor):
+        raise ComputeError(
+            f"the calculator needs a date anchor such as 2013-11-12, not '{when.anchor}';"
+            " named events and duties are resolved when an order is scheduled"
+        )
+    if service not in (None, "none") and when.service not in (None, service):
+        raise ComputeError(
+            f"the phrase says service by {when.service} but --service says {service}"
+        )
+    method = when.service or service or "none"
+    request = Request(
+        anchor=when.anchor.at,
+        period=when.period,
+        direction=when.direction,
+        service=method,
+        closures=shut,
+    )
+    return compute(court, request, rules=rules)
+
+
+def _at(day: date, when: Fixed) -> date:
+    from datetime import datetime
+
+    assert when.at is not None
+    return datetime.combine(day, when.at)

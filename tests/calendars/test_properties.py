@@ -1,0 +1,97 @@
+"""Invariants of every rule set, checked on generated requests (hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calendars import Direction, Period, Request, Unit, compute, get_court, get_ruleset
+from calendars.holidays import COURT, EO_CLOSURE, FEDERAL, INAUGURATION, STATE
+
+COURTS = ["caed", "njd", "dcd", "mad", "ca9", "calsuperct", "njsuper", "nysupct", "texdistct", "flacirct"]
+METHODS = {
+    "frcp": ["none", "hand", "mail", "electronic", "consented"],
+    "frap": ["none", "hand", "mail", "electronic"],
+    "california": ["none", "hand", "mail", "mail-out-of-state", "electronic", "overnight"],
+    "new-jersey": ["none", "hand", "mail"],
+    "new-york": ["none", "hand", "mail", "overnight"],
+    "texas": ["none", "hand", "mail"],
+    "florida": ["none", "hand", "mail"],
+}
+FORWARD_LAYERS = {FEDERAL, EO_CLOSURE, STATE, INAUGURATION, COURT}
+
+anchors = st.dates(min_value=date(2010, 1, 1), max_value=date(2027, 12, 31))
+periods = st.builds(
+    Period,
+    st.integers(min_value=1, max_value=120),
+    st.sampled_from([Unit.DAYS, Unit.WEEKS, Unit.MONTHS, Unit.COURT_DAYS]),
+)
+
+
+@st.composite
+def requests(draw: st.DrawFn, direction: Direction = Direction.AFTER) -> tuple[str, Request]:
+    court = draw(st.sampled_from(COURTS))
+    method = draw(st.sampled_from(METHODS[get_court(court).ruleset]))
+    period = draw(periods)
+    if period.unit is Unit.MONTHS:
+        period = Period(min(period.n, 24), Unit.MONTHS)
+    return court, Request(anchor=draw(anchors), period=period, direction=direction, service=method)
+
+
+def _non_court_days(court_id: str, year: int) -> set[date]:
+    court = get_court(court_id)
+    rs = get_ruleset(court.ruleset)
+    return {h.day for h in rs.holidays(court, year) if h.layer in FORWARD_LAYERS}
+
+
+@settings(max_examples=400, deadline=None)
+@given(requests())
+def test_a_forward_due_date_is_a_court_day(case: tuple[str, Request]) -> None:
+    court, req = case
+    due = compute(court, req)
+    assert due.due.weekday() < 5
+    assert due.due not in _non_court_days(court, due.due.year)
+
+
+@settings(max_examples=300, deadline=None)
+@given(requests(), st.integers(min_value=1, max_value=40))
+def test_a_later_anchor_never_gives_an_earlier_due_date(case: tuple[str, Request], later: int) -> None:
+    court, req = case
+    assert req.anchor is not None
+    moved = Request(anchor=req.anchor + timedelta(days=later), period=req.period, service=req.service)
+    first, second = compute(court, req), compute(court, moved)
+    assert first.due <= second.due
+    assert first.safe_due <= second.safe_due
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(requests(), requests(Direction.BEFORE)))
+def test_the_safe_date_is_never_after_the_due_date(case: tuple[str, Request]) -> None:
+    court, req = case
+    due = compute(court, req)
+    assert due.safe_due <= due.due
+    assert due.safe_due == min(r.due for r in due.readings)
+    assert due.readings[0].due == due.due
+
+
+@settings(max_examples=400, deadline=None)
+@given(requests(Direction.BEFORE))
+def test_a_backward_due_date_is_never_after_the_anchor_minus_the_period(case: tuple[str, Request]) -> None:
+    court, req = case
+    assert req.anchor is not None and req.period is not None
+    if req.period.unit is not Unit.DAYS and req.period.unit is not Unit.WEEKS:
+        return
+    days = req.period.n * (7 if req.period.unit is Unit.WEEKS else 1)
+    due = compute(court, req)
+    assert due.due <= req.anchor - timedelta(days=days)
+
+
+@settings(max_examples=200, deadline=None)
+@given(requests())
+def test_every_trace_step_is_numbered_and_cited(case: tuple[str, Request]) -> None:
+    court, req = case
+    due = compute(court, req)
+    assert [s.step for s in due.trace] == list(range(1, len(due.trace) + 1))
+    assert all(s.rule and s.note for s in due.trace)
