@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -42,21 +43,51 @@ class Reading:
         return {"due": self.due.isoformat(), "assumes": self.assumes}
 
 
-@dataclass(frozen=True, slots=True)
 class Due:
     """A computed due date.
 
     ``due`` is the date under the rule set's default reading; ``safe_due`` the earliest date under
-    every reading in ``readings`` (equal to ``due`` when nothing is unsettled); ``due_at`` the
-    instant the last day ends, when one applies.
+    every reading in ``readings`` (the default reading first); ``due_at`` the instant the last day
+    ends, when one applies. The ``trace`` is built the first time it is read: finding the date is
+    cheap, explaining it costs more, and most bulk callers read only the dates.
     """
 
-    due: date
-    due_at: datetime | None
-    safe_due: date
-    readings: tuple[Reading, ...] = ()
-    warnings: tuple[str, ...] = ()
-    trace: tuple[Step, ...] = field(default=())
+    __slots__ = ("_explain", "_trace", "due", "due_at", "readings", "safe_due", "warnings")
+
+    def __init__(
+        self,
+        due: date,
+        due_at: datetime | None,
+        safe_due: date,
+        readings: tuple[Reading, ...] = (),
+        warnings: tuple[str, ...] = (),
+        trace: tuple[Step, ...] | None = None,
+        explain: Callable[[], tuple[Step, ...]] | None = None,
+    ) -> None:
+        self.due = due
+        self.due_at = due_at
+        self.safe_due = safe_due
+        self.readings = readings
+        self.warnings = warnings
+        self._trace = trace
+        self._explain = explain
+
+    @property
+    def trace(self) -> tuple[Step, ...]:
+        if self._trace is None:
+            self._trace = self._explain() if self._explain is not None else ()
+            self._explain = None
+        return self._trace
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Due):
+            return NotImplemented
+        return self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Due(due={self.due!r}, due_at={self.due_at!r}, safe_due={self.safe_due!r})"
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -66,8 +66,8 @@ def federal_holidays(year: int) -> tuple[Holiday, ...]:
     meta = _federal_file()
     closures: dict[str, str] = meta["closures"]
     half_days: dict[str, str] = meta["half_days"]
-    public = hol.US(years=year, categories=("public",))
-    government = hol.US(years=year, categories=("government",))
+    public = hol.country_holidays("US", years=year, categories=("public",))
+    government = hol.country_holidays("US", years=year, categories=("government",))
     out: list[Holiday] = []
     for day, name in sorted(public.items()):
         if day.year != year:
@@ -105,7 +105,7 @@ def inauguration_day(year: int) -> Holiday | None:
 # --- state files -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: one per file, cached
 class StateFile:
     """A reviewed state holiday file: its rules, the years reviewed and its sources."""
 
@@ -133,7 +133,9 @@ def state_file(state: str) -> StateFile | None:
         first, last = head["reviewed"]
         entries = tuple(raw.get("holiday", ()))
     except (KeyError, TypeError, ValueError) as exc:
-        raise HolidayFileError(f"{path}: [file] needs state, name and reviewed = [first, last]") from exc
+        raise HolidayFileError(
+            f"{path}: [file] needs state, name and reviewed = [first, last]"
+        ) from exc
     for i, entry in enumerate(entries, 1):
         _check_entry(str(path), i, entry)
     return StateFile(head["state"], head["name"], (int(first), int(last)), entries, str(path))
@@ -149,15 +151,21 @@ def _check_entry(path: str, index: int, entry: dict[str, Any]) -> None:
             raise HolidayFileError(f"{where}: unknown list '{layer}' (expected state or court)")
     spec = entry["date"]
     if not isinstance(spec, dict) or not (
-        "dates" in spec or "easter" in spec or ("month" in spec and ("day" in spec or "weekday" in spec))
+        "dates" in spec
+        or "easter" in spec
+        or ("month" in spec and ("day" in spec or "weekday" in spec))
     ):
-        raise HolidayFileError(f"{where}: date must be {{month, day}}, {{month, weekday, nth}}, {{easter}} or {{dates}}")
+        raise HolidayFileError(
+            f"{where}: date must be {{month, day}}, {{month, weekday, nth}}, {{easter}} or {{dates}}"
+        )
     if "weekday" in spec and spec["weekday"] not in WEEKDAYS:
         raise HolidayFileError(f"{where}: weekday must be one of {', '.join(WEEKDAYS)}")
     for layer in entry["lists"]:
         rule = _observe_rule(entry, layer)
         if rule not in ("none", "sun-mon", "sat-fri", "sat-fri,sun-mon"):
-            raise HolidayFileError(f"{where}: observe '{rule}' (expected none, sun-mon, sat-fri or sat-fri,sun-mon)")
+            raise HolidayFileError(
+                f"{where}: observe '{rule}' (expected none, sun-mon, sat-fri or sat-fri,sun-mon)"
+            )
 
 
 def _observe_rule(entry: dict[str, Any], layer: str) -> str:
@@ -204,7 +212,7 @@ def _expand(sf: StateFile, year: int, layer: str) -> tuple[Holiday, ...]:
             if "until" in entry and y > int(entry["until"]):
                 continue
             parity = entry.get("years")
-            if parity == "even" and y % 2 or parity == "odd" and not y % 2:
+            if (parity == "even" and y % 2) or (parity == "odd" and not y % 2):
                 continue
             rule = _observe_rule(entry, layer)
             for day in _dates_of(entry["date"], y):
@@ -235,12 +243,14 @@ def package_state_holidays(state: str, year: int) -> tuple[Holiday, ...]:
     """A state's days beyond the federal list, from the ``holidays`` package (not yet reviewed)."""
     import holidays as hol
 
-    federal = hol.US(years=year, categories=("public",))
+    federal = hol.country_holidays("US", years=year, categories=("public",))
     try:
-        local = hol.US(years=year, subdiv=state, categories=("public",))
+        local = hol.country_holidays("US", years=year, subdiv=state, categories=("public",))
     except NotImplementedError:
         return ()
-    source = f"holidays package, United States subdivision {state} (state-employee list, not reviewed)"
+    source = (
+        f"holidays package, United States subdivision {state} (state-employee list, not reviewed)"
+    )
     return tuple(
         Holiday(day, _statutory_name(name), STATE, source)
         for day, name in sorted(local.items())

@@ -28,21 +28,33 @@ def compute_command(
         str | None,
         typer.Argument(help='The due rule, e.g. "14 days after 2013-11-12" or "on 2013-07-15".'),
     ] = None,
-    court: Annotated[str | None, typer.Option("--court", help="Court id, e.g. caed, njd, calsuperct.")] = None,
+    court: Annotated[
+        str | None, typer.Option("--court", help="Court id, e.g. caed, njd, calsuperct.")
+    ] = None,
     service: Annotated[
         str | None,
-        typer.Option("--service", help="Service method: none, hand, mail, electronic, ... (see docs/computing.md)."),
+        typer.Option(
+            "--service",
+            help="Service method: none, hand, mail, electronic, ... (see docs/computing.md).",
+        ),
     ] = None,
     closure: Annotated[
         list[str] | None,
-        typer.Option("--closure", help="A day the clerk's office is taken as inaccessible (repeatable)."),
+        typer.Option(
+            "--closure", help="A day the clerk's office is taken as inaccessible (repeatable)."
+        ),
     ] = None,
     rules: Annotated[
         str | None,
-        typer.Option("--rules", help="Override the court's rule set, e.g. frcrp for a criminal case."),
+        typer.Option(
+            "--rules", help="Override the court's rule set, e.g. frcrp for a criminal case."
+        ),
     ] = None,
     jsonl: Annotated[
-        bool, typer.Option("--jsonl", help="Read one JSON request per stdin line; write one result per line.")
+        bool,
+        typer.Option(
+            "--jsonl", help="Read one JSON request per stdin line; write one result per line."
+        ),
     ] = False,
 ) -> None:
     """Compute a due date under the court's time rules, with its numbered trace."""
@@ -52,7 +64,9 @@ def compute_command(
         _jsonl()
         return
     if when is None or court is None:
-        fail('compute needs a due rule and --court, e.g. docketcal compute "14 days after 2013-11-12" --court caed')
+        fail(
+            'compute needs a due rule and --court, e.g. docketcal compute "14 days after 2013-11-12" --court caed'
+        )
     closures = [_day(c, "--closure") for c in closure or ()]
     due = _calculate(court, when, service, closures, rules)
     if fmt(ctx) == "json":
@@ -61,7 +75,9 @@ def compute_command(
         typer.echo(render_due(due))
 
 
-def _calculate(court: str, when: str, service: str | None, closures: list[date], rules: str | None) -> Due:
+def _calculate(
+    court: str, when: str, service: str | None, closures: list[date], rules: str | None
+) -> Due:
     from calendars import ComputeError, UnknownCourt
     from obligations.calculator import calculate
     from obligations.when import WhenSyntaxError
@@ -95,9 +111,20 @@ def _jsonl() -> None:
                 raise ValueError('expected "court" and "when" as strings')
             closures = [date.fromisoformat(d) for d in req.get("closures") or ()]
             result: dict[str, Any] = calculate(
-                req["court"], req["when"], service=req.get("service"), closures=closures, rules=req.get("rules")
+                req["court"],
+                req["when"],
+                service=req.get("service"),
+                closures=closures,
+                rules=req.get("rules"),
             ).to_json()
-        except (ValueError, TypeError, ComputeError, UnknownCourt, KeyError, WhenSyntaxError) as exc:
+        except (
+            ValueError,
+            TypeError,
+            ComputeError,
+            UnknownCourt,
+            KeyError,
+            WhenSyntaxError,
+        ) as exc:
             result = {"error": f"line {number}: {str(exc).strip(chr(39))}"}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
     out.flush()
@@ -109,7 +136,9 @@ def render_due(due: Due) -> str:
     if due.due_at is not None:
         lines[0] += f"  (ends {due.due_at.strftime('%H:%M %Z')})"
     if due.safe_due != due.due:
-        lines.append(f"Safe date: {due.safe_due.strftime('%a %Y-%m-%d')}  (the earliest date under every reading)")
+        lines.append(
+            f"Safe date: {due.safe_due.strftime('%a %Y-%m-%d')}  (the earliest date under every reading)"
+        )
     if len(due.readings) > 1:
         lines.append("Readings:")
         for r in due.readings:
@@ -126,7 +155,9 @@ def render_due(due: Due) -> str:
 
 def courts_command(
     ctx: typer.Context,
-    state: Annotated[str | None, typer.Option("--state", help="Only courts in this state (USPS code).")] = None,
+    state: Annotated[
+        str | None, typer.Option("--state", help="Only courts in this state (USPS code).")
+    ] = None,
 ) -> None:
     """List the courts docketcal computes for: id, name, state, time zone, rule set."""
     from calendars import all_courts
@@ -161,7 +192,9 @@ def holidays_command(
     ctx: typer.Context,
     court: Annotated[str, typer.Option("--court", help="Court id, e.g. caed.")],
     year: Annotated[int, typer.Option("--year", min=1900, max=2100, help="Calendar year.")],
-    rules: Annotated[str | None, typer.Option("--rules", help="Override the court's rule set.")] = None,
+    rules: Annotated[
+        str | None, typer.Option("--rules", help="Override the court's rule set.")
+    ] = None,
 ) -> None:
     """The days a court's rule set treats as holidays in a year, each with its source."""
     from calendars import UnknownCourt, get_court, get_ruleset
@@ -179,7 +212,10 @@ def holidays_command(
         STATE: "forward periods only (6(a)(6)(C))",
         COURT: "court holiday",
     }
-    days = rs.holidays(c, year)
+    every = rs.holidays(c, year)
+    # A state day that is also a federal legal holiday adds nothing: show the federal one.
+    federal_days = {h.day for h in every if h.layer in (FEDERAL, INAUGURATION)}
+    days = [h for h in every if not (h.layer == STATE and h.day in federal_days)]
     items = [
         {
             "date": h.day.isoformat(),
@@ -193,7 +229,9 @@ def holidays_command(
     if fmt(ctx) == "json":
         emit_json({"court": c.id, "year": year, "rules": rs.id, "holidays": items})
         return
-    typer.echo(f"{c.short} ({c.id}), {year}, {rs.name}; Saturdays and Sundays are never court days.")
+    typer.echo(
+        f"{c.short} ({c.id}), {year}, {rs.name}; Saturdays and Sundays are never court days."
+    )
     for h, item in zip(days, items, strict=True):
         typer.echo(f"{h.day.strftime('%a %Y-%m-%d')}  {h.name}  [{item['counts']}]")
         typer.echo(f"                {h.source}")

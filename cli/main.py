@@ -23,7 +23,7 @@ app = typer.Typer(
         "Court-order deadlines, computed under each court's time rules and explained.\n\n"
         "Exit codes: 0 ok, 1 unexpected error, 2 bad usage or bad input, 3 nothing found."
     ),
-    epilog="Example: docketcal compute \"14 days after 2013-11-12\" --court caed",
+    epilog='Example: docketcal compute "14 days after 2013-11-12" --court caed',
 )
 
 
@@ -57,7 +57,7 @@ app.command(
     epilog=(
         'Examples:  docketcal compute "14 days after 2013-11-12" --court caed\n\n'
         '           docketcal compute "21 days before 2024-05-20" --court njd --format json\n\n'
-        "           echo '{\"court\": \"caed\", \"when\": \"14 days after 2013-11-12\"}'"
+        '           echo \'{"court": "caed", "when": "14 days after 2013-11-12"}\''
         " | docketcal compute --jsonl"
     ),
 )(calc.compute_command)

@@ -89,8 +89,12 @@ class Run:
     steps: list[Step] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
+    #: False for the quick run that finds the date; the trace is built only when asked for
+    explain: bool = True
 
-    def step(self, rule: str, start: date | datetime | None, end: date | datetime | None, note: str) -> None:
+    def step(
+        self, rule: str, start: date | datetime | None, end: date | datetime | None, note: str
+    ) -> None:
         self.steps.append(Step(len(self.steps) + 1, rule, start, end, note))
 
     def warn(self, text: str) -> None:
@@ -131,7 +135,7 @@ class RuleSet(ABC):
             raise ComputeError("a period must be at least 1")
         book = self.book(court)
         default = self.default
-        first = Run(court, req, default, book)
+        first = Run(court, req, default, book, explain=False)
         result = self.run(first)
         readings = [Reading(result.due, self._assumes(first, default))]
         if first.touched:
@@ -143,7 +147,7 @@ class RuleSet(ABC):
                     every = _flip(every, name)
                 variants.append(every)
             for assume in variants:
-                other = self.run(Run(court, req, assume, book))
+                other = self.run(Run(court, req, assume, book, explain=False))
                 if other.due not in seen:
                     seen.add(other.due)
                     readings.append(Reading(other.due, self._assumes(first, assume)))
@@ -153,8 +157,14 @@ class RuleSet(ABC):
             safe_due=min(r.due for r in readings),
             readings=tuple(readings),
             warnings=tuple(first.warnings),
-            trace=tuple(first.steps),
+            explain=lambda: self.explain(court, req),
         )
+
+    def explain(self, court: Court, req: Request) -> tuple[Step, ...]:
+        """The numbered trace of the default reading (the same run, with its notes written)."""
+        r = Run(court, req, self.default, self.book(court))
+        self.run(r)
+        return tuple(r.steps)
 
     def book(self, court: Court) -> DayBook:
         book = self._books.get(court.id)
@@ -200,12 +210,21 @@ class RuleSet(ABC):
             reason = self.closed(r, d, forward)
         if skipped:
             way = "next" if forward else "previous"
-            r.step(rule, start, d, f"{'; '.join(skipped)}: {what} moves to the {way} court day, {day_name(d)}")
+            if r.explain:
+                r.step(
+                    rule,
+                    start,
+                    d,
+                    f"{'; '.join(skipped)}: {what} moves to the {way} court day, {day_name(d)}",
+                )
         else:
-            r.step(rule, d, d, f"{day_name(d)} is a court day: {what} stays")
+            if r.explain:
+                r.step(rule, d, d, f"{day_name(d)} is a court day: {what} stays")
         return d
 
-    def count_court_days(self, r: Run, start: date, n: int, forward: bool, rule: str, why: str) -> date:
+    def count_court_days(
+        self, r: Run, start: date, n: int, forward: bool, rule: str, why: str
+    ) -> date:
         """The n-th court day after (or before) ``start``, skipping non-court days."""
         step = ONE_DAY if forward else -ONE_DAY
         d = start
@@ -218,24 +237,49 @@ class RuleSet(ABC):
             else:
                 skipped += 1
         way = "after" if forward else "before"
-        extra = f", stepping over {skipped} non-court day{'s' if skipped != 1 else ''}" if skipped else ""
-        r.step(rule, start, d, f"{why}: court day {n} {way} {day_name(start)} is {day_name(d)}{extra}")
+        extra = (
+            f", stepping over {skipped} non-court day{'s' if skipped != 1 else ''}"
+            if skipped
+            else ""
+        )
+        if r.explain:
+            r.step(
+                rule,
+                start,
+                d,
+                f"{why}: court day {n} {way} {day_name(start)} is {day_name(d)}{extra}",
+            )
         return d
 
-    def add_calendar(self, r: Run, start: date, period: Period, forward: bool, rule: str, why: str) -> date:
+    def add_calendar(
+        self, r: Run, start: date, period: Period, forward: bool, rule: str, why: str
+    ) -> date:
         """Days, weeks, months or years from ``start``, counting every day; months clamp."""
         sign = 1 if forward else -1
         unit = period.unit
         if unit in (Unit.DAYS, Unit.WEEKS):
             days = period.n * (7 if unit is Unit.WEEKS else 1)
             end = start + timedelta(days=sign * days)
-            r.step(rule, start, end, f"{why}: {period} {'after' if forward else 'before'} {day_name(start)} is {day_name(end)}")
+            if r.explain:
+                r.step(
+                    rule,
+                    start,
+                    end,
+                    f"{why}: {period} {'after' if forward else 'before'} {day_name(start)} is {day_name(end)}",
+                )
             return end
         months = period.n * (12 if unit is Unit.YEARS else 1)
         return self.add_months(r, start, sign * months, rule, why, period)
 
     def add_months(
-        self, r: Run, start: date, months: int, rule: str, why: str, period: Period, settled: bool = False
+        self,
+        r: Run,
+        start: date,
+        months: int,
+        rule: str,
+        why: str,
+        period: Period,
+        settled: bool = False,
     ) -> date:
         """The same day of the month; a shorter month is unsettled unless ``settled`` by statute."""
         index = start.year * 12 + start.month - 1 + months
@@ -247,16 +291,28 @@ class RuleSet(ABC):
         way = "after" if months > 0 else "before"
         if start.day <= last:
             end = date(year, month, start.day)
-            r.step(rule, start, end, f"{why}: {period} {way} {day_name(start)} is the same day of the month, {day_name(end)}")
+            if r.explain:
+                r.step(
+                    rule,
+                    start,
+                    end,
+                    f"{why}: {period} {way} {day_name(start)} is the same day of the month, {day_name(end)}",
+                )
             return end
         if settled:
             end = date(year, month, last)
-            r.step(rule, start, end, f"{why}: {_month(year, month)} has no day {start.day}, so the period ends on its last day, {day_name(end)}")
+            if r.explain:
+                r.step(
+                    rule,
+                    start,
+                    end,
+                    f"{why}: {_month(year, month)} has no day {start.day}, so the period ends on its last day, {day_name(end)}",
+                )
             return end
         r.touched.add("month_end_clamp")
         r.warn(
-            f"{period} {way} {start.isoformat()}: {_month(year, month)} has no day {start.day};"
-            " no rule says which day ends the period, so both readings are shown"
+            f"{period} {way} {start.isoformat()}: {_month(year, month)} has no day {start.day},"
+            " and no rule says which day ends such a month period: both readings are shown"
         )
         if r.assume.month_end_clamp:
             end = date(year, month, last)
@@ -264,7 +320,8 @@ class RuleSet(ABC):
         else:
             end = date(year, month, last) + ONE_DAY
             note = f"{_month(year, month)} has no day {start.day}: the period ends on the first day of the next month, {day_name(end)}"
-        r.step(rule, start, end, f"{why}: {note}")
+        if r.explain:
+            r.step(rule, start, end, f"{why}: {note}")
         return end
 
     def local(self, r: Run, value: date | datetime) -> date:
@@ -321,8 +378,8 @@ __all__ = [
     "Assume",
     "ComputeError",
     "Outcome",
-    "Run",
     "RuleSet",
+    "Run",
     "add_hours",
     "aware",
     "same_time_on",

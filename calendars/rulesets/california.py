@@ -44,39 +44,93 @@ class California(StateRuleSet):
         method = r.req.service
         if forward:
             if period.unit is Unit.COURT_DAYS:
-                end = self.count_court_days(r, anchor, period.n, True, "CCP §§ 12, 135", "count court days, excluding the first day")
+                end = self.count_court_days(
+                    r,
+                    anchor,
+                    period.n,
+                    True,
+                    "CCP §§ 12, 135",
+                    "count court days, excluding the first day",
+                )
             else:
-                end = self.add_calendar(r, anchor, period, True, self.count_rule, f"exclude the first day ({anchor.isoformat()}) and include the last")
+                end = self.add_calendar(
+                    r,
+                    anchor,
+                    period,
+                    True,
+                    self.count_rule,
+                    f"exclude the first day ({anchor.isoformat()}) and include the last",
+                )
             if method in MAIL_DAYS and self.court_ordered(r, "CCP § 1013(a)"):
-                end = self.add_days(r, end, MAIL_DAYS[method], True, "CCP § 1013(a)", f"service by {method}: the period is extended by {MAIL_DAYS[method]} calendar days")
+                end = self.add_days(
+                    r,
+                    end,
+                    MAIL_DAYS[method],
+                    True,
+                    "CCP § 1013(a)",
+                    f"service by {method}: the period is extended by {MAIL_DAYS[method]} calendar days",
+                )
+            unrolled = end
             end = self.roll(r, end, True, self.roll_rule)
             if method in COURT_DAY_METHODS and self.court_ordered(r, COURT_DAY_METHODS[method]):
-                end = self.two_court_days(r, end, method)
+                end = self.two_court_days(r, unrolled, end, method)
             return Outcome(end)
         # CCP 12c: count back from the hearing, then any service days further back.
         if period.unit is Unit.COURT_DAYS:
-            end = self.count_court_days(r, anchor, period.n, False, "CCP § 12c(a)", "count court days back from the hearing, excluding the hearing day")
+            end = self.count_court_days(
+                r,
+                anchor,
+                period.n,
+                False,
+                "CCP § 12c(a)",
+                "count court days back from the hearing, excluding the hearing day",
+            )
         else:
-            end = self.add_calendar(r, anchor, period, False, "CCP § 12c(a)", "count back from the hearing, excluding the hearing day")
+            end = self.add_calendar(
+                r,
+                anchor,
+                period,
+                False,
+                "CCP § 12c(a)",
+                "count back from the hearing, excluding the hearing day",
+            )
             end = self.back(r, end)
         if method in MAIL_DAYS and self.court_ordered(r, "CCP § 1013(a)"):
-            end = self.add_days(r, end, MAIL_DAYS[method], False, "CCP § 12c(b)", f"service by {method}: {MAIL_DAYS[method]} more calendar days counted further back")
+            end = self.add_days(
+                r,
+                end,
+                MAIL_DAYS[method],
+                False,
+                "CCP § 12c(b)",
+                f"service by {method}: {MAIL_DAYS[method]} more calendar days counted further back",
+            )
             end = self.back(r, end)
         elif method in COURT_DAY_METHODS and self.court_ordered(r, COURT_DAY_METHODS[method]):
-            end = self.count_court_days(r, end, 2, False, "CCP § 12c(b)", f"service by {method}: 2 more court days counted further back ({COURT_DAY_METHODS[method]})")
+            end = self.count_court_days(
+                r,
+                end,
+                2,
+                False,
+                "CCP § 12c(b)",
+                f"service by {method}: 2 more court days counted further back ({COURT_DAY_METHODS[method]})",
+            )
         return Outcome(end)
 
     def back(self, r: Run, end: date) -> date:
         if self.closed(r, end, False) is not None:
-            r.warn("CCP § 12c does not say where a backward count that lands on a holiday goes; moved back to the court day before (the safe course)")
+            r.warn(
+                "CCP § 12c does not say where a backward count that lands on a holiday goes; moved back to the court day before (the safe course)"
+            )
         return self.roll_end(r, end, False)
 
-    def two_court_days(self, r: Run, rolled: date, method: str) -> date:
+    def two_court_days(self, r: Run, unrolled: date, rolled: date, method: str) -> date:
         rule = COURT_DAY_METHODS[method]
-        unrolled = r.steps[-1].start
-        assert isinstance(unrolled, date)
         if unrolled != rolled:
             r.touched.add("extend_after_roll")
-            r.warn(f"the base period ended on a non-court day: whether {rule}'s 2 court days run from the rolled or the unrolled last day is unsettled")
+            r.warn(
+                f"the base period ended on a non-court day: whether {rule}'s 2 court days run from the rolled or the unrolled last day is unsettled"
+            )
         start = rolled if r.assume.extend_after_roll else unrolled
-        return self.count_court_days(r, start, 2, True, rule, f"service by {method}: the period is extended by 2 court days")
+        return self.count_court_days(
+            r, start, 2, True, rule, f"service by {method}: the period is extended by 2 court days"
+        )

@@ -61,7 +61,15 @@ class Federal(RuleSet):
         "electronic": "3 days before 2016-12-01, nothing after (6(d); 5(b)(2)(E))",
     }
     adds_three: ClassVar[frozenset[str]] = frozenset(
-        {"mail", "mail-out-of-state", "mail-out-of-country", "leaving-with-clerk", "consented", "fax", "overnight"}
+        {
+            "mail",
+            "mail-out-of-state",
+            "mail-out-of-country",
+            "leaving-with-clerk",
+            "consented",
+            "fax",
+            "overnight",
+        }
     )
 
     def cite(self, sub: str) -> str:
@@ -77,7 +85,9 @@ class Federal(RuleSet):
                 if inauguration is not None:
                     days.append(inauguration)
             sf = state_file(court.state)
-            days.extend(sf.holidays(year, STATE) if sf else package_state_holidays(court.state, year))
+            days.extend(
+                sf.holidays(year, STATE) if sf else package_state_holidays(court.state, year)
+            )
             return days
 
         return DayBook(source)
@@ -89,7 +99,7 @@ class Federal(RuleSet):
         found: str | None = None
         for h in r.book.on(d):
             layer = h.layer
-            if layer == FEDERAL or layer == INAUGURATION:
+            if layer in (FEDERAL, INAUGURATION):
                 return f"a legal holiday, {h.name} ({h.source})"
             if layer == EO_CLOSURE:
                 r.touched.add("eo_closures")
@@ -145,15 +155,16 @@ class Federal(RuleSet):
         end = self.closure(r, end, forward)
         end = self.service(r, end, forward, anchor, old)
         due_at = self.end_of_day(r, end)
-        closes = r.court.clerk_closes
-        paper = f" ({closes.strftime('%H:%M')})" if closes else ""
-        r.step(
-            self.cite("(a)(4)(A)"),
-            end,
-            due_at,
-            f"the last day ends at midnight court time ({r.court.tz}) for electronic filing;"
-            f" for filing by other means, when the clerk's office closes{paper} ({self.cite('(a)(4)(B)')})",
-        )
+        if r.explain:
+            closes = r.court.clerk_closes
+            paper = f" ({closes.strftime('%H:%M')})" if closes else ""
+            r.step(
+                self.cite("(a)(4)(A)"),
+                end,
+                due_at,
+                f"the last day ends at midnight court time ({r.court.tz}) for electronic filing;"
+                f" for filing by other means, when the clerk's office closes{paper} ({self.cite('(a)(4)(B)')})",
+            )
         return Outcome(end, due_at)
 
     def years(self, r: Run, anchor: date) -> None:
@@ -178,9 +189,16 @@ class Federal(RuleSet):
         assert period is not None
         way = "after" if forward else "before"
         if period.unit is Unit.COURT_DAYS:
-            r.warn(f"{self.rule} does not define court days; counted as days that are not a Saturday, Sunday or legal holiday")
+            r.warn(
+                f"{self.rule} does not define court days; counted as days that are not a Saturday, Sunday or legal holiday"
+            )
             return self.count_court_days(
-                r, anchor, period.n, forward, self.cite("(a)(6)"), "count only days that are not a Saturday, Sunday or legal holiday"
+                r,
+                anchor,
+                period.n,
+                forward,
+                self.cite("(a)(6)"),
+                "count only days that are not a Saturday, Sunday or legal holiday",
             )
         if old and period.unit is Unit.DAYS and period.n < 11:
             return self.count_court_days(
@@ -189,19 +207,31 @@ class Federal(RuleSet):
                 period.n,
                 True,
                 f"former {self.rule}(a) (2005)",
-                f"a period of less than 11 days excludes the day of the event and intermediate Saturdays, Sundays and legal holidays",
+                "a period of less than 11 days excludes the day of the event and intermediate Saturdays, Sundays and legal holidays",
             )
         if old:
             rule = f"former {self.rule}(a) (2005)"
-            end = self.add_calendar(r, anchor, period, forward, rule, "exclude the day of the event and count every day")
+            end = self.add_calendar(
+                r, anchor, period, forward, rule, "exclude the day of the event and count every day"
+            )
             return self.roll(r, end, forward, rule)
         end = self.add_calendar(
-            r, anchor, period, forward, self.cite("(a)(1)(A)-(B)"),
-            f"exclude the day of the event ({day_name(anchor)}) and count every day",
+            r,
+            anchor,
+            period,
+            forward,
+            self.cite("(a)(1)(A)-(B)"),
+            "exclude the day of the event and count every day",
         )
         if forward:
             return self.roll(r, end, True, self.cite("(a)(1)(C)"))
-        return self.roll(r, end, False, f"{self.cite('(a)(1)(C)')}, {self.cite('(a)(5)')}", f"the last day ({way} the event)")
+        return self.roll(
+            r,
+            end,
+            False,
+            f"{self.cite('(a)(1)(C)')}, {self.cite('(a)(5)')}",
+            f"the last day ({way} the event)",
+        )
 
     def closure(self, r: Run, end: date, forward: bool) -> date:
         """6(a)(3)(A): an inaccessible clerk's office moves the last day forward, never back."""
@@ -215,14 +245,15 @@ class Federal(RuleSet):
                 break
             skipped.append(f"{day_name(d)} is {reason}")
             d += ONE_DAY
-        r.step(
-            self.cite("(a)(3)(A)"),
-            end,
-            d,
-            f"{'; '.join(skipped)}: the time for filing is extended to the first accessible day that is"
-            f" not a Saturday, Sunday or legal holiday, {day_name(d)}"
-            + (" (forward, even for a period counted backward)" if not forward else ""),
-        )
+        if r.explain:
+            r.step(
+                self.cite("(a)(3)(A)"),
+                end,
+                d,
+                f"{'; '.join(skipped)}: the time for filing is extended to the first accessible day that is"
+                f" not a Saturday, Sunday or legal holiday, {day_name(d)}"
+                + (" (forward, even for a period counted backward)" if not forward else ""),
+            )
         return d
 
     def adds(self, method: str, served: date) -> bool:
@@ -240,42 +271,60 @@ class Federal(RuleSet):
                 if method == "electronic"
                 else f"service by {method} adds no days"
             )
-            r.step(self.service_rule, end, end, why)
+            if r.explain:
+                r.step(self.service_rule, end, end, why)
             return end
         if not forward:
-            r.warn(f"{self.service_rule} adds days only to act after being served; it does not lengthen a period counted before an event")
-            r.step(self.service_rule, end, end, "no days added to a period counted before an event")
+            r.warn(
+                f"{self.service_rule} adds days only to act after being served; it does not lengthen a period counted before an event"
+            )
+            if r.explain:
+                r.step(
+                    self.service_rule, end, end, "no days added to a period counted before an event"
+                )
             return end
         rule = f"former {self.rule}(e) (2005)" if old else self.service_rule
         added = end + timedelta(days=3)
-        r.step(
-            rule,
-            end,
+        if r.explain:
+            r.step(
+                rule,
+                end,
+                added,
+                f"service by {method}: 3 days are added after the period would otherwise expire, {day_name(end)} + 3 = {day_name(added)}",
+            )
+        rolled = self.roll(
+            r,
             added,
-            f"service by {method}: 3 days are added after the period would otherwise expire, {day_name(end)} + 3 = {day_name(added)}",
+            True,
+            f"former {self.rule}(a) (2005)" if old else self.cite("(a)(1)(C)"),
+            "the extended last day",
         )
-        rolled = self.roll(r, added, True, f"former {self.rule}(a) (2005)" if old else self.cite("(a)(1)(C)"), "the extended last day")
         return self.closure(r, rolled, True)
 
     def hours(self, r: Run) -> Outcome:
         req = r.req
         assert req.period is not None and req.anchor is not None
         if not isinstance(req.anchor, datetime):
-            raise ComputeError("a period in hours needs a date-time anchor, such as 2024-03-08T12:00")
+            raise ComputeError(
+                "a period in hours needs a date-time anchor, such as 2024-03-08T12:00"
+            )
         forward = req.direction is Direction.AFTER
         start = aware(r, req.anchor)
         self.years(r, start.date())
         end = add_hours(r, start, req.period.n, forward)
         shift = ""
         if start.utcoffset() != end.utcoffset():
-            shift = f"; the clocks changed in between, so the wall clock reads {end.strftime('%H:%M')}"
-        r.step(
-            self.cite("(a)(2)(A)-(B)"),
-            start,
-            end,
-            f"begin counting at once and count every hour: {req.period} {'after' if forward else 'before'}"
-            f" {start.strftime('%Y-%m-%d %H:%M %Z')} is {end.strftime('%Y-%m-%d %H:%M %Z')}{shift}",
-        )
+            shift = (
+                f"; the clocks changed in between, so the wall clock reads {end.strftime('%H:%M')}"
+            )
+        if r.explain:
+            r.step(
+                self.cite("(a)(2)(A)-(B)"),
+                start,
+                end,
+                f"begin counting at once and count every hour: {req.period} {'after' if forward else 'before'}"
+                f" {start.strftime('%Y-%m-%d %H:%M %Z')} is {end.strftime('%Y-%m-%d %H:%M %Z')}{shift}",
+            )
         day = end.date()
         step = ONE_DAY if forward else -ONE_DAY
         skipped = []
@@ -286,39 +335,42 @@ class Federal(RuleSet):
             reason = self.closed(r, day, forward)
         if skipped:
             moved = same_time_on(r, day, end.time())
-            r.step(
-                self.cite("(a)(2)(C)"),
-                end,
-                moved,
-                f"{'; '.join(skipped)}: the period runs until the same time on the {'next' if forward else 'previous'} day"
-                f" that is not a Saturday, Sunday or legal holiday, {moved.strftime('%Y-%m-%d %H:%M %Z')}",
-            )
+            if r.explain:
+                r.step(
+                    self.cite("(a)(2)(C)"),
+                    end,
+                    moved,
+                    f"{'; '.join(skipped)}: the period runs until the same time on the {'next' if forward else 'previous'} day"
+                    f" that is not a Saturday, Sunday or legal holiday, {moved.strftime('%Y-%m-%d %H:%M %Z')}",
+                )
             end = moved
         if end.date() in req.closures:
             d = end.date()
             while self.closed_for_closure(r, d, forward) is not None:
                 d += ONE_DAY
             moved = same_time_on(r, d, end.time())
-            r.step(
-                self.cite("(a)(3)(B)"),
-                end,
-                moved,
-                f"the clerk's office is inaccessible on {day_name(end.date())}: the time for filing is extended to the"
-                f" same time on the first accessible day that is not a Saturday, Sunday or legal holiday",
-            )
+            if r.explain:
+                r.step(
+                    self.cite("(a)(3)(B)"),
+                    end,
+                    moved,
+                    f"the clerk's office is inaccessible on {day_name(end.date())}: the time for filing is extended to the"
+                    f" same time on the first accessible day that is not a Saturday, Sunday or legal holiday",
+                )
             end = moved
         return Outcome(end.date(), end)
 
     def fixed(self, r: Run, value: date | datetime) -> Outcome:
         day = self.local(r, value)
         self.check_years(r, day, federal_reviewed(), "federal holiday list")
-        r.step(
-            f"{self.rule}(a) (2009 Committee Note)",
-            day,
-            day,
-            "a date fixed by the court is not a computed period: it is never rolled"
-            " (Violette v. P.A. Days, Inc., 427 F.3d 1015 (6th Cir. 2005))",
-        )
+        if r.explain:
+            r.step(
+                f"{self.rule}(a) (2009 Committee Note)",
+                day,
+                day,
+                "a date fixed by the court is not a computed period: it is never rolled"
+                " (Violette v. P.A. Days, Inc., 427 F.3d 1015 (6th Cir. 2005))",
+            )
         reason = self.closed(r, day, True)
         r.touched.discard("state_holidays")
         r.touched.discard("eo_closures")
@@ -335,9 +387,20 @@ class Federal(RuleSet):
             )
         if isinstance(value, datetime):
             at = aware(r, value)
-            r.step("order", day, at, f"the order sets the time: {at.strftime('%H:%M %Z')}")
+            if r.explain:
+                r.step("order", day, at, f"the order sets the time: {at.strftime('%H:%M %Z')}")
             return Outcome(day, at)
-        return Outcome(day, None)
+        at = self.end_of_day(r, day)
+        if r.explain:
+            r.step(
+                self.cite("(a)(4)(A)"),
+                day,
+                at,
+                "the order sets no time: the day is taken to end at midnight court time for electronic"
+                f" filing, as {self.cite('(a)(4)(A)')} defines the last day; for filing by other means,"
+                " when the clerk's office closes",
+            )
+        return Outcome(day, at)
 
 
 class Appellate(Federal):
@@ -360,7 +423,14 @@ class Appellate(Federal):
         "electronic": "3 days before 2016-12-01, nothing after (26(c))",
     }
     adds_three: ClassVar[frozenset[str]] = frozenset(
-        {"mail", "mail-out-of-state", "mail-out-of-country", "overnight", "leaving-with-clerk", "consented"}
+        {
+            "mail",
+            "mail-out-of-state",
+            "mail-out-of-country",
+            "overnight",
+            "leaving-with-clerk",
+            "consented",
+        }
     )
 
     def years(self, r: Run, anchor: date) -> None:

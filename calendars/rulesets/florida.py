@@ -19,7 +19,9 @@ class Florida(StateRuleSet):
     count_rule = f"{RULE}(a)(1)"
     roll_rule = f"{RULE}(a)(1)(C)"
     back_rule = f"{RULE}(a)(1)(C), (a)(5)"
-    closure_rule = f"{RULE}(a)(1)(C), (a)(6) (a day the clerk's office does not open is a legal holiday)"
+    closure_rule = (
+        f"{RULE}(a)(1)(C), (a)(6) (a day the clerk's office does not open is a legal holiday)"
+    )
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added",
@@ -42,17 +44,30 @@ class Florida(StateRuleSet):
                 if short
                 else "count court days"
             )
-            end = self.count_court_days(r, anchor, period.n, forward, f"{RULE}(a)(2)" if short else RULE, why)
+            end = self.count_court_days(
+                r, anchor, period.n, forward, f"{RULE}(a)(2)" if short else RULE, why
+            )
         elif period.unit in (Unit.DAYS, Unit.WEEKS):
             end = self.from_next_business_day(r, anchor, forward)
         else:
-            end = self.add_calendar(r, anchor, period, forward, f"{RULE}(a)(1)", "count to the same day of the month")
+            end = self.add_calendar(
+                r, anchor, period, forward, f"{RULE}(a)(1)", "count to the same day of the month"
+            )
         end = self.roll_end(r, end, forward)
         if r.req.service.startswith("mail"):
             if not forward:
-                r.warn(f"{RULE}(b) adds days to act after service; it does not lengthen a period before an event")
+                r.warn(
+                    f"{RULE}(b) adds days to act after service; it does not lengthen a period before an event"
+                )
             else:
-                added = self.add_days(r, end, 5, True, f"{RULE}(b)", "service by mail: 5 days are added after the period would otherwise expire")
+                added = self.add_days(
+                    r,
+                    end,
+                    5,
+                    True,
+                    f"{RULE}(b)",
+                    "service by mail: 5 days are added after the period would otherwise expire",
+                )
                 end = self.roll(r, added, True, self.roll_rule, "the extended last day")
         return Outcome(end)
 
@@ -67,5 +82,11 @@ class Florida(StateRuleSet):
             first += step
         note = f"begin counting from the {'next' if forward else 'previous'} day that is not a Saturday, Sunday or legal holiday, {day_name(first)} (day 1)"
         end = first + timedelta(days=(days - 1) * (1 if forward else -1))
-        r.step(f"{RULE}(a)(1)(A)-(B)", anchor, end, f"{note}; counting every day, day {days} is {day_name(end)}")
+        if r.explain:
+            r.step(
+                f"{RULE}(a)(1)(A)-(B)",
+                anchor,
+                end,
+                f"{note}; counting every day, day {days} is {day_name(end)}",
+            )
         return end

@@ -42,15 +42,33 @@ class NewJersey(StateRuleSet):
             )
             end = self.count_court_days(r, anchor, period.n, forward, self.count_rule, why)
         else:
-            end = self.add_calendar(r, anchor, period, forward, self.count_rule, "exclude the day of the event and count every day")
+            end = self.add_calendar(
+                r,
+                anchor,
+                period,
+                forward,
+                self.count_rule,
+                "exclude the day of the event and count every day",
+            )
         method = r.req.service
         if method == "electronic":
-            r.warn("whether service through eCourts or e-mail adds days under R. 1:3-3 is not verified; none added")
+            r.warn(
+                "whether service through eCourts or e-mail adds days under R. 1:3-3 is not verified; none added"
+            )
         if method.startswith("mail") and forward:
             days = 5 if anchor >= MAIL_FIVE_FROM else 3
-            end = self.add_days(r, end, days, True, "R. 1:3-3", f"service by ordinary mail: {days} days are added to the prescribed period")
+            end = self.add_days(
+                r,
+                end,
+                days,
+                True,
+                "R. 1:3-3",
+                f"service by ordinary mail: {days} days are added to the prescribed period",
+            )
         elif method.startswith("mail"):
-            r.warn("R. 1:3-3 adds days to act after being served; it does not lengthen a period before an event")
+            r.warn(
+                "R. 1:3-3 adds days to act after being served; it does not lengthen a period before an event"
+            )
         end = self.roll_end(r, end, forward)
         end = self.closure(r, end)
         return Outcome(end)

@@ -35,16 +35,47 @@ class NewYork(StateRuleSet):
         period = r.req.period
         assert period is not None
         if period.unit is Unit.COURT_DAYS:
-            end = self.count_court_days(r, anchor, period.n, forward, "N.Y. Gen. Constr. Law §§ 20, 24", "count business days")
+            end = self.count_court_days(
+                r,
+                anchor,
+                period.n,
+                forward,
+                "N.Y. Gen. Constr. Law §§ 20, 24",
+                "count business days",
+            )
         elif period.unit in (Unit.MONTHS, Unit.YEARS):
             end = self.months(r, anchor, forward)
         else:
-            end = self.add_calendar(r, anchor, period, forward, self.count_rule, "exclude the day from which the period is computed")
+            end = self.add_calendar(
+                r,
+                anchor,
+                period,
+                forward,
+                self.count_rule,
+                "exclude the day from which the period is computed",
+            )
         method = r.req.service
-        if forward and method in MAIL_DAYS and self.court_ordered(r, "CPLR 2103(b)(2)"):
-            end = self.add_days(r, end, MAIL_DAYS[method], True, "CPLR 2103(b)(2)", f"service by {method}: {MAIL_DAYS[method]} days are added to the prescribed period")
-        if forward and method == "overnight" and self.court_ordered(r, "CPLR 2103(b)(6)"):
-            end = self.count_court_days(r, end, 1, True, "CPLR 2103(b)(6)", "service by overnight delivery: one business day is added")
+        # Before a return date, the mailing party serves that much earlier (Zisholtz v Mandel,
+        # 2d Dept 2018: CPLR 2214(b)'s 16 days + 5 for mail = 21 days before).
+        way = "added to" if forward else "counted further back in"
+        if method in MAIL_DAYS and self.court_ordered(r, "CPLR 2103(b)(2)"):
+            end = self.add_days(
+                r,
+                end,
+                MAIL_DAYS[method],
+                forward,
+                "CPLR 2103(b)(2)",
+                f"service by {method}: {MAIL_DAYS[method]} days are {way} the prescribed period",
+            )
+        if method == "overnight" and self.court_ordered(r, "CPLR 2103(b)(6)"):
+            end = self.count_court_days(
+                r,
+                end,
+                1,
+                forward,
+                "CPLR 2103(b)(6)",
+                f"service by overnight delivery: one business day is {way} the period",
+            )
         end = self.roll_end(r, end, forward)
         end = self.closure(r, end)
         return Outcome(end)
@@ -55,6 +86,11 @@ class NewYork(StateRuleSet):
         assert period is not None
         months = period.n * (12 if period.unit is Unit.YEARS else 1)
         return self.add_months(
-            r, anchor, months if forward else -months, "N.Y. Gen. Constr. Law § 30",
-            "months are counted to the same day of the month", period, settled=True,
+            r,
+            anchor,
+            months if forward else -months,
+            "N.Y. Gen. Constr. Law § 30",
+            "months are counted to the same day of the month",
+            period,
+            settled=True,
         )

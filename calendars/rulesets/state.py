@@ -26,7 +26,9 @@ class StateRuleSet(RuleSet):
     def holiday_file(self, court: Court) -> StateFile:
         sf = state_file(court.state)
         if sf is None:
-            raise ComputeError(f"no reviewed court holiday list for {court.state} in data/holidays/")
+            raise ComputeError(
+                f"no reviewed court holiday list for {court.state} in data/holidays/"
+            )
         return sf
 
     def make_book(self, court: Court) -> DayBook:
@@ -61,7 +63,9 @@ class StateRuleSet(RuleSet):
                 f"{self.name} has no rule for periods stated in hours; state the period in days"
             )
         anchor = self.local(r, req.anchor)
-        self.check_years(r, anchor, self.holiday_file(r.court).reviewed, f"{r.court.state} court holiday list")
+        self.check_years(
+            r, anchor, self.holiday_file(r.court).reviewed, f"{r.court.state} court holiday list"
+        )
         return anchor, req.direction is Direction.AFTER
 
     def roll_end(self, r: Run, end: date, forward: bool) -> date:
@@ -81,40 +85,66 @@ class StateRuleSet(RuleSet):
         r.touched.add("move_for_closure")
         r.warn(f"{self.name} has no rule for a day the clerk's office is inaccessible")
         if not r.assume.move_for_closure:
-            r.step(self.roll_rule, end, end, f"the clerk's office was inaccessible on {day_name(end)}; not moved")
+            if r.explain:
+                r.step(
+                    self.roll_rule,
+                    end,
+                    end,
+                    f"the clerk's office was inaccessible on {day_name(end)}; not moved",
+                )
             return end
         d = end
         while d in r.req.closures or self.closed(r, d, True) is not None:
             d += ONE_DAY
-        r.step(
-            self.roll_rule,
-            end,
-            d,
-            f"the clerk's office was inaccessible on {day_name(end)}: moved to the next court day it was open, {day_name(d)}",
-        )
+        if r.explain:
+            r.step(
+                self.roll_rule,
+                end,
+                d,
+                f"the clerk's office was inaccessible on {day_name(end)}: moved to the next court day it was open, {day_name(d)}",
+            )
         return d
 
     def fixed(self, r: Run) -> Outcome:
         value = r.req.fixed
         assert value is not None
         day = self.local(r, value)
-        self.check_years(r, day, self.holiday_file(r.court).reviewed, f"{r.court.state} court holiday list")
-        r.step("order", day, day, "a date fixed by the court is not a computed period: it is not rolled")
+        self.check_years(
+            r, day, self.holiday_file(r.court).reviewed, f"{r.court.state} court holiday list"
+        )
+        if r.explain:
+            r.step(
+                "order",
+                day,
+                day,
+                "a date fixed by the court is not a computed period: it is not rolled",
+            )
         reason = self.closed(r, day, True)
         r.touched.discard("arguable_holidays")
         if reason is not None:
-            r.warn(f"the fixed date {day_name(day)} is {reason}; fixed dates are not rolled: act by the court day before or ask the court")
+            r.warn(
+                f"the fixed date {day_name(day)} is {reason}; fixed dates are not rolled: act by the court day before or ask the court"
+            )
         if day in r.req.closures:
-            r.warn(f"the clerk's office is marked inaccessible on the fixed date {day.isoformat()}: ask the court")
+            r.warn(
+                f"the clerk's office is marked inaccessible on the fixed date {day.isoformat()}: ask the court"
+            )
         if isinstance(value, datetime):
             at = aware(r, value)
-            r.step("order", day, at, f"the order sets the time: {at.strftime('%H:%M %Z')}")
+            if r.explain:
+                r.step("order", day, at, f"the order sets the time: {at.strftime('%H:%M %Z')}")
             return Outcome(day, at)
         return Outcome(day, None)
 
     def add_days(self, r: Run, end: date, days: int, forward: bool, rule: str, why: str) -> date:
         added = end + timedelta(days=days if forward else -days)
-        r.step(rule, end, added, f"{why}: {day_name(end)} {'+' if forward else '-'} {days} = {day_name(added)}")
+        if r.explain:
+            r.step(
+                rule,
+                end,
+                added,
+                f"{why}: {day_name(end)} {'+' if forward else '-'} {days} = {day_name(added)}",
+            )
         return added
 
     def court_ordered(self, r: Run, statute: str) -> bool:

@@ -39,15 +39,28 @@ class Texas(StateRuleSet):
             )
             end = self.count_court_days(r, anchor, period.n, forward, self.count_rule, why)
         else:
-            end = self.add_calendar(r, anchor, period, forward, self.count_rule, "exclude the day of the event and count every day")
+            end = self.add_calendar(
+                r,
+                anchor,
+                period,
+                forward,
+                self.count_rule,
+                "exclude the day of the event and count every day",
+            )
         method = r.req.service
         if method.startswith("mail") and forward:
             end = self.add_days(
-                r, end, 3, True, "Tex. R. Civ. P. 21a(c); Tex. R. Civ. P. 4",
+                r,
+                end,
+                3,
+                True,
+                "Tex. R. Civ. P. 21a(c); Tex. R. Civ. P. 4",
                 "service by mail: 3 days are added to the prescribed period, Saturdays, Sundays and holidays counted",
             )
         elif method.startswith("mail"):
-            r.warn("Tex. R. Civ. P. 21a(c) adds days to act after being served; it does not lengthen a period before an event")
+            r.warn(
+                "Tex. R. Civ. P. 21a(c) adds days to act after being served; it does not lengthen a period before an event"
+            )
         end = self.roll_end(r, end, forward)
         end = self.closure(r, end)
         return Outcome(end)

@@ -27,7 +27,9 @@ def _rows() -> list[pytest.param]:
             continue
         with path.open(newline="", encoding="utf-8") as f:
             for line, row in enumerate(csv.DictReader(f), start=2):
-                params.append(pytest.param(row, id=f"{path.stem}:{line}:{row['court']}:{row['when']}"))
+                params.append(
+                    pytest.param(row, id=f"{path.stem}:{line}:{row['court']}:{row['when']}")
+                )
     return params
 
 

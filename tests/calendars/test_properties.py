@@ -10,7 +10,18 @@ from hypothesis import strategies as st
 from calendars import Direction, Period, Request, Unit, compute, get_court, get_ruleset
 from calendars.holidays import COURT, EO_CLOSURE, FEDERAL, INAUGURATION, STATE
 
-COURTS = ["caed", "njd", "dcd", "mad", "ca9", "calsuperct", "njsuper", "nysupct", "texdistct", "flacirct"]
+COURTS = [
+    "caed",
+    "njd",
+    "dcd",
+    "mad",
+    "ca9",
+    "calsuperct",
+    "njsuper",
+    "nysupct",
+    "texdistct",
+    "flacirct",
+]
 METHODS = {
     "frcp": ["none", "hand", "mail", "electronic", "consented"],
     "frap": ["none", "hand", "mail", "electronic"],
@@ -57,10 +68,14 @@ def test_a_forward_due_date_is_a_court_day(case: tuple[str, Request]) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(requests(), st.integers(min_value=1, max_value=40))
-def test_a_later_anchor_never_gives_an_earlier_due_date(case: tuple[str, Request], later: int) -> None:
+def test_a_later_anchor_never_gives_an_earlier_due_date(
+    case: tuple[str, Request], later: int
+) -> None:
     court, req = case
     assert req.anchor is not None
-    moved = Request(anchor=req.anchor + timedelta(days=later), period=req.period, service=req.service)
+    moved = Request(
+        anchor=req.anchor + timedelta(days=later), period=req.period, service=req.service
+    )
     first, second = compute(court, req), compute(court, moved)
     assert first.due <= second.due
     assert first.safe_due <= second.safe_due
@@ -78,7 +93,9 @@ def test_the_safe_date_is_never_after_the_due_date(case: tuple[str, Request]) ->
 
 @settings(max_examples=400, deadline=None)
 @given(requests(Direction.BEFORE))
-def test_a_backward_due_date_is_never_after_the_anchor_minus_the_period(case: tuple[str, Request]) -> None:
+def test_a_backward_due_date_is_never_after_the_anchor_minus_the_period(
+    case: tuple[str, Request],
+) -> None:
     court, req = case
     assert req.anchor is not None and req.period is not None
     if req.period.unit is not Unit.DAYS and req.period.unit is not Unit.WEEKS:

@@ -1,0 +1,537 @@
+"""The when-language: every form parses to the value it means, prints back, and every mistake
+is reported at its column with what was expected."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calendars.period import SERVICE_METHODS, Direction, Period, Unit
+from obligations.when import (
+    Anchor,
+    Combined,
+    DateAnchor,
+    DueAnchor,
+    Fixed,
+    NamedAnchor,
+    OrderAnchor,
+    Relative,
+    SimpleAnchor,
+    When,
+    WhenSyntaxError,
+    format_when,
+    names,
+    parse_when,
+)
+
+ORDER = OrderAnchor()
+AFTER = Direction.AFTER
+BEFORE = Direction.BEFORE
+
+
+def rel(
+    n: int,
+    unit: Unit,
+    anchor: Anchor = ORDER,
+    direction: Direction = AFTER,
+    service: str | None = None,
+) -> Relative:
+    return Relative(Period(n, unit), direction, anchor, service)
+
+
+# --- Every form -----------------------------------------------------------------------------
+
+UNITS: list[tuple[str, When]] = [
+    ("1 day after order", rel(1, Unit.DAYS)),
+    ("2 days after order", rel(2, Unit.DAYS)),
+    ("1 days after order", rel(1, Unit.DAYS)),
+    ("1 calendar day after order", rel(1, Unit.DAYS)),
+    ("10 calendar days after order", rel(10, Unit.DAYS)),
+    ("1 court day after order", rel(1, Unit.COURT_DAYS)),
+    ("2 court days after order", rel(2, Unit.COURT_DAYS)),
+    ("1 hour after order", rel(1, Unit.HOURS)),
+    ("72 hours after order", rel(72, Unit.HOURS)),
+    ("1 week after order", rel(1, Unit.WEEKS)),
+    ("2 weeks after order", rel(2, Unit.WEEKS)),
+    ("1 month after order", rel(1, Unit.MONTHS)),
+    ("6 months after order", rel(6, Unit.MONTHS)),
+    ("1 year after order", rel(1, Unit.YEARS)),
+    ("3 years after order", rel(3, Unit.YEARS)),
+    ("10000 days after order", rel(10000, Unit.DAYS)),
+]
+
+ANCHORS: list[tuple[str, When]] = [
+    ("14 days after order", rel(14, Unit.DAYS)),
+    ("21 days before hearing", rel(21, Unit.DAYS, NamedAnchor("hearing"), BEFORE)),
+    ("14 days after 2013-11-12", rel(14, Unit.DAYS, DateAnchor(date(2013, 11, 12)))),
+    (
+        "72 hours after 2024-03-08T12:00",
+        rel(72, Unit.HOURS, DateAnchor(datetime(2024, 3, 8, 12, 0))),
+    ),
+    (
+        "72 hours after 2024-03-08 12:00",
+        rel(72, Unit.HOURS, DateAnchor(datetime(2024, 3, 8, 12, 0))),
+    ),
+    (
+        "72 hours before 2024-03-08t00:00",
+        rel(72, Unit.HOURS, DateAnchor(datetime(2024, 3, 8)), BEFORE),
+    ),
+    ("2 court days after hearing-notice", rel(2, Unit.COURT_DAYS, NamedAnchor("hearing-notice"))),
+    ("14 days after return-documents", rel(14, Unit.DAYS, NamedAnchor("return-documents"))),
+    ("3 days after step_2b", rel(3, Unit.DAYS, NamedAnchor("step_2b"))),
+    ("7 days after opposition.due", rel(7, Unit.DAYS, DueAnchor("opposition"))),
+    ("1 day after 30-day-notice", rel(1, Unit.DAYS, NamedAnchor("30-day-notice"))),
+]
+
+A, B, C = NamedAnchor("a"), NamedAnchor("b"), NamedAnchor("c")
+
+COMBINATIONS: list[tuple[str, Combined]] = [
+    ("14 days after the later of a, b", Combined("later", (A, B))),
+    ("14 days after the earlier of a, b", Combined("earlier", (A, B))),
+    ("14 days after the later of a and b", Combined("later", (A, B))),
+    ("14 days after the later of a,b", Combined("later", (A, B))),
+    ("14 days after the earlier of a, b and c", Combined("earlier", (A, B, C))),
+    ("14 days after the earlier of a, b, and c", Combined("earlier", (A, B, C))),
+    ("14 days after the earlier of a, b, c", Combined("earlier", (A, B, C))),
+    ("14 days after the later of a, and b", Combined("later", (A, B))),
+    (
+        "14 days after the later of order, 2024-03-08 12:00, opposition.due and hearing",
+        Combined(
+            "later",
+            (
+                ORDER,
+                DateAnchor(datetime(2024, 3, 8, 12, 0)),
+                DueAnchor("opposition"),
+                NamedAnchor("hearing"),
+            ),
+        ),
+    ),
+]
+
+FIXED: list[tuple[str, When]] = [
+    ("on 2013-07-15", Fixed(date(2013, 7, 15), None, "on")),
+    ("by 2013-07-15", Fixed(date(2013, 7, 15), None, "by")),
+    ("by 2013-07-15 17:00", Fixed(date(2013, 7, 15), time(17, 0), "by")),
+    ("on 2013-07-15T17:00", Fixed(date(2013, 7, 15), time(17, 0), "on")),
+    ("by 2024-02-29 00:00", Fixed(date(2024, 2, 29), time(0, 0), "by")),
+    ("on 2013-07-15 23:59", Fixed(date(2013, 7, 15), time(23, 59), "on")),
+]
+
+SPELLING: list[tuple[str, When]] = [
+    ("14 DAYS AFTER ORDER", rel(14, Unit.DAYS)),
+    ("1 Court Day Before Order", rel(1, Unit.COURT_DAYS, ORDER, BEFORE)),
+    ("ON 2013-07-15", Fixed(date(2013, 7, 15), None, "on")),
+    ("By 2013-07-15T17:00", Fixed(date(2013, 7, 15), time(17, 0), "by")),
+    ("14 days after The Later Of a AND b", rel(14, Unit.DAYS, Combined("later", (A, B)))),
+    ("7 days after opposition.DUE", rel(7, Unit.DAYS, DueAnchor("opposition"))),
+    ("14 days after order With Service By MAIL", rel(14, Unit.DAYS, service="mail")),
+    ("  14   days\tafter\n order  ", rel(14, Unit.DAYS)),
+    ("0014 days after order", rel(14, Unit.DAYS)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNITS + ANCHORS + FIXED + SPELLING)
+def test_parses_each_form(text: str, expected: When) -> None:
+    assert parse_when(text) == expected
+
+
+@pytest.mark.parametrize(("text", "anchor"), COMBINATIONS)
+def test_parses_combinations(text: str, anchor: Combined) -> None:
+    assert parse_when(text) == rel(14, Unit.DAYS, anchor)
+
+
+@pytest.mark.parametrize("method", SERVICE_METHODS)
+def test_parses_each_service_method(method: str) -> None:
+    when = parse_when(f"21 days before hearing with service by {method}")
+    assert when == rel(21, Unit.DAYS, NamedAnchor("hearing"), BEFORE, method)
+
+
+def test_service_after_a_combination_and_a_date_time() -> None:
+    assert parse_when("3 days after the later of a, b with service by mail") == rel(
+        3, Unit.DAYS, Combined("later", (A, B)), service="mail"
+    )
+    assert parse_when("72 hours after 2024-03-08 12:00 with service by fax") == rel(
+        72, Unit.HOURS, DateAnchor(datetime(2024, 3, 8, 12, 0)), service="fax"
+    )
+
+
+def test_service_stated_as_none_differs_from_not_stated() -> None:
+    stated = parse_when("14 days after order with service by none")
+    assert isinstance(stated, Relative)
+    assert stated.service == "none"
+    assert parse_when("14 days after order") != stated
+
+
+# --- Canonical text and round trips ---------------------------------------------------------
+
+CANONICAL = [
+    ("14 days after order", "14 days after order"),
+    ("1 days after order", "1 day after order"),
+    ("10 calendar days after order", "10 days after order"),
+    ("1 COURT DAY after order", "1 court day after order"),
+    ("on 2013-07-15T17:00", "on 2013-07-15 17:00"),
+    ("by 2013-07-15", "by 2013-07-15"),
+    ("72 hours after 2024-03-08 12:00", "72 hours after 2024-03-08T12:00"),
+    ("14 days after the later of a and b", "14 days after the later of a, b"),
+    ("14 days after the earlier of a, b, and c", "14 days after the earlier of a, b and c"),
+    ("7 days after x.DUE with service by Mail", "7 days after x.due with service by mail"),
+]
+
+
+@pytest.mark.parametrize(("text", "canonical"), CANONICAL)
+def test_format_when_writes_canonical_text(text: str, canonical: str) -> None:
+    assert format_when(parse_when(text)) == canonical
+
+
+ALL_FORMS = [text for text, _ in UNITS + ANCHORS + FIXED + SPELLING + COMBINATIONS]
+
+
+@pytest.mark.parametrize("text", ALL_FORMS)
+def test_round_trip_through_format_when(text: str) -> None:
+    when = parse_when(text)
+    assert parse_when(format_when(when)) == when
+
+
+UNWRITABLE: list[When] = [
+    rel(14, Unit.DAYS, DateAnchor(datetime(2024, 3, 8, 12, 0, 30))),
+    rel(14, Unit.DAYS, DateAnchor(datetime(2024, 3, 8, 12, 0, tzinfo=timezone(timedelta(0))))),
+    rel(14, Unit.DAYS, NamedAnchor("Hearing")),
+    rel(14, Unit.DAYS, NamedAnchor("after")),
+    rel(14, Unit.DAYS, NamedAnchor("")),
+    rel(14, Unit.DAYS, Combined("later", (A,))),
+    rel(14, Unit.DAYS, Combined("later", ())),
+    rel(0, Unit.DAYS),
+    rel(10001, Unit.DAYS),
+    rel(14, Unit.DAYS, service="carrier-pigeon"),
+    Fixed(date(2013, 7, 15), time(17, 0, 30), "by"),
+]
+
+
+@pytest.mark.parametrize("when", UNWRITABLE)
+def test_format_when_refuses_what_the_language_cannot_say(when: When) -> None:
+    with pytest.raises(ValueError, match="cannot be written"):
+        format_when(when)
+
+
+def test_order_anchor_prints_as_order() -> None:
+    assert str(OrderAnchor()) == "order"
+
+
+# --- names() ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on 2013-07-15", ()),
+        ("14 days after order", ()),
+        ("14 days after 2013-11-12", ()),
+        ("14 days after return-documents", ("return-documents",)),
+        ("7 days after opposition.due", ("opposition",)),
+        ("1 day after the later of b, order, a.due, b.due and 2013-01-01", ("b", "a")),
+    ],
+)
+def test_names_lists_each_reference_once(text: str, expected: tuple[str, ...]) -> None:
+    assert names(parse_when(text)) == expected
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+UNIT_LIST = "a unit (days, court days, hours, weeks, months, years)"
+ANCHOR = (
+    "an anchor (order, a date, a date-time, a name or NAME.due, "
+    "or 'the later of' / 'the earlier of')"
+)
+SINGLE = "a single anchor (order, a date, a date-time, a name or NAME.due)"
+METHODS = (
+    "a service method (none, hand, mail, mail-out-of-state, mail-out-of-country, electronic, "
+    "overnight, fax, leaving-with-clerk, consented)"
+)
+START = "'on DATE', 'by DATE' or 'N UNIT after|before ANCHOR'"
+DATE = "a date YYYY-MM-DD"
+TIME = "a time HH:MM (00:00 to 23:59)"
+TAIL = "'with service by METHOD' or end of text"
+END = "end of text"
+
+# (text, column, expected, found, hint)
+ERRORS: list[tuple[str, int, str, str, str | None]] = [
+    # empty
+    ("", 1, START, END, None),
+    ("   ", 1, START, END, None),
+    # the start
+    (
+        "within 14 days of order",
+        1,
+        START,
+        "'within'",
+        "'within 14 days of the order' is written '14 days after order'",
+    ),
+    ("-3 days after order", 1, START, "'-3'", "a count is a whole number without a sign"),
+    ("1.5 days after order", 1, START, "'1.5'", "a count is a whole number without a sign"),
+    # counts
+    ("0 days after order", 1, "a count from 1 to 10000", "'0'", None),
+    ("10001 days after order", 1, "a count from 1 to 10000", "'10001'", None),
+    ("9" * 40 + " days after order", 1, "a count from 1 to 10000", f"'{'9' * 40}'", None),
+    # units
+    ("14 dayz after order", 4, UNIT_LIST, "'dayz'", "did you mean 'days'?"),
+    ("14 business days after order", 4, UNIT_LIST, "'business'", "did you mean 'court days'?"),
+    ("14 fortnights after order", 4, UNIT_LIST, "'fortnights'", None),
+    ("14 after order", 4, UNIT_LIST, "'after'", None),
+    ("14", 3, UNIT_LIST, END, None),
+    ("14 day after order", 4, "'days' after a count of 14", "'day'", None),
+    ("2 court day after order", 9, "'days' after a count of 2", "'day'", None),
+    ("14 court after order", 10, "'days' after 'court'", "'after'", None),
+    ("14 calendar weeks after order", 13, "'days' after 'calendar'", "'weeks'", None),
+    # direction
+    ("14 days", 8, "'after' or 'before'", END, None),
+    ("14 days of order", 9, "'after' or 'before'", "'of'", "did you mean 'after'?"),
+    ("14 days afer order", 9, "'after' or 'before'", "'afer'", "did you mean 'after'?"),
+    # missing or bad anchor
+    ("14 days after", 14, ANCHOR, END, None),
+    ("14 days after  ", 14, ANCHOR, END, None),
+    (
+        "14 days after with service by mail",
+        15,
+        ANCHOR,
+        "'with'",
+        "'with' is a keyword and cannot be a name",
+    ),
+    (
+        "14 days after Hearing",
+        15,
+        ANCHOR,
+        "'Hearing'",
+        "names are lowercase: did you mean 'hearing'?",
+    ),
+    ("14 days after 7", 15, ANCHOR, "'7'", "a number cannot be a name"),
+    ("14 days after , a", 15, ANCHOR, "','", None),
+    ("14 days after .due", 15, ANCHOR, "'.due'", None),
+    ("14 days after a.b", 15, ANCHOR, "'a.b'", "only '.due' may follow a name"),
+    (
+        "14 days after café",
+        15,
+        ANCHOR,
+        "'café'",
+        "a name is lowercase ASCII letters, digits, '-' and '_'",
+    ),
+    ("14 days after later of a, b", 15, ANCHOR, "'later'", "did you mean 'the later of'?"),
+    # dates and times
+    ("on 2013-02-30", 4, DATE, "'2013-02-30'", "the day does not exist: February 2013 has 28 days"),
+    (
+        "14 days after 2013-02-30",
+        15,
+        DATE,
+        "'2013-02-30'",
+        "the day does not exist: February 2013 has 28 days",
+    ),
+    ("on 2013-04-31", 4, DATE, "'2013-04-31'", "the day does not exist: April 2013 has 30 days"),
+    ("on 2013-13-01", 4, DATE, "'2013-13-01'", "there is no month 13"),
+    ("on 0000-01-01", 4, DATE, "'0000-01-01'", "there is no year 0"),
+    ("on 2013-7-5", 4, DATE, "'2013-7-5'", "did you mean '2013-07-05'?"),
+    ("on July 15, 2013", 4, DATE, "'July'", None),
+    ("on", 3, DATE, END, None),
+    ("by 2013-07-15 25:00", 15, TIME, "'25:00'", None),
+    ("by 2013-07-15 12:60", 15, TIME, "'12:60'", None),
+    ("on 2013-07-15T25:00", 4, TIME, "'2013-07-15T25:00'", None),
+    ("on 2013-07-15T", 4, TIME, "'2013-07-15T'", None),
+    ("on 2013-07-15 9:00", 15, TIME, "'9:00'", "did you mean '09:00'?"),
+    ("72 hours after 2024-03-08 24:00", 27, TIME, "'24:00'", None),
+    # combinations
+    (
+        "14 days after the later of order",
+        33,
+        "',' or 'and' and another anchor ('the later of' needs at least two)",
+        END,
+        None,
+    ),
+    (
+        "14 days after the earlier of order with service by mail",
+        36,
+        "',' or 'and' and another anchor ('the earlier of' needs at least two)",
+        "'with'",
+        None,
+    ),
+    (
+        "14 days after the last of a, b",
+        19,
+        "'later' or 'earlier'",
+        "'last'",
+        "did you mean 'later'?",
+    ),
+    ("14 days after the later a, b", 25, "'of'", "'a'", None),
+    ("14 days after the later of a, b,", 33, SINGLE, END, None),
+    ("14 days after the later of a and", 33, SINGLE, END, None),
+    (
+        "14 days after the later of the earlier of a, b, c",
+        28,
+        SINGLE,
+        "'the'",
+        "combinations do not nest",
+    ),
+    (
+        "14 days after the later of a, b c",
+        33,
+        f"',' or 'and' and another anchor, {TAIL}",
+        "'c'",
+        None,
+    ),
+    (
+        "14 days after the later of a, b and c and d",
+        39,
+        TAIL,
+        "'and'",
+        "'and' goes only before the last anchor: 'the later of a, b, c and d'",
+    ),
+    (
+        "14 days after order, hearing",
+        20,
+        TAIL,
+        "','",
+        "combine anchors with 'the later of a, b' or 'the earlier of a, b'",
+    ),
+    # service
+    ("14 days after order with service by post", 37, METHODS, "'post'", "did you mean 'mail'?"),
+    ("14 days after order with service by telegraph", 37, METHODS, "'telegraph'", None),
+    ("14 days after order with service by", 36, METHODS, END, None),
+    (
+        "14 days after order with service by email",
+        37,
+        METHODS,
+        "'email'",
+        "did you mean 'electronic'?",
+    ),
+    (
+        "14 days after order with service by leaving with clerk",
+        37,
+        METHODS,
+        "'leaving'",
+        "did you mean 'leaving-with-clerk'?",
+    ),
+    ("14 days after order with service mail", 34, "'by'", "'mail'", None),
+    ("14 days after order with mail", 26, "'service'", "'mail'", None),
+    (
+        "14 days after order with service by mail out of state",
+        42,
+        END,
+        "'out'",
+        "did you mean 'mail-out-of-state'?",
+    ),
+    # trailing text
+    ("14 days after order tomorrow", 21, TAIL, "'tomorrow'", None),
+    ("14 days after order with service by mail please", 42, END, "'please'", None),
+    ("on 2013-07-15 at noon", 15, "a time HH:MM or end of text", "'at'", None),
+    ("by 2013-07-15 17:00 sharp", 21, END, "'sharp'", None),
+    ("on 2013-07-15 with service by mail", 15, "a time HH:MM or end of text", "'with'", None),
+    ("14 days after 7 days after order", 15, ANCHOR, "'7'", "a number cannot be a name"),
+]
+
+
+@pytest.mark.parametrize(("text", "column", "expected", "found", "hint"), ERRORS)
+def test_errors_name_the_column_and_what_was_expected(
+    text: str, column: int, expected: str, found: str, hint: str | None
+) -> None:
+    with pytest.raises(WhenSyntaxError) as caught:
+        parse_when(text)
+    err = caught.value
+    assert (err.text, err.column, err.expected, err.found, err.hint) == (
+        text,
+        column,
+        expected,
+        found,
+        hint,
+    )
+    message = f"column {column}: expected {expected}, found {found}"
+    assert str(err) == (message if hint is None else f"{message} ({hint})")
+
+
+def test_error_message_reads_as_documented() -> None:
+    with pytest.raises(WhenSyntaxError) as caught:
+        parse_when("14 dayz after order")
+    assert str(caught.value) == (
+        "column 4: expected a unit (days, court days, hours, weeks, months, years), "
+        "found 'dayz' (did you mean 'days'?)"
+    )
+
+
+def test_unknown_method_lists_every_known_method() -> None:
+    with pytest.raises(WhenSyntaxError) as caught:
+        parse_when("14 days after order with service by pigeon")
+    for method in SERVICE_METHODS:
+        assert method in str(caught.value)
+
+
+def test_syntax_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        parse_when("soon")
+
+
+# --- Properties -------------------------------------------------------------------------------
+
+KEYWORDS = {"order", "on", "by", "after", "before", "with", "service", "the", "later", "earlier"}
+KEYWORDS |= {"of", "and", "due", "court", "calendar", "day", "days", "hour", "hours", "week"}
+KEYWORDS |= {"weeks", "month", "months", "year", "years"}
+
+
+def is_name(text: str) -> bool:
+    """A name per the documented grammar: not a keyword, not a number, not shaped like a date."""
+    return not (text in KEYWORDS or text.isdigit() or re.match(r"[0-9]+-[0-9]", text))
+
+
+name_text = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,12}", fullmatch=True).filter(is_name)
+minutes = st.builds(time, st.integers(0, 23), st.integers(0, 59))
+date_times = st.builds(datetime.combine, st.dates(), minutes)
+simple_anchors: st.SearchStrategy[SimpleAnchor] = st.one_of(
+    st.just(OrderAnchor()),
+    st.builds(DateAnchor, st.one_of(st.dates(), date_times)),
+    st.builds(NamedAnchor, name_text),
+    st.builds(DueAnchor, name_text),
+)
+anchors: st.SearchStrategy[Anchor] = st.one_of(
+    simple_anchors,
+    st.builds(
+        Combined,
+        st.sampled_from(["later", "earlier"]),
+        st.lists(simple_anchors, min_size=2, max_size=5).map(tuple),
+    ),
+)
+relatives = st.builds(
+    Relative,
+    st.builds(Period, st.integers(1, 10000), st.sampled_from(list(Unit))),
+    st.sampled_from(list(Direction)),
+    anchors,
+    st.one_of(st.none(), st.sampled_from(SERVICE_METHODS)),
+)
+fixeds = st.builds(Fixed, st.dates(), st.one_of(st.none(), minutes), st.sampled_from(["on", "by"]))
+whens: st.SearchStrategy[When] = st.one_of(fixeds, relatives)
+
+
+@given(whens)
+def test_format_and_parse_are_inverse(when: When) -> None:
+    text = format_when(when)
+    assert parse_when(text) == when
+    assert format_when(parse_when(text)) == text
+
+
+VOCABULARY = [
+    *["on", "by", "after", "before", "the", "later", "earlier", "of", ",", "and", "order"],
+    *["with", "service", "day", "days", "court", "calendar", "hours", "weeks", "months"],
+    *["years", "Order", "DAYS", "0", "1", "14", "10001", "-3", "hearing", "x.due", "x.y"],
+    *["2013-07-15", "2013-02-30", "0000-01-01", "2024-03-08T12:00", "2013-07-15T", "12:00"],
+    *["25:00", "9:00", "9" * 5000],
+    *SERVICE_METHODS,
+]
+token_soup = st.lists(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=5)), max_size=12)
+
+
+@given(st.one_of(st.text(), token_soup.map(" ".join)))
+def test_parse_raises_only_syntax_errors(text: str) -> None:
+    try:
+        when = parse_when(text)
+    except WhenSyntaxError as err:
+        assert 1 <= err.column <= len(text) + 1
+        return
+    assert parse_when(format_when(when)) == when
