@@ -72,6 +72,7 @@ ASSUMES: dict[str, tuple[str, str]] = {
 }
 
 DEFAULT = Assume()
+SETTLED = "no unsettled question changes this date"
 
 
 def _flip(assume: Assume, name: str) -> Assume:
@@ -137,6 +138,15 @@ class RuleSet(ABC):
         default = self.default
         first = Run(court, req, default, book, explain=False)
         result = self.run(first)
+        if not first.touched:
+            return Due(
+                due=result.due,
+                due_at=result.due_at,
+                safe_due=result.due,
+                readings=(Reading(result.due, SETTLED),),
+                warnings=tuple(first.warnings),
+                explain=lambda: self.explain(court, req),
+            )
         readings = [Reading(result.due, self._assumes(first, default))]
         if first.touched:
             seen = {result.due}
@@ -190,7 +200,7 @@ class RuleSet(ABC):
 
     def _assumes(self, first: Run, assume: Assume) -> str:
         if not first.touched:
-            return "no unsettled question changes this date"
+            return SETTLED
         parts = []
         for f in fields(Assume):
             if f.name in first.touched:
@@ -205,10 +215,11 @@ class RuleSet(ABC):
         start = d
         reason = self.closed(r, d, forward)
         while reason is not None:
-            skipped.append(f"{day_name(d)} is {reason}")
+            if r.explain:
+                skipped.append(f"{day_name(d)} is {reason}")
             d += step
             reason = self.closed(r, d, forward)
-        if skipped:
+        if d != start:
             way = "next" if forward else "previous"
             if r.explain:
                 r.step(

@@ -72,8 +72,16 @@ class Federal(RuleSet):
         }
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._cites: dict[str, str] = {}
+        self._notes: dict[tuple[str, int, bool], tuple[str, ...]] = {}
+
     def cite(self, sub: str) -> str:
-        return f"{self.rule}{sub}"
+        text = self._cites.get(sub)
+        if text is None:
+            text = self._cites[sub] = f"{self.rule}{sub}"
+        return text
 
     # -- days ---------------------------------------------------------------------------------
 
@@ -168,8 +176,20 @@ class Federal(RuleSet):
         return Outcome(end, due_at)
 
     def years(self, r: Run, anchor: date) -> None:
+        """Warnings that depend only on the court, the year and the direction: found once."""
+        forward = r.req.direction is Direction.AFTER
+        key = (r.court.id, anchor.year, forward)
+        notes = self._notes.get(key)
+        if notes is None:
+            probe = Run(r.court, r.req, r.assume, r.book, explain=False)
+            self.year_notes(probe, anchor, forward)
+            notes = self._notes[key] = tuple(probe.warnings)
+        for note in notes:
+            r.warn(note)
+
+    def year_notes(self, r: Run, anchor: date, forward: bool) -> None:
         self.check_years(r, anchor, federal_reviewed(), "federal holiday list")
-        if r.req.direction is Direction.AFTER:
+        if forward:
             sf = state_file(r.court.state)
             if sf is None:
                 r.warn(
@@ -433,9 +453,9 @@ class Appellate(Federal):
         }
     )
 
-    def years(self, r: Run, anchor: date) -> None:
-        super().years(r, anchor)
-        if r.req.direction is Direction.AFTER:
+    def year_notes(self, r: Run, anchor: date, forward: bool) -> None:
+        super().year_notes(r, anchor, forward)
+        if forward:
             r.warn(
                 "Fed. R. App. P. 26(a)(6)(C) also counts the holidays of the state of the district court"
                 " whose judgment is appealed; only the circuit clerk's state is counted here"

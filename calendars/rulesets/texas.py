@@ -47,19 +47,21 @@ class Texas(StateRuleSet):
                 self.count_rule,
                 "exclude the day of the event and count every day",
             )
-        method = r.req.service
-        if method.startswith("mail") and forward:
+        if r.req.service.startswith("mail"):
+            # Before a hearing the serving party mails 3 days earlier (Lewis v. Blake, 876 S.W.2d
+            # 314 (Tex. 1994): Rule 166a(c)'s 21 days + 3 for mail = 24 days before the hearing).
             end = self.add_days(
                 r,
                 end,
                 3,
-                True,
+                forward,
                 "Tex. R. Civ. P. 21a(c); Tex. R. Civ. P. 4",
-                "service by mail: 3 days are added to the prescribed period, Saturdays, Sundays and holidays counted",
-            )
-        elif method.startswith("mail"):
-            r.warn(
-                "Tex. R. Civ. P. 21a(c) adds days to act after being served; it does not lengthen a period before an event"
+                "service by mail: 3 days are added to the prescribed period, Saturdays, Sundays and holidays counted"
+                + (
+                    ""
+                    if forward
+                    else ", counted further back (Lewis v. Blake, 876 S.W.2d 314 (Tex. 1994))"
+                ),
             )
         end = self.roll_end(r, end, forward)
         end = self.closure(r, end)
