@@ -68,7 +68,12 @@ def test_federal_holidays_2021_include_the_observed_days() -> None:
 
 
 def test_executive_order_closures_are_their_own_layer_and_cited() -> None:
-    closures = {h.day: h for y in (2014, 2018, 2024, 2025) for h in federal_holidays(y) if h.layer == EO_CLOSURE}
+    closures = {
+        h.day: h
+        for y in (2014, 2018, 2024, 2025)
+        for h in federal_holidays(y)
+        if h.layer == EO_CLOSURE
+    }
     assert set(closures) == {
         date(2014, 12, 26),
         date(2018, 12, 5),
@@ -91,7 +96,9 @@ def test_inauguration_day_moves_off_a_sunday() -> None:
     assert inauguration_day(2018) is None
 
 
-def test_a_malformed_holiday_file_names_the_file_and_the_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_malformed_holiday_file_names_the_file_and_the_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "holidays").mkdir()
     (tmp_path / "holidays" / "zz.toml").write_text(
         '[file]\nstate = "ZZ"\nname = "Nowhere"\nreviewed = [2020, 2026]\n\n'
@@ -103,7 +110,11 @@ def test_a_malformed_holiday_file_names_the_file_and_the_entry(tmp_path: Path, m
     try:
         with pytest.raises(HolidayFileError) as err:
             state_file("ZZ")
-        assert "zz.toml" in str(err.value) and "Bad Day" in str(err.value) and "weekday" in str(err.value)
+        assert (
+            "zz.toml" in str(err.value)
+            and "Bad Day" in str(err.value)
+            and "weekday" in str(err.value)
+        )
     finally:
         state_file.cache_clear()
     assert data_path("x").parent == tmp_path
