@@ -72,7 +72,9 @@ def compute_command(
     if fmt(ctx) == "json":
         emit_json(due.to_json())
     else:
-        typer.echo(render_due(due))
+        from cli.render import due_note
+
+        typer.echo(due_note(due))
 
 
 def _calculate(
@@ -128,29 +130,6 @@ def _jsonl() -> None:
             result = {"error": f"line {number}: {str(exc).strip(chr(39))}"}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
     out.flush()
-
-
-def render_due(due: Due) -> str:
-    """The due date and its trace, as a clerk's careful note."""
-    lines = [f"Due:       {due.due.strftime('%a %Y-%m-%d')}"]
-    if due.due_at is not None:
-        lines[0] += f"  (ends {due.due_at.strftime('%H:%M %Z')})"
-    if due.safe_due != due.due:
-        lines.append(
-            f"Safe date: {due.safe_due.strftime('%a %Y-%m-%d')}  (the earliest date under every reading)"
-        )
-    if len(due.readings) > 1:
-        lines.append("Readings:")
-        for r in due.readings:
-            lines.append(f"  {r.due.strftime('%a %Y-%m-%d')}  if {r.assumes}")
-    if due.warnings:
-        lines.append("Warnings:")
-        lines.extend(f"  ! {w}" for w in due.warnings)
-    lines.append("How:")
-    for s in due.trace:
-        lines.append(f"  {s.step}. {s.rule}")
-        lines.append(f"     {s.note}")
-    return "\n".join(lines)
 
 
 def courts_command(

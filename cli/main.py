@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from cli import calc
+from cli import calc, demo
+from cli.orders import order_app
 
 app = typer.Typer(
     name="docketcal",
@@ -65,6 +66,10 @@ app.command("courts", epilog="Example:  docketcal courts --state CA")(calc.court
 app.command("holidays", epilog="Example:  docketcal holidays --court caed --year 2026")(
     calc.holidays_command
 )
+
+
+app.add_typer(order_app, name="order")
+app.command("demo", epilog="Example:  docketcal demo   (the same as make demo)")(demo.demo_command)
 
 
 def main() -> None:

@@ -6,12 +6,12 @@ citations, in which service methods add three days, and (FRAP) in whose state ho
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
 from calendars.courts import Court
 from calendars.days import ONE_DAY, DayBook, day_name
-from calendars.due import ComputeError
+from calendars.due import ComputeError, Due, Reading
 from calendars.holidays import (
     EO_CLOSURE,
     FEDERAL,
@@ -24,8 +24,9 @@ from calendars.holidays import (
     package_state_holidays,
     state_file,
 )
-from calendars.period import Direction, Unit
+from calendars.period import Direction, Request, Unit
 from calendars.rulesets.base import (
+    SETTLED,
     Outcome,
     RuleSet,
     Run,
@@ -37,6 +38,7 @@ from calendars.rulesets.base import (
 RULES_2009 = date(2009, 12, 1)  # the time-computation amendments (periods of days, hours, 6(a)(5))
 RULES_2005 = date(2005, 12, 1)  # former 6(e) in the form "added after the period would expire"
 E_SERVICE_ENDS = date(2016, 12, 1)  # electronic service stops adding 3 days
+END_OF_DAY = time(23, 59)
 DC_COURTS = frozenset({"dcd", "cadc", "cafc"})
 NEAR_DC = frozenset({"mdd", "vaed"})
 
@@ -99,6 +101,60 @@ class Federal(RuleSet):
             return days
 
         return DayBook(source)
+
+    def quick(self, court: Court, req: Request, book: DayBook) -> Due | None:
+        """Days or weeks from a date on or after 2009-12-01, no closures, nothing unsettled."""
+        period = req.period
+        anchor = req.anchor
+        if (
+            period is None
+            or req.closures
+            or type(anchor) is not date
+            or anchor < RULES_2009
+            or (period.unit is not Unit.DAYS and period.unit is not Unit.WEEKS)
+        ):
+            return None
+        forward = req.direction is Direction.AFTER
+        method = req.service
+        adds = method != "none" and self.adds(method, anchor)
+        if adds and not forward:
+            return None
+        days = period.n * 7 if period.unit is Unit.WEEKS else period.n
+        end = self._quick_roll(book, anchor + timedelta(days=days if forward else -days), forward)
+        if end is None:
+            return None
+        if adds:
+            end = self._quick_roll(book, end + timedelta(days=3), True)
+            if end is None:
+                return None
+        notes = self._notes.get((court.id, anchor.year, forward))
+        if notes is None:
+            return None
+        return Due(
+            due=end,
+            due_at=datetime.combine(end, END_OF_DAY, tzinfo=court.zone),
+            safe_due=end,
+            readings=(Reading(end, SETTLED),),
+            warnings=notes,
+            explain=lambda: self.explain(court, req),
+        )
+
+    def _quick_roll(self, book: DayBook, d: date, forward: bool) -> date | None:
+        """The roll of ``closed``, without words; None when an unsettled day is met."""
+        step = ONE_DAY if forward else -ONE_DAY
+        while True:
+            if d.weekday() < 5:
+                holidays = book.on(d)
+                if not holidays:
+                    return d
+                layer = holidays[0].layer
+                if layer != FEDERAL and layer != INAUGURATION:
+                    if layer == EO_CLOSURE or forward:
+                        return None
+                    if len(holidays) > 1:
+                        return None
+                    return d  # a state holiday does not count backward
+            d += step
 
     def closed(self, r: Run, d: date, forward: bool) -> str | None:
         wd = d.weekday()

@@ -112,3 +112,22 @@ def test_every_trace_step_is_numbered_and_cited(case: tuple[str, Request]) -> No
     due = compute(court, req)
     assert [s.step for s in due.trace] == list(range(1, len(due.trace) + 1))
     assert all(s.rule and s.note for s in due.trace)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.one_of(requests(), requests(Direction.BEFORE)),
+    st.sampled_from(["caed", "njd", "dcd", "mad", "ca9", "ca3"]),
+)
+def test_the_quick_path_gives_exactly_what_the_general_path_gives(
+    case: tuple[str, Request], court_id: str
+) -> None:
+    _, req = case
+    court = get_court(court_id)
+    rs = get_ruleset(court.ruleset)
+    if req.service not in rs.methods:
+        return
+    quick = rs.compute(court, req)
+    rs.compute(court, req, quick=False)  # the first general run records the year's notes
+    general = rs.compute(court, req, quick=False)
+    assert quick.to_json() == general.to_json()

@@ -1,0 +1,1139 @@
+"""Order files: TOML in, an ``Order`` out, or every mistake with its file, line and column.
+
+tomllib gives values but no positions, so ``_Locator`` scans the raw text once for where each
+table header and key stands; the checks read the values tomllib gave and point back through it.
+A file with any error loads nothing. See docs/order-files.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import os
+import re
+import tomllib
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+from calendars import RULESET_IDS, SERVICE_METHODS, UnknownCourt, get_court, get_ruleset
+from calendars.period import Period
+from obligations.model import Amendment, Check, Kind, Obligation, Order, State
+from obligations.when import (
+    Combined,
+    DueAnchor,
+    Fixed,
+    NamedAnchor,
+    Relative,
+    When,
+    WhenSyntaxError,
+    parse_when,
+)
+
+__all__ = [
+    "OrderFileError",
+    "OrderFileErrors",
+    "check_orders",
+    "load_order",
+    "load_orders",
+    "order_schema",
+    "parse_order",
+]
+
+
+class OrderFileError(ValueError):
+    """One mistake in an order file, where a clerk can find it (1-based line and column)."""
+
+    def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class OrderFileErrors(ValueError):
+    """Every mistake found, in file order: fixing one at a time would take a clerk many runs."""
+
+    def __init__(self, errors: Iterable[OrderFileError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+# --- The format -----------------------------------------------------------------------------
+# One table of keys per section; the loader and order_schema() both read it, so they agree.
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    type: str  # string | date | moment (a date or a date-time) | dates | expect
+    title: str
+    description: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    closed: bool = True  # False: the choices are checked elsewhere (service: the court's rules)
+    pattern: str = ""
+
+
+_ID = r"[a-z0-9][a-z0-9_-]*"
+_STATES = tuple(s.value for s in State)
+_KINDS = tuple(k.value for k in Kind)
+_ACTIONS = ("extend", "vacate", "supersede")
+
+_ORDER: dict[str, _Key] = {
+    "id": _Key(
+        "string",
+        "Order id",
+        "Unique within the case: lowercase letters, digits, - and _.",
+        True,
+        pattern=_ID,
+    ),
+    "case": _Key("string", "Case", "The case this order is entered in.", True),
+    "court": _Key(
+        "string", "Court", "A court id docketcal knows (docketcal courts), e.g. caed.", True
+    ),
+    "entered": _Key("date", "Entered", "The day the order was entered (docketed).", True),
+    "issued": _Key("date", "Issued", "The day the order says it issued."),
+    "served": _Key("date", "Served", "The day the order was served."),
+    "runs_from": _Key(
+        "string",
+        "Runs from",
+        'What "order" means in a due rule: the day entered (default), issued or served.',
+        choices=("entered", "issued", "served"),
+    ),
+    "title": _Key("string", "Title", "The order's title."),
+    "judge": _Key("string", "Judge", "The judge who signed it."),
+    "source": _Key("string", "Source", "Where the order comes from (court, date, ECF number)."),
+    "note": _Key("string", "Note", "Anything a reader should know about this file."),
+    "rules": _Key(
+        "string",
+        "Rule set",
+        "A rule set other than the court's, e.g. frcrp for a criminal case.",
+        choices=RULESET_IDS,
+    ),
+}
+_OBLIGATION: dict[str, _Key] = {
+    "id": _Key(
+        "string",
+        "Obligation id",
+        "Unique within the order; the name due rules use for it.",
+        True,
+        pattern=_ID,
+    ),
+    "party": _Key("string", "Party", "plaintiff, defendant, both, court or a named party.", True),
+    "text": _Key("string", "Text", "The order's own words.", True),
+    "cite": _Key("string", "Cite", "The pinpoint in the order, e.g. ¶ 3.", True),
+    "kind": _Key(
+        "string", "Kind", "deadline (default), standing, prohibition or recurring.", choices=_KINDS
+    ),
+    "due": _Key(
+        "string",
+        "Due rule",
+        'A when-language rule, e.g. "14 days after order". Required for a deadline; not allowed for standing and prohibition.',
+    ),
+    "service": _Key(
+        "string",
+        "Service",
+        "The service method when the due rule does not say.",
+        choices=SERVICE_METHODS,
+        closed=False,
+    ),
+    "consequence": _Key("string", "Consequence", "What the order says follows a failure."),
+    "condition": _Key("string", "Condition", "A condition the duty depends on."),
+    "on": _Key(
+        "string",
+        "On",
+        "Recurring duties: the event whose every occurrence creates an instance.",
+        pattern=_ID,
+    ),
+}
+_AMEND: dict[str, _Key] = {
+    "order": _Key("string", "Order", "The earlier order (same case).", True),
+    "obligation": _Key("string", "Obligation", "The earlier order's obligation.", True),
+    "action": _Key("string", "Action", "extend, vacate or supersede.", True, choices=_ACTIONS),
+    "to": _Key("moment", "Extend to", "extend: the new due date (or date-time)."),
+    "by": _Key(
+        "string", "Extend by", 'extend: a period counted from the old due date, e.g. "14 days".'
+    ),
+    "replacement": _Key(
+        "string", "Replacement", "supersede: the [[obligation]] of this order that takes its place."
+    ),
+    "reason": _Key("string", "Reason", "Why, e.g. Stipulation granted."),
+}
+_CHECK: dict[str, _Key] = {
+    "name": _Key("string", "Name", "What the example shows."),
+    "given": _Key(
+        "dates", "Given", "Completions (obligation ids) and case events, each with its date."
+    ),
+    "as_of": _Key("date", "As of", "The day the states are taken on."),
+    "expect": _Key(
+        "expect", "Expect", "Obligation ids with the due date or the state expected.", True
+    ),
+}
+_SECTIONS: dict[str, tuple[str, dict[str, _Key]]] = {
+    "order": ("[order]", _ORDER),
+    "obligation": ("[[obligation]]", _OBLIGATION),
+    "amend": ("[[amend]]", _AMEND),
+    "check": ("[[check]]", _CHECK),
+}
+
+_EXPECTED = {
+    "string": "a string in quotes",
+    "date": "a TOML date such as 2013-11-12",
+    "moment": "a TOML date or date-time such as 2013-11-12 or 2013-11-12T17:00:00",
+    "dates": 'an inline table of dates such as { "return-documents" = 2013-11-25 }',
+    "expect": 'an inline table such as { "bates-stamp" = 2013-12-09, "meet-and-confer" = "standing" }',
+}
+
+
+# --- Positions ------------------------------------------------------------------------------
+
+_Where = tuple[str, int, tuple[str, ...]]  # (section, occurrence, key path)
+
+
+@dataclass(frozen=True, slots=True)
+class _Spot:
+    key: tuple[int, int]  # line, column of the key
+    value: tuple[int, int]  # line, column where the value starts
+    raw: str  # the value as written
+
+
+_BARE = re.compile(r"[A-Za-z0-9_-]*")
+_SCALAR = re.compile(r"[^,\]}#\r\n]*")
+
+
+def _end(pattern: re.Pattern[str], text: str, i: int) -> int:
+    m = pattern.match(text, i)
+    return m.end() if m else i
+
+
+class _Locator:
+    """Where each header and key stands in the raw text.
+
+    It runs only on text tomllib accepted, so it can be lenient: it tells strings, arrays and
+    inline tables apart and skips anything else to the end of the value.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.headers: dict[tuple[str, int], tuple[int, int]] = {}
+        self.spots: dict[_Where, _Spot] = {}
+        self.scan()
+
+    def at(self, i: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, i)
+        return line, i - self.starts[line - 1] + 1
+
+    def where(
+        self, w: _Where, *, key: bool = False, offset: int | None = None, find: str = ""
+    ) -> tuple[int, int]:
+        """The value's position; its key's for an inline-table entry (or ``key``); inside a
+        plain one-line string at ``offset`` or at the first match of ``find``."""
+        section, index, path = w
+        spot = self.spots.get(w)
+        if spot is None:
+            header = self.headers.get((".".join((section, *path)).strip("."), 0))
+            return header or self.headers.get((section, index), (1, 1))
+        if key or len(path) > 1:
+            return spot.key
+        raw = spot.raw
+        plain = len(raw) > 1 and raw[0] in "\"'" and raw[:3] != raw[0] * 3
+        if plain and (raw[0] == "'" or "\\" not in raw):
+            if find and (m := re.search(find, raw[1:-1])):
+                offset = m.start()
+            if offset is not None:
+                return spot.value[0], spot.value[1] + 1 + offset
+        return spot.value
+
+    def scan(self) -> None:
+        text, i = self.text, 0
+        section = ("", 0)
+        arrays: Counter[str] = Counter()
+        while (i := self.skip(i, newlines=True)) < len(text):
+            start = i
+            if text[i] == "[":
+                double = text.startswith("[[", i)
+                path, i = self.key(i + 1 + double)
+                name = ".".join(path)
+                section = (name, arrays[name])
+                arrays[name] += double
+                self.headers.setdefault(section, self.at(start))
+                i += 1 + double
+                continue
+            path, i = self.key(i)
+            i = self.skip(i + 1)
+            end = self.value(i, section, path)
+            self.spots[(*section, path)] = _Spot(self.at(start), self.at(i), text[i:end])
+            i = end
+
+    def skip(self, i: int, newlines: bool = False) -> int:
+        """Past blanks and comments (and line ends, between statements)."""
+        text = self.text
+        while i < len(text):
+            if text[i] in " \t" or (newlines and text[i] in "\r\n"):
+                i += 1
+            elif text[i] == "#":
+                while i < len(text) and text[i] != "\n":
+                    i += 1
+            else:
+                break
+        return i
+
+    def key(self, i: int) -> tuple[tuple[str, ...], int]:
+        """A dotted key; returns its parts and the index of what follows it."""
+        parts: list[str] = []
+        while True:
+            i = self.skip(i)
+            if i < len(self.text) and self.text[i] in "\"'":
+                end = self.string(i)
+                parts.append(str(next(iter(tomllib.loads(f"{self.text[i:end]} = 0")))))
+            else:
+                end = _end(_BARE, self.text, i)
+                parts.append(self.text[i:end])
+            i = self.skip(end)
+            if i >= len(self.text) or self.text[i] != ".":
+                return tuple(parts), i
+            i += 1
+
+    def string(self, i: int) -> int:
+        text, q = self.text, self.text[i]
+        escapes = q == '"'
+        if text.startswith(q * 3, i):
+            j = i + 3
+            while j < len(text) and not text.startswith(q * 3, j):
+                j += 2 if escapes and text[j] == "\\" else 1
+            while text.startswith(q, j + 3):  # up to two quotes may end the content
+                j += 1
+            return j + 3
+        j = i + 1
+        while j < len(text) and text[j] != q:
+            j += 2 if escapes and text[j] == "\\" else 1
+        return j + 1
+
+    def value(self, i: int, section: tuple[str, int], path: tuple[str, ...] | None) -> int:
+        """Skip one value, recording the entries of inline tables; returns the index past it."""
+        text = self.text
+        if i >= len(text):
+            return i
+        if text[i] in "\"'":
+            return self.string(i)
+        if text[i] == "[":
+            i += 1
+            while (i := self.skip(i, newlines=True)) < len(text) and text[i] != "]":
+                i = i + 1 if text[i] == "," else self.value(i, section, None)
+            return i + 1
+        if text[i] == "{":
+            i += 1
+            while (i := self.skip(i)) < len(text) and text[i] != "}":
+                if text[i] == ",":
+                    i += 1
+                    continue
+                start = i
+                sub, i = self.key(i)
+                i = self.skip(i + 1)
+                inner = None if path is None else path + sub
+                end = self.value(i, section, inner)
+                if inner is not None:
+                    self.spots[(*section, inner)] = _Spot(self.at(start), self.at(i), text[i:end])
+                i = end
+            return i + 1
+        return i + max(len(text[i : _end(_SCALAR, text, i)].rstrip()), 1)
+
+
+# --- Small helpers --------------------------------------------------------------------------
+
+
+def _hint(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, str):
+        return f'the string "{value if len(value) <= 40 else value[:37] + "..."}"'
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, date | time):  # datetime is a date
+        kind = "date-time" if isinstance(value, datetime) else type(value).__name__
+        return f"the {kind} {value.isoformat()}"
+    return "an array" if isinstance(value, list) else "a table"
+
+
+def _type_ok(kind: str, value: object) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "date":
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if kind == "moment":
+        return isinstance(value, date)
+    return isinstance(value, dict)
+
+
+def _is_date_text(value: object) -> bool:
+    try:
+        return isinstance(value, str) and bool(datetime.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def _is_name(text: str) -> bool:
+    """Whether a due rule can name ``text``: the parser decides, so the two never disagree."""
+    try:
+        when = parse_when(f"1 day after {text}")
+    except WhenSyntaxError:
+        return False
+    return isinstance(when, Relative) and when.anchor == NamedAnchor(text)
+
+
+def _anchors(when: When | None) -> tuple[NamedAnchor | DueAnchor, ...]:
+    if when is None or isinstance(when, Fixed):
+        return ()
+    anchors = when.anchor.anchors if isinstance(when.anchor, Combined) else (when.anchor,)
+    return tuple(a for a in anchors if isinstance(a, NamedAnchor | DueAnchor))
+
+
+def _find(anchor: NamedAnchor | DueAnchor) -> str:
+    """A pattern for where a rule writes this anchor, to point at it."""
+    name = re.escape(anchor.name)
+    if isinstance(anchor, DueAnchor):
+        return rf"(?<![a-z0-9_-]){name}\.(?i:due)"
+    return rf"(?<![a-z0-9_-]){name}(?![a-z0-9_.-])"
+
+
+def _period(text: str) -> Period | WhenSyntaxError:
+    """A period such as "14 days", read by the when-language parser so units mean the same."""
+    try:
+        when = parse_when(f"{text} after order")
+    except WhenSyntaxError as err:
+        if err.column <= len(text) and "'after'" not in err.expected:
+            return err  # a mistake in the count or the unit, which the parser explains
+        when = None
+    if isinstance(when, Relative):
+        return when.period
+    expected = "a period such as '14 days' or '2 court days'"
+    return WhenSyntaxError(text, 1, expected, f"'{text}'")
+
+
+def _day_hint(text: str, line: int, column: int) -> str | None:
+    """tomllib says only "Invalid date or datetime": say which day does not exist."""
+    lines = text.splitlines()
+    source = lines[line - 1][column - 1 :] if 0 < line <= len(lines) else ""
+    m = re.match(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", source)
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if year == 0:
+        return f"the day does not exist: {m[0]} (there is no year 0)"
+    last = calendar.monthrange(year, month)[1]
+    if day <= last:
+        return None
+    name = calendar.month_name[month]
+    return f"the day does not exist: {m[0]} ({name} {year} has {last} days)"
+
+
+def _syntax_error(text: str, path: str, err: tomllib.TOMLDecodeError) -> OrderFileError:
+    message = str(err)
+    m = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    if m:
+        line, column = int(m[1]), int(m[2])
+        message = message[: m.start()]
+    else:
+        message = message.removesuffix(" (at end of document)")
+        line = text.count("\n") + 1
+        column = len(text) - (text.rfind("\n") + 1) + 1
+    if message == "Invalid date or datetime":
+        message = _day_hint(text, line, column) or message
+    elif message == "Illegal character '\\n'":
+        message += " (a string in quotes must end on its line; use triple quotes for more lines)"
+    elif message == "Cannot overwrite a value":
+        message += " (a key is set twice)"
+    return OrderFileError(path, line, column, f"TOML: {message}")
+
+
+# --- One file -------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one parsed file into an Order, collecting every error with its position."""
+
+    def __init__(self, path: str, text: str, together: bool) -> None:
+        self.path = path
+        self.loc = _Locator(text)
+        self.together = together  # loaded with other orders: x.due may name one of theirs
+        self.errors: list[OrderFileError] = []
+        self.order_id = ""
+        self.court = ""
+
+    def line(self, section: str, index: int) -> int:
+        return self.loc.headers.get((section, index), (0, 0))[0]
+
+    def error(self, w: _Where, message: str, **at: Any) -> None:
+        line, column = self.loc.where(w, **at)
+        self.errors.append(OrderFileError(self.path, line, column, message))
+
+    def fields(self, section: str, index: int, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """The section's keys that are known and of the right type; errors for the rest."""
+        label, keys = _SECTIONS[section]
+        good: dict[str, Any] = {}
+        for name, value in raw.items():
+            w = (section, index, (name,))
+            key = keys.get(name)
+            if key is None:
+                allowed = ", ".join(keys)
+                self.error(
+                    w,
+                    f"unknown key '{name}' in {label}{_hint(name, keys)}; allowed: {allowed}",
+                    key=True,
+                )
+            elif not _type_ok(key.type, value):
+                hint = " (a date is written without quotes)" if _is_date_text(value) else ""
+                if name == "due" and isinstance(value, date):
+                    hint = f' (a due rule is in quotes: "on {value.isoformat()}")'
+                found = _describe(value)
+                self.error(w, f"{name}: expected {_EXPECTED[key.type]}, found {found}{hint}")
+            elif key.required and key.type == "string" and not value.strip():
+                self.error(w, f"{name}: expected a non-empty string")
+            elif key.closed and key.choices and value not in key.choices:
+                choices = ", ".join(key.choices)
+                hint = _hint(value, key.choices)
+                self.error(w, f"{name}: expected one of {choices}, found '{value}'{hint}")
+            else:
+                good[name] = value
+        for name, key in keys.items():
+            if key.required and name not in raw:
+                self.error((section, index, ()), f"missing required key '{name}' in {label}")
+        return good
+
+    def table(self, data: Mapping[str, Any], name: str) -> list[dict[str, Any]]:
+        """The [[name]] tables of the file (none if absent or of the wrong shape)."""
+        value = data.get(name, [])
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            return value
+        self.error(
+            ("", 0, (name,)), f"{name}: expected [[{name}]] tables, found {_describe(value)}"
+        )
+        return []
+
+    def read(self, data: Mapping[str, Any]) -> Order:
+        for name in data:
+            if name not in _SECTIONS:
+                known = "[order], [[obligation]], [[amend]] and [[check]]"
+                hint = _hint(name, _SECTIONS)
+                self.error(
+                    ("", 0, (name,)),
+                    f"unknown table or key '{name}'{hint}; an order file has {known}",
+                    key=True,
+                )
+        raw = data.get("order")
+        head: dict[str, Any] = {}
+        if isinstance(raw, dict):
+            head = self.fields("order", 0, raw)
+        else:
+            found = "none" if raw is None else _describe(raw)
+            self.error(("order", 0, ()), f"expected one [order] table, found {found}")
+        self.order_id = head.get("id", "")
+        methods = self.head(head)
+        obligations = self.obligations(self.table(data, "obligation"), methods)
+        return Order(
+            id=self.order_id,
+            case=head.get("case", ""),
+            court=self.court,
+            entered=head.get("entered", date.min),
+            title=head.get("title", ""),
+            judge=head.get("judge", ""),
+            source=head.get("source", ""),
+            note=head.get("note", ""),
+            issued=head.get("issued"),
+            served=head.get("served"),
+            runs_from=head.get("runs_from", "entered"),
+            rules=head.get("rules"),
+            obligations=obligations,
+            amendments=self.amendments(self.table(data, "amend"), obligations),
+            checks=self.checks(self.table(data, "check"), obligations),
+            path=self.path,
+        )
+
+    def head(self, head: Mapping[str, Any]) -> tuple[str, tuple[str, ...]] | None:
+        """Check [order]; return the rule set's name and service methods, if it is known."""
+        if "id" in head and not re.fullmatch(_ID, head["id"]):
+            self.error(
+                ("order", 0, ("id",)),
+                f"id: expected lowercase letters, digits, - and _ (starting with a letter or digit), found '{head['id']}'",
+            )
+        runs_from = head.get("runs_from", "entered")
+        if runs_from != "entered" and runs_from not in head:
+            self.error(
+                ("order", 0, ("runs_from",)),
+                f'runs_from = "{runs_from}" needs {runs_from} = DATE in [order]',
+            )
+        self.court = head.get("court", "")
+        ruleset = head.get("rules")
+        if "court" in head:
+            try:
+                court = get_court(head["court"])
+            except UnknownCourt as err:
+                self.error(("order", 0, ("court",)), str(err))
+            else:
+                self.court = court.id
+                ruleset = ruleset or court.ruleset
+        if ruleset is None:
+            return None
+        rules = get_ruleset(ruleset)
+        return rules.name, tuple(rules.methods)
+
+    def service(
+        self, w: _Where, method: str, known: tuple[str, tuple[str, ...]], **at: Any
+    ) -> None:
+        name, methods = known
+        if method not in methods:
+            listed = ", ".join(methods)
+            self.error(
+                w, f"service method '{method}' is not known to {name}; known: {listed}", **at
+            )
+
+    def obligations(
+        self, tables: list[dict[str, Any]], methods: tuple[str, tuple[str, ...]] | None
+    ) -> tuple[Obligation, ...]:
+        result: list[Obligation] = []
+        first: dict[str, int] = {}  # id -> line of the first obligation with it
+        for i, raw in enumerate(tables):
+            f = self.fields("obligation", i, raw)
+            line = self.line("obligation", i)
+            oid = f.get("id", "")
+            if "id" in f and not _is_name(oid):
+                self.error(
+                    ("obligation", i, ("id",)),
+                    f"id: expected a name a due rule can use (lowercase letters, digits, - and _; not a keyword, a number or a date), found '{oid}'",
+                )
+            elif oid in first:
+                self.error(
+                    ("obligation", i, ("id",)),
+                    f"duplicate obligation id '{oid}' (first at line {first[oid]})",
+                )
+            elif oid:
+                first[oid] = line
+            kind = Kind(f.get("kind", Kind.DEADLINE))
+            due = self.due(i, f.get("due"), methods)
+            if "kind" not in raw or "kind" in f:  # else the kind's own error says enough
+                self.kind_rules(i, kind, raw)
+            if "on" in f and not _is_name(f["on"]):
+                self.error(
+                    ("obligation", i, ("on",)),
+                    f"on: expected an event name (lowercase letters, digits, - and _), found '{f['on']}'",
+                )
+            if "service" in f and methods is not None:
+                self.service(("obligation", i, ("service",)), f["service"], methods)
+            result.append(
+                Obligation(
+                    id=oid,
+                    party=f.get("party", ""),
+                    text=f.get("text", ""),
+                    cite=f.get("cite", ""),
+                    kind=kind,
+                    due=due,
+                    service=f.get("service"),
+                    consequence=f.get("consequence", ""),
+                    condition=f.get("condition", ""),
+                    on=f.get("on", ""),
+                    line=line,
+                )
+            )
+        self.references(result)
+        return tuple(result)
+
+    def kind_rules(self, i: int, kind: Kind, raw: Mapping[str, Any]) -> None:
+        """A deadline needs a due rule, a standing duty or a prohibition has none, and only a
+        recurring duty has the event that starts each instance."""
+        w: _Where = ("obligation", i, ())
+        if kind is Kind.DEADLINE and "due" not in raw:
+            self.error(
+                w, "a deadline needs due = RULE (or kind = standing, prohibition or recurring)"
+            )
+        if kind in (Kind.STANDING, Kind.PROHIBITION) and "due" in raw:
+            self.error(("obligation", i, ("due",)), f"a {kind} obligation has no due rule")
+        if kind is Kind.RECURRING and "on" not in raw:
+            self.error(
+                w, "a recurring obligation needs on = EVENT (the event that starts each instance)"
+            )
+        if kind is not Kind.RECURRING and "on" in raw:
+            self.error(("obligation", i, ("on",)), "on: only a recurring obligation has 'on'")
+
+    def due(
+        self, i: int, text: str | None, methods: tuple[str, tuple[str, ...]] | None
+    ) -> When | None:
+        if text is None:
+            return None
+        w = ("obligation", i, ("due",))
+        try:
+            when = parse_when(text)
+        except WhenSyntaxError as err:
+            hint = f" ({err.hint})" if err.hint else ""
+            self.error(
+                w,
+                f"due rule does not parse: expected {err.expected}, found {err.found}{hint}",
+                offset=err.column - 1,
+            )
+            return None
+        if isinstance(when, Relative) and when.service is not None and methods is not None:
+            where = text.lower().rfind(when.service)
+            self.service(w, when.service, methods, offset=where)
+        return when
+
+    def references(self, obligations: list[Obligation]) -> None:
+        """x.due must name an obligation; due rules must not loop (a bare name that is not an
+        obligation of this order is a case event, which nothing can check)."""
+        index: dict[str, int] = {}
+        for i, ob in enumerate(obligations):
+            index.setdefault(ob.id, i)
+        edges: dict[str, list[str]] = {o.id: [] for o in obligations}
+        for i, ob in enumerate(obligations):
+            for anchor in _anchors(ob.due):
+                if anchor.name in index:
+                    edges[ob.id].append(anchor.name)
+                elif isinstance(anchor, DueAnchor) and not self.together:
+                    known = ", ".join(index) or "none"
+                    self.error(
+                        ("obligation", i, ("due",)),
+                        f"'{anchor}' names no obligation of this order (obligations: {known}; one of another order is found only when the orders are loaded together)",
+                        find=_find(anchor),
+                    )
+        for loop in _cycles(edges):
+            i = index[loop[0]]
+            after = [a for a in _anchors(obligations[i].due) if a.name == loop[1]]
+            self.error(
+                ("obligation", i, ("due",)),
+                f"due rules loop: {' -> '.join(loop)}",
+                find=_find(after[0]) if after else "",
+            )
+
+    def amendments(
+        self, tables: list[dict[str, Any]], obligations: tuple[Obligation, ...]
+    ) -> tuple[Amendment, ...]:
+        own = [o.id for o in obligations]
+        known = ", ".join(own) or "none"
+        result: list[Amendment] = []
+        for i, raw in enumerate(tables):
+            f = self.fields("amend", i, raw)
+            action = f.get("action", "")
+            w: _Where = ("amend", i, ())
+            by = None
+            if "by" in f:
+                period = _period(f["by"])
+                if isinstance(period, Period):
+                    by = period
+                else:
+                    hint = f" ({period.hint})" if period.hint else ""
+                    self.error(
+                        ("amend", i, ("by",)),
+                        f"by: expected {period.expected}, found {period.found}{hint}",
+                        offset=period.column - 1,
+                    )
+            if action == "extend" and ("to" in raw) == ("by" in raw):
+                message = (
+                    "give either to = DATE or by = PERIOD, not both"
+                    if "to" in raw
+                    else "extend needs to = DATE or by = PERIOD"
+                )
+                self.error(("amend", i, ("by",)) if "by" in raw else w, message)
+            for name, needs in (("to", "extend"), ("by", "extend"), ("replacement", "supersede")):
+                if name in raw and action and action != needs:
+                    self.error(("amend", i, (name,)), f'{name}: only for action = "{needs}"')
+            if f.get("order") == self.order_id and "obligation" in f and f["obligation"] not in own:
+                self.error(
+                    ("amend", i, ("obligation",)),
+                    f"obligation: no obligation '{f['obligation']}' in this order (obligations: {known})",
+                )
+            if action == "supersede" and "replacement" not in raw:
+                self.error(w, "supersede needs replacement = an [[obligation]] id of this order")
+            elif action == "supersede" and "replacement" in f and f["replacement"] not in own:
+                self.error(
+                    ("amend", i, ("replacement",)),
+                    f"replacement: no obligation '{f['replacement']}' in this order (obligations: {known})",
+                )
+            result.append(
+                Amendment(
+                    order=f.get("order", ""),
+                    obligation=f.get("obligation", ""),
+                    action=action,
+                    to=f.get("to"),
+                    by=by,
+                    replacement=f.get("replacement", ""),
+                    reason=f.get("reason", ""),
+                    line=self.line("amend", i),
+                )
+            )
+        return tuple(result)
+
+    def checks(
+        self, tables: list[dict[str, Any]], obligations: tuple[Obligation, ...]
+    ) -> tuple[Check, ...]:
+        own = [o.id for o in obligations]
+        result: list[Check] = []
+        for i, raw in enumerate(tables):
+            f = self.fields("check", i, raw)
+            given: list[tuple[str, date | datetime]] = []
+            for name, value in f.get("given", {}).items():
+                w = ("check", i, ("given", name))
+                if not (_is_name(name) or re.fullmatch(f"{_ID}/{_ID}", name)):
+                    self.error(
+                        w, f"given: expected an obligation id or an event name, found '{name}'"
+                    )
+                elif not isinstance(value, date):
+                    self.error(
+                        w,
+                        f"given: expected a date or date-time for '{name}', found {_describe(value)}",
+                    )
+                else:
+                    given.append((name, value))
+            expect: list[tuple[str, str]] = []
+            for name, value in f.get("expect", {}).items():
+                w = ("check", i, ("expect", name))
+                other, slash, oid = name.rpartition("/")  # another order's: checked together
+                if (not slash or other == self.order_id) and oid not in own:
+                    self.error(
+                        w,
+                        f"expect: no obligation '{oid}' in this order{_hint(oid, own)}; obligations: {', '.join(own) or 'none'}",
+                    )
+                elif isinstance(value, date):
+                    expect.append((name, value.isoformat()))
+                elif value in _STATES:
+                    expect.append((name, value))
+                else:
+                    hint = " (a date is written without quotes)" if _is_date_text(value) else ""
+                    self.error(
+                        w,
+                        f"expect: expected a date or one of {', '.join(_STATES)} for '{name}', found {_describe(value)}{hint}",
+                    )
+            if f.get("expect") == {}:
+                self.error(("check", i, ("expect",)), "expect: name at least one obligation")
+            line = self.line("check", i)
+            result.append(
+                Check(tuple(given), tuple(expect), f.get("as_of"), f.get("name", ""), line)
+            )
+        return tuple(result)
+
+
+_N = TypeVar("_N", bound=Hashable)
+
+
+def _cycles(edges: Mapping[_N, Sequence[_N]]) -> list[list[_N]]:
+    """Each loop found once, written from its earliest node round to it again (a -> b -> a)."""
+    rank = {n: k for k, n in enumerate(edges)}
+    loops: dict[tuple[_N, ...], list[_N]] = {}
+    on_path: dict[_N, bool] = {}  # False once every path from the node has been followed
+    path: list[_N] = []
+
+    def visit(n: _N) -> None:
+        on_path[n] = True
+        path.append(n)
+        for m in edges.get(n, ()):
+            if on_path.get(m):
+                loop = path[path.index(m) :]
+                k = loop.index(min(loop, key=lambda x: rank.get(x, len(rank))))
+                loop = loop[k:] + loop[:k]
+                loops.setdefault(tuple(loop), [*loop, loop[0]])
+            elif m not in on_path:
+                visit(m)
+        path.pop()
+        on_path[n] = False
+
+    for n in edges:
+        if n not in on_path:
+            visit(n)
+    return list(loops.values())
+
+
+# --- Orders together ------------------------------------------------------------------------
+
+
+def _line_of(order: Order, w: _Where) -> int:
+    """Without the file's text, the best position is the line of the table the error is in."""
+    section, index, _ = w
+    rows: dict[str, Sequence[Obligation | Amendment | Check]] = {
+        "obligation": order.obligations,
+        "amend": order.amendments,
+        "check": order.checks,
+    }
+    row = rows.get(section, ())
+    return max(row[index].line if index < len(row) else 1, 1)
+
+
+_Report = Callable[[Order, _Where, str, str], None]
+
+
+def _check(orders: Sequence[Order], locators: Mapping[str, _Locator]) -> list[OrderFileError]:
+    """The checks that need every order of a case: ids, amendments, references and loops."""
+    errors: list[OrderFileError] = []
+
+    def report(order: Order, w: _Where, message: str, find: str = "") -> None:
+        loc = locators.get(order.path)
+        line, column = loc.where(w, find=find) if loc else (_line_of(order, w), 1)
+        errors.append(OrderFileError(order.path or "<order>", line, column, message))
+
+    cases: dict[str, list[Order]] = {}
+    for order in orders:
+        cases.setdefault(order.case, []).append(order)
+    for case, group in cases.items():
+        by_id: dict[str, Order] = {}
+        for order in group:
+            if order.id in by_id:
+                first = by_id[order.id].path or "<order>"
+                message = f"order id '{order.id}' is used twice in case '{case}' (first in {first})"
+                report(order, ("order", 0, ("id",)), message, "")
+            else:
+                by_id[order.id] = order
+        _check_amendments(case, group, by_id, report)
+        _check_due_rules(case, by_id, report)
+
+    rank = {o.path: k for k, o in reversed(list(enumerate(orders)))}
+    return sorted(errors, key=lambda e: (rank.get(e.path, 0), e.line, e.column))
+
+
+def _check_amendments(
+    case: str, group: list[Order], by_id: Mapping[str, Order], report: _Report
+) -> None:
+    """An amendment, or a check's ``order-id/obligation-id``, names an order loaded with it."""
+    duties = {oid: [ob.id for ob in o.obligations] for oid, o in by_id.items()}
+    loaded = ", ".join(by_id)
+    for order in group:
+        for i, am in enumerate(order.amendments):
+            if am.order not in by_id:
+                hint = _hint(am.order, [k for k in by_id if k != order.id])
+                message = f"order: no order '{am.order}' in case '{case}' among the orders loaded{hint}; loaded: {loaded}"
+                report(order, ("amend", i, ("order",)), message, "")
+            elif am.obligation not in duties[am.order]:
+                hint = _hint(am.obligation, duties[am.order])
+                known = ", ".join(duties[am.order]) or "none"
+                message = f"obligation: order '{am.order}' has no obligation '{am.obligation}'{hint}; its obligations: {known}"
+                report(order, ("amend", i, ("obligation",)), message, "")
+        for i, check in enumerate(order.checks):
+            for name, _ in check.expect:
+                other, slash, oid = name.rpartition("/")
+                if slash and oid not in duties.get(other, ()):
+                    message = f"expect: no obligation '{name}' among the orders of case '{case}' loaded ({loaded})"
+                    report(order, ("check", i, ("expect", name)), message, "")
+
+
+def _check_due_rules(case: str, by_id: Mapping[str, Order], report: _Report) -> None:
+    """Follow every reference between obligations of the case; name each loop in full.
+
+    A bare name is an obligation of the same order or else a case event; ``x.due`` is an
+    obligation of the same order or else of the one other order of the case that has an ``x``;
+    ``order-id/obligation-id`` (not yet accepted by the when-language) is that obligation.
+    """
+    duties = {oid: [ob.id for ob in o.obligations] for oid, o in by_id.items()}
+    owners: dict[str, list[str]] = {}
+    for oid, ids in duties.items():
+        for ob_id in ids:
+            owners.setdefault(ob_id, []).append(oid)
+    loaded = ", ".join(by_id)
+    edges: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    via: dict[tuple[tuple[str, str], tuple[str, str]], tuple[int, str]] = {}
+    for oid, order in by_id.items():
+        for i, ob in enumerate(order.obligations):
+            node = (oid, ob.id)
+            targets = edges.setdefault(node, [])
+            for anchor in _anchors(ob.due):
+                other, slash, name = anchor.name.rpartition("/")
+                if slash:
+                    found = [other] if name in duties.get(other, ()) else []
+                elif name in duties[oid]:
+                    found = [oid]
+                elif isinstance(anchor, DueAnchor):
+                    found = [k for k in owners.get(name, []) if k != oid]
+                else:
+                    continue  # a case event
+                w: _Where = ("obligation", i, ("due",))
+                if len(found) == 1:
+                    targets.append((found[0], name))
+                    via.setdefault((node, (found[0], name)), (i, _find(anchor)))
+                elif found:
+                    message = f"'{anchor}' is ambiguous: '{name}' is an obligation of orders {', '.join(found)}"
+                    report(order, w, message, _find(anchor))
+                else:
+                    message = f"'{anchor}' names no obligation among the orders of case '{case}' loaded ({loaded})"
+                    report(order, w, message, _find(anchor))
+    for loop in _cycles(edges):
+        one = len({oid for oid, _ in loop}) == 1
+        names = " -> ".join(ob if one else f"{oid}/{ob}" for oid, ob in loop)
+        i, find = via[(loop[0], loop[1])]
+        report(by_id[loop[0][0]], ("obligation", i, ("due",)), f"due rules loop: {names}", find)
+
+
+# --- The API --------------------------------------------------------------------------------
+
+
+def _parse(
+    text: str, path: str, together: bool
+) -> tuple[Order | None, list[OrderFileError], _Locator | None]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        return None, [_syntax_error(text, path, err)], None
+    reader = _Reader(path, text, together)
+    order = reader.read(data)
+    return order, sorted(reader.errors, key=lambda e: (e.line, e.column)), reader.loc
+
+
+def _load(
+    path: str | os.PathLike[str], together: bool
+) -> tuple[Order | None, list[OrderFileError], _Locator | None]:
+    name = os.fspath(path)
+    with open(name, "rb") as f:
+        data = f.read()
+    try:
+        text = data.decode("utf-8-sig")  # a BOM, as some Windows editors write, is not an error
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - data.rfind(b"\n", 0, err.start)
+        return None, [OrderFileError(name, line, column, f"not UTF-8: {err.reason}")], None
+    return _parse(text, name, together)
+
+
+def parse_order(text: str, path: str = "<order>") -> Order:
+    """The order in ``text``; ``OrderFileErrors`` with every error if there is any."""
+    order, errors, _ = _parse(text, path, together=False)
+    if errors or order is None:
+        raise OrderFileErrors(errors)
+    return order
+
+
+def load_order(path: str | os.PathLike[str]) -> Order:
+    """The order in the file at ``path`` (UTF-8). Another order's obligation named by
+    ``x.due`` is an error here: load the orders together with ``load_orders``."""
+    order, errors, _ = _load(path, together=False)
+    if errors or order is None:
+        raise OrderFileErrors(errors)
+    return order
+
+
+def load_orders(paths: Iterable[str | os.PathLike[str]]) -> tuple[Order, ...]:
+    """Several order files: each file's own checks, then (if all pass) ``check_orders``."""
+    results = [_load(p, together=True) for p in paths]
+    errors = [e for _, errs, _ in results for e in errs]
+    if errors:
+        raise OrderFileErrors(errors)
+    orders = tuple(o for o, _, _ in results if o is not None)
+    errors = _check(orders, {o.path: loc for o, _, loc in results if o and loc})
+    if errors:
+        raise OrderFileErrors(errors)
+    return orders
+
+
+def check_orders(orders: Sequence[Order]) -> None:
+    """The checks across orders (without the files' text, errors point at the table's line)."""
+    errors = _check(orders, {})
+    if errors:
+        raise OrderFileErrors(errors)
+
+
+# --- JSON Schema ----------------------------------------------------------------------------
+
+_DESCRIPTIONS = {
+    "order": "The order itself: its id, case, court and dates.",
+    "obligation": "A duty the order imposes, with its own words and its due rule.",
+    "amend": "A change this order makes to an earlier order's obligation.",
+    "check": "An example the loader proves: given these facts, expect these dates or states.",
+}
+
+
+def _property(key: _Key) -> dict[str, Any]:
+    day = {"type": "string", "format": "date"}
+    moment = {"anyOf": [day, {"type": "string", "format": "date-time"}]}
+    schema: dict[str, Any] = {"title": key.title, "description": key.description}
+    if key.type == "string":
+        schema["type"] = "string"
+        if key.required:
+            schema["minLength"] = 1
+    elif key.type == "date":
+        schema.update(day)
+    elif key.type == "moment":
+        schema.update(moment)
+    else:  # a map from names to dates, or to dates and states
+        value = (
+            moment
+            if key.type == "dates"
+            else {"anyOf": [*moment["anyOf"], {"enum": list(_STATES)}]}
+        )
+        schema.update(type="object", additionalProperties=value)
+    if key.choices:
+        schema["enum"] = list(key.choices)
+    if key.pattern:
+        schema["pattern"] = f"^{key.pattern}$"
+    return schema
+
+
+def order_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of order files for editors, built from the loader's own
+    key tables so the two cannot drift apart. TOML dates appear as strings with a format."""
+    rules: dict[str, list[dict[str, Any]]] = {
+        "obligation": [
+            {"if": {"properties": {"kind": {"const": "deadline"}}}, "then": {"required": ["due"]}},
+            {
+                "if": {
+                    "properties": {"kind": {"enum": ["standing", "prohibition"]}},
+                    "required": ["kind"],
+                },
+                "then": {"not": {"required": ["due"]}},
+            },
+            {
+                "if": {"properties": {"kind": {"const": "recurring"}}, "required": ["kind"]},
+                "then": {"required": ["on"]},
+            },
+            {
+                "if": {"required": ["on"]},
+                "then": {"properties": {"kind": {"const": "recurring"}}, "required": ["kind"]},
+            },
+        ],
+        "amend": [
+            {
+                "if": {"properties": {"action": {"const": "extend"}}},
+                "then": {"oneOf": [{"required": ["to"]}, {"required": ["by"]}]},
+            },
+            {
+                "if": {"properties": {"action": {"const": "supersede"}}},
+                "then": {"required": ["replacement"]},
+            },
+        ],
+    }
+    properties: dict[str, Any] = {}
+    for name, (label, keys) in _SECTIONS.items():
+        table: dict[str, Any] = {
+            "title": label,
+            "description": _DESCRIPTIONS[name],
+            "type": "object",
+            "properties": {k: _property(key) for k, key in keys.items()},
+            "required": [k for k, key in keys.items() if key.required],
+            "additionalProperties": False,
+        }
+        if name in rules:
+            table["allOf"] = rules[name]
+        if name != "order":
+            table = {
+                "title": label,
+                "description": _DESCRIPTIONS[name],
+                "type": "array",
+                "items": table,
+            }
+        properties[name] = table
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "docketcal order file",
+        "description": "One court order: its obligations, amendments and checks. See docs/order-files.md.",
+        "type": "object",
+        "properties": properties,
+        "required": ["order"],
+        "additionalProperties": False,
+    }
