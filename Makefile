@@ -27,6 +27,7 @@ demo: venv
 
 bench: venv
 	$(PY) bench/compute.py
+	$(PY) bench/schedule.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -13,12 +13,15 @@ from calendars.period import SERVICE_METHODS, Direction, Period, Request, Unit
 from calendars.rulesets import RULESET_IDS, get_ruleset
 
 
+_METHODS = frozenset(SERVICE_METHODS)
+
+
 def compute(court: str | Court, request: Request, *, rules: str | None = None) -> Due:
     """The due date of ``request`` in ``court`` (``rules`` overrides the court's rule set,
     e.g. ``frcrp`` for a criminal case in a district court)."""
     if isinstance(court, str):
         court = get_court(court)
-    if request.service not in SERVICE_METHODS:
+    if request.service not in _METHODS:
         raise ComputeError(
             f"unknown service method '{request.service}'; expected one of {', '.join(SERVICE_METHODS)}"
         )

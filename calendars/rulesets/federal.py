@@ -78,6 +78,7 @@ class Federal(RuleSet):
         super().__init__()
         self._cites: dict[str, str] = {}
         self._notes: dict[tuple[str, int, bool], tuple[str, ...]] = {}
+        self._settled: dict[date, tuple[Reading, ...]] = {}  # one shared, immutable reading per date
 
     def cite(self, sub: str) -> str:
         text = self._cites.get(sub)
@@ -130,11 +131,14 @@ class Federal(RuleSet):
         notes = self._notes.get((court.id, anchor.year, forward))
         if notes is None:
             return None
+        readings = self._settled.get(end)
+        if readings is None:
+            readings = self._settled[end] = (Reading(end, SETTLED),)
         return Due(
             due=end,
             due_at=datetime.combine(end, END_OF_DAY, tzinfo=court.zone),
             safe_due=end,
-            readings=(Reading(end, SETTLED),),
+            readings=readings,
             warnings=notes,
             explain=lambda: self.explain(court, req),
         )
