@@ -12,7 +12,6 @@ from calendars.due import ComputeError, Due, Reading, Step
 from calendars.period import SERVICE_METHODS, Direction, Period, Request, Unit
 from calendars.rulesets import RULESET_IDS, get_ruleset
 
-
 _METHODS = frozenset(SERVICE_METHODS)
 
 

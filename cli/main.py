@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cli import calc, demo
+from cli import calc, demo, docket
 from cli.orders import order_app
 
 app = typer.Typer(
@@ -68,13 +68,41 @@ app.command("holidays", epilog="Example:  docketcal holidays --court caed --year
 )
 
 
+docket.register(app, order_app)
 app.add_typer(order_app, name="order")
 app.command("demo", epilog="Example:  docketcal demo   (the same as make demo)")(demo.demo_command)
+
+
+GLOBAL_OPTIONS = ("--db", "--format", "--as-of")
+
+
+def hoist(args: list[str]) -> list[str]:
+    """Let the global options stand anywhere (``docketcal done REF --format json``): they are
+    moved before the command, where the parser expects them."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            if "=" in arg:
+                front.append(arg)
+            else:
+                front.extend(args[i : i + 2])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
 
 
 def main() -> None:
     """The console script: exit codes 0, 1, 2, 3 as documented."""
     try:
-        app()
+        app(args=hoist(sys.argv[1:]), prog_name="docketcal")
     except KeyboardInterrupt:
         sys.exit(130)

@@ -78,7 +78,9 @@ class Federal(RuleSet):
         super().__init__()
         self._cites: dict[str, str] = {}
         self._notes: dict[tuple[str, int, bool], tuple[str, ...]] = {}
-        self._settled: dict[date, tuple[Reading, ...]] = {}  # one shared, immutable reading per date
+        self._settled: dict[
+            date, tuple[Reading, ...]
+        ] = {}  # one shared, immutable reading per date
 
     def cite(self, sub: str) -> str:
         text = self._cites.get(sub)

@@ -1,0 +1,797 @@
+"""The docket: what clerks record and what attorneys and cron read, kept with its history.
+
+Every operation is one transaction. Recording a fact recomputes the affected case's schedule in
+the same transaction and raises the revision of exactly the obligations whose stored values
+changed. Nothing is updated in place except the computed schedule, and every change to it is
+written to the history with its before and after.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from calendars import get_court
+from calendars.period import Period, Unit
+from obligations import model
+from obligations.engine import Item, schedule
+from obligations.orderfile import (
+    OrderFileError,
+    OrderFileErrors,
+    check_orders,
+    load_order,
+    parse_order,
+)
+from obligations.store.db import Database, retrying
+from obligations.store.tables import (
+    Assignment,
+    Case,
+    Fact,
+    History,
+    Obligation,
+    OrderVersion,
+    Person,
+    now,
+)
+
+ROLES = ("attorney", "clerk", "paralegal")
+#: The stored columns a recomputation may change; any change raises the revision.
+COMPUTED = (
+    "party", "text", "cite", "kind", "when_text", "consequence", "condition", "active", "state",
+    "due", "due_at", "safe_due", "done_on", "late_by", "waiting_on", "chain", "readings",
+    "warnings", "trace", "amendments", "depends_on",
+)  # fmt: skip
+#: What a history row keeps of an obligation before and after a change.
+SNAPSHOT = ("state", "due", "due_at", "safe_due", "done_on", "waiting_on", "active", "revision")
+
+
+class DocketError(ValueError):
+    """Bad input for the docket (an unknown case, a date in the wrong place): nothing written."""
+
+
+class UnknownRef(DocketError):
+    def __init__(self, ref: str, close: Sequence[str]) -> None:
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        super().__init__(f"no obligation '{ref}'{hint}")
+        self.close = tuple(close)
+
+
+class AmbiguousRef(DocketError):
+    def __init__(self, ref: str, matches: Sequence[str]) -> None:
+        super().__init__(f"'{ref}' matches {len(matches)} obligations: {', '.join(matches)}")
+        self.matches = tuple(matches)
+
+
+@dataclass(slots=True)
+class Changes:
+    """What one operation changed: history rows written, obligations whose revision rose."""
+
+    history: list[dict[str, Any]] = field(default_factory=list)
+    revised: list[str] = field(default_factory=list)
+    pending: list[dict[str, Any]] = field(default_factory=list)  # order changes not applied
+
+    def to_json(self) -> dict[str, Any]:
+        return {"changes": self.history, "revised": self.revised, "pending": self.pending}
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=4096)
+def _parsed(sha: str, text: str, path: str) -> model.Order:
+    """Order texts are parsed once per process: the hash names the text."""
+    return parse_order(text, path)
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    return value.isoformat()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return _iso(value)
+    return value
+
+
+class Docket:
+    """The operations of the docket, on one database, on behalf of one person."""
+
+    def __init__(self, db: Database, who: str = "") -> None:
+        self.db = db
+        self.who = who
+
+    # -- orders -------------------------------------------------------------------------------
+
+    def load(self, paths: Sequence[str | Path], *, apply: bool = False) -> Changes:
+        """Load order files in one transaction: new orders go in; an order already loaded with the
+        same text changes nothing; a changed one is applied only with ``apply``."""
+        files = [(Path(p), Path(p).read_text(encoding="utf-8-sig")) for p in paths]
+        errors: list[OrderFileError] = []
+        parsed: list[tuple[model.Order, str]] = []
+        for path, text in files:
+            try:
+                parsed.append((load_order(path), text))
+            except OrderFileErrors as exc:
+                errors.extend(exc.errors)
+        if errors:
+            raise OrderFileErrors(tuple(errors))
+
+        def work() -> Changes:
+            changes = Changes()
+            with self.db.write() as s:
+                cases = {o.case for o, _ in parsed}
+                current = {(o.case, o.id): o for c in cases for o in self._orders(s, c)}
+                together = dict(current)
+                for order, _ in parsed:
+                    together[(order.case, order.id)] = order
+                check_orders(list(together.values()))
+                touched: set[str] = set()
+                for order, text in parsed:
+                    if self._load_one(s, order, text, apply, changes):
+                        touched.add(order.case)
+                for case in sorted(touched):
+                    self._recompute(s, case, "order loaded", changes)
+            return changes
+
+        return retrying(work)
+
+    def _load_one(
+        self, s: Session, order: model.Order, text: str, apply: bool, changes: Changes
+    ) -> bool:
+        sha = _sha(text)
+        if s.get(Case, order.case) is None:
+            s.add(Case(id=order.case, court=order.court))
+            s.flush()
+        latest = s.exec(
+            select(OrderVersion)
+            .where(OrderVersion.case_id == order.case, OrderVersion.order_id == order.id)
+            .order_by(col(OrderVersion.version).desc())
+        ).first()
+        if latest is not None and latest.sha256 == sha:
+            return False
+        if latest is not None and not apply:
+            old = _parsed(latest.sha256, latest.text, latest.path)
+            changes.pending.append(
+                {
+                    "order": f"{order.case}/{order.id}",
+                    "version": latest.version,
+                    "differences": _differences(old, order),
+                }
+            )
+            return False
+        version = 1 if latest is None else latest.version + 1
+        s.add(
+            OrderVersion(
+                case_id=order.case, order_id=order.id, version=version, court=order.court,
+                entered=order.entered, title=order.title, path=order.path, text=text, sha256=sha,
+                loaded_by=self.who,
+            )
+        )  # fmt: skip
+        before = None
+        if latest is not None:
+            old = _parsed(latest.sha256, latest.text, latest.path)
+            before = {
+                "version": latest.version,
+                "sha256": latest.sha256,
+                "differences": _differences(old, order),
+            }
+        self._history(
+            s, changes, "order loaded" if latest is None else "order changed", order.case,
+            f"{order.case}/{order.id}", f"{order.path} ({len(order.obligations)} obligations)",
+            before, {"version": version, "sha256": sha},
+        )  # fmt: skip
+        return True
+
+    def _orders(self, s: Session, case: str) -> list[model.Order]:
+        rows = s.exec(
+            select(OrderVersion)
+            .where(OrderVersion.case_id == case)
+            .order_by(col(OrderVersion.order_id), col(OrderVersion.version))
+        ).all()
+        latest: dict[str, OrderVersion] = {}
+        for row in rows:
+            latest[row.order_id] = row
+        return [_parsed(r.sha256, r.text, r.path) for r in latest.values()]
+
+    def orders(self, case: str | None = None) -> list[dict[str, Any]]:
+        with self.db.read() as s:
+            query = select(OrderVersion).order_by(
+                col(OrderVersion.case_id), col(OrderVersion.order_id), col(OrderVersion.version)
+            )
+            if case is not None:
+                query = query.where(OrderVersion.case_id == case)
+            latest: dict[tuple[str, str], OrderVersion] = {}
+            for row in s.exec(query).all():
+                latest[(row.case_id, row.order_id)] = row
+            counts: dict[tuple[str, str], int] = {}
+            for ob in s.exec(select(Obligation).where(col(Obligation.active))).all():
+                counts[(ob.case_id, ob.order_id)] = counts.get((ob.case_id, ob.order_id), 0) + 1
+            return [
+                {
+                    "case": r.case_id, "order": r.order_id, "court": r.court, "entered": r.entered.isoformat(),
+                    "title": r.title, "version": r.version, "sha256": r.sha256, "path": r.path,
+                    "loaded_at": _iso(r.loaded_at), "loaded_by": r.loaded_by,
+                    "obligations": counts.get((r.case_id, r.order_id), 0),
+                }
+                for r in latest.values()
+            ]  # fmt: skip
+
+    def order(self, ident: str) -> dict[str, Any]:
+        """One order: ``CASE/ORDER`` or an order id that is unique across cases."""
+        with self.db.read() as s:
+            case, _, order_id = ident.rpartition("/")
+            query = select(OrderVersion).where(OrderVersion.order_id == order_id)
+            if case:
+                query = query.where(OrderVersion.case_id == case)
+            rows = s.exec(query.order_by(col(OrderVersion.version))).all()
+            if not rows:
+                known = [f"{r.case_id}/{r.order_id}" for r in s.exec(select(OrderVersion)).all()]
+                close = difflib.get_close_matches(ident, sorted(set(known)), n=3, cutoff=0.5)
+                raise UnknownRef(ident, close)
+            if len({r.case_id for r in rows}) > 1:
+                raise AmbiguousRef(ident, sorted({f"{r.case_id}/{r.order_id}" for r in rows}))
+            latest = rows[-1]
+            obligations = s.exec(
+                select(Obligation)
+                .where(Obligation.case_id == latest.case_id, Obligation.order_id == latest.order_id)
+                .order_by(col(Obligation.id))
+            ).all()
+            return {
+                "case": latest.case_id, "order": latest.order_id, "court": latest.court,
+                "entered": latest.entered.isoformat(), "title": latest.title, "path": latest.path,
+                "versions": [{"version": r.version, "sha256": r.sha256, "loaded_at": _iso(r.loaded_at), "loaded_by": r.loaded_by} for r in rows],
+                "text": latest.text,
+                "obligations": [obligation_json(o) for o in obligations],
+            }  # fmt: skip
+
+    # -- facts --------------------------------------------------------------------------------
+
+    def record_event(
+        self, case: str, name: str, at: date | datetime, *, note: str = "", occurrence: str = ""
+    ) -> Changes:
+        """A case event: a date, or a date-time in the court's time (stored in UTC)."""
+
+        def work() -> Changes:
+            changes = Changes()
+            with self.db.write() as s:
+                row = self._case(s, case)
+                day, instant = _split(at, row.court)
+                fact = self._fact(
+                    s,
+                    Fact(
+                        kind="event",
+                        case_id=case,
+                        name=name,
+                        day=day,
+                        at=instant,
+                        note=note,
+                        occurrence=occurrence,
+                    ),
+                )
+                self._history(
+                    s, changes, "event recorded", case, None, note, None, _fact_json(fact)
+                )
+                self._recompute(s, case, f"event {name} recorded", changes)
+            return changes
+
+        return retrying(work)
+
+    def done(self, ref: str, on: date, *, note: str = "") -> Changes:
+        return self._on_obligation(
+            ref, "done", lambda ob: Fact(kind="done", day=on, note=note), f"done {on.isoformat()}"
+        )
+
+    def extend(
+        self, ref: str, *, to: date | None = None, by: Period | None = None, reason: str
+    ) -> Changes:
+        if (to is None) == (by is None):
+            raise DocketError("extend needs exactly one of --to DATE or --by PERIOD")
+        if not reason.strip():
+            raise DocketError("extend needs --reason: the history keeps why a date moved")
+        what = f"extended to {to.isoformat()}" if to is not None else f"extended by {by}"
+        return self._on_obligation(
+            ref,
+            "extended",
+            lambda ob: Fact(
+                kind="extension", day=to, by_period=str(by) if by else None, reason=reason
+            ),
+            what,
+        )
+
+    def vacate(self, ref: str, *, reason: str, undo: bool = False) -> Changes:
+        if not reason.strip():
+            raise DocketError("vacate needs --reason")
+        return self._on_obligation(
+            ref,
+            "vacatur undone" if undo else "vacated",
+            lambda ob: Fact(kind="vacatur", reason=reason, undone=undo),
+            "vacated",
+        )
+
+    def _on_obligation(self, ref: str, what: str, make: Any, why: str) -> Changes:
+        def work() -> Changes:
+            changes = Changes()
+            with self.db.write() as s:
+                ob = self._resolve(s, ref)
+                fact = make(ob)
+                fact.case_id, fact.order_id, fact.obligation_id = (
+                    ob.case_id,
+                    ob.order_id,
+                    ob.obligation_id,
+                )
+                fact = self._fact(s, fact)
+                self._history(
+                    s,
+                    changes,
+                    what,
+                    ob.case_id,
+                    ob.ref,
+                    fact.reason or fact.note or why,
+                    None,
+                    _fact_json(fact),
+                )
+                self._recompute(s, ob.case_id, f"{ob.ref} {why}", changes)
+            return changes
+
+        return retrying(work)
+
+    def add_closure(self, court: str, day: date, *, reason: str, source: str = "") -> Changes:
+        """A day a court's clerk's office was closed or inaccessible; every case there is recomputed."""
+        court_id = get_court(court).id
+        if not reason.strip():
+            raise DocketError("closure add needs --reason")
+
+        def work() -> Changes:
+            changes = Changes()
+            with self.db.write() as s:
+                fact = self._fact(
+                    s, Fact(kind="closure", court=court_id, day=day, reason=reason, source=source)
+                )
+                self._history(
+                    s, changes, "closure added", None, None, reason, None, _fact_json(fact)
+                )
+                for case in s.exec(
+                    select(Case).where(Case.court == court_id).order_by(col(Case.id))
+                ).all():
+                    self._recompute(
+                        s, case.id, f"closure of {court_id} on {day.isoformat()}", changes
+                    )
+            return changes
+
+        return retrying(work)
+
+    # -- people -------------------------------------------------------------------------------
+
+    def add_person(self, name: str, email: str, role: str = "attorney") -> dict[str, Any]:
+        if role not in ROLES:
+            raise DocketError(f"unknown role '{role}': expected one of {', '.join(ROLES)}")
+        if "@" not in email:
+            raise DocketError(f"'{email}' is not an e-mail address")
+
+        def work() -> dict[str, Any]:
+            with self.db.write() as s:
+                if s.exec(select(Person).where(Person.email == email.lower())).first() is not None:
+                    raise DocketError(f"{email} is already a person on the docket")
+                person = Person(name=name, email=email.lower(), role=role)
+                s.add(person)
+                s.flush()
+                self._history(
+                    s,
+                    Changes(),
+                    "person added",
+                    None,
+                    None,
+                    "",
+                    None,
+                    {"name": name, "email": person.email, "role": role},
+                )
+                return person_json(person)
+
+        return retrying(work)
+
+    def people(self) -> list[dict[str, Any]]:
+        with self.db.read() as s:
+            return [
+                person_json(p) for p in s.exec(select(Person).order_by(col(Person.email))).all()
+            ]
+
+    def assign(
+        self, email: str, case: str, *, party: str | None = None, obligation: str | None = None
+    ) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            with self.db.write() as s:
+                person = s.exec(select(Person).where(Person.email == email.lower())).first()
+                if person is None:
+                    raise DocketError(
+                        f"no person with e-mail {email}: add them with 'docketcal person add'"
+                    )
+                self._case(s, case)
+                ref = self._resolve(s, obligation).ref if obligation else None
+                if (
+                    party is not None
+                    and s.exec(
+                        select(Obligation).where(
+                            Obligation.case_id == case, Obligation.party == party
+                        )
+                    ).first()
+                    is None
+                ):
+                    raise DocketError(f"no obligation of party '{party}' in case {case}")
+                row = Assignment(
+                    person_id=person.id or 0,
+                    case_id=case,
+                    party=party,
+                    obligation_ref=ref,
+                    created_by=self.who,
+                )
+                s.add(row)
+                s.flush()
+                scope = ref or (f"{case} ({party})" if party else case)
+                self._history(
+                    s,
+                    Changes(),
+                    "assigned",
+                    case,
+                    ref,
+                    "",
+                    None,
+                    {"person": person.email, "scope": scope},
+                )
+                return {"person": person.email, "case": case, "party": party, "obligation": ref}
+
+        return retrying(work)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def obligation(self, ref: str) -> dict[str, Any]:
+        with self.db.read() as s:
+            return obligation_json(self._resolve(s, ref))
+
+    def history(self, ref: str | None = None, case: str | None = None) -> list[dict[str, Any]]:
+        with self.db.read() as s:
+            query = select(History).order_by(col(History.id))
+            if ref is not None:
+                full = self._resolve(s, ref).ref
+                query = query.where(History.ref == full)
+            elif case is not None:
+                query = query.where(History.case_id == case)
+            return [history_json(h) for h in s.exec(query).all()]
+
+    def refs(self, prefix: str = "") -> list[str]:
+        with self.db.read() as s:
+            query = select(Obligation.ref).order_by(col(Obligation.ref))
+            if prefix:
+                query = query.where(col(Obligation.ref).contains(prefix))
+            return list(s.exec(query.limit(200)).all())
+
+    # -- inside a transaction -----------------------------------------------------------------
+
+    def _case(self, s: Session, case: str) -> Case:
+        row = s.get(Case, case)
+        if row is None:
+            known = list(s.exec(select(Case.id)).all())
+            close = difflib.get_close_matches(case, known, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise DocketError(f"no case '{case}' on the docket{hint}")
+        return row
+
+    def _resolve(self, s: Session, ref: str) -> Obligation:
+        """``CASE/ORDER/OBLIGATION`` or any unique suffix of it (whole segments)."""
+        ref = ref.strip().strip("/")
+        exact = s.exec(select(Obligation).where(Obligation.ref == ref)).first()
+        if exact is not None:
+            return exact
+        pattern = "%/" + ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        matches = s.exec(
+            select(Obligation).where(col(Obligation.ref).like(pattern, escape="\\")).limit(20)
+        ).all()
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise AmbiguousRef(ref, [m.ref for m in matches])
+        tail = ref.rsplit("/", 1)[-1]
+        candidates = list(
+            s.exec(
+                select(Obligation.ref).where(col(Obligation.obligation_id).contains(tail[:4]))
+            ).all()
+        )
+        if len(candidates) < 5:
+            candidates = list(s.exec(select(Obligation.ref).limit(5000)).all())
+        close = difflib.get_close_matches(ref, candidates, n=3, cutoff=0.4)
+        close += [
+            c
+            for c in difflib.get_close_matches(
+                tail, [c.rsplit("/", 1)[-1] for c in candidates], n=3, cutoff=0.6
+            )
+            if c not in close
+        ]
+        raise UnknownRef(ref, close[:3])
+
+    def _fact(self, s: Session, fact: Fact) -> Fact:
+        fact.recorded_by = self.who
+        fact.recorded_at = now()
+        s.add(fact)
+        s.flush()
+        return fact
+
+    def _history(
+        self, s: Session, changes: Changes, what: str, case: str | None, ref: str | None, why: str,
+        before: dict[str, Any] | None, after: dict[str, Any] | None,
+    ) -> None:  # fmt: skip
+        row = History(
+            who=self.who, what=what, case_id=case, ref=ref, why=why, before=before, after=after
+        )
+        s.add(row)
+        changes.history.append(
+            {"what": what, "case": case, "ref": ref, "why": why, "before": before, "after": after}
+        )
+
+    def _facts(self, s: Session, case: str, courts: Iterable[str]) -> model.Facts:
+        rows = s.exec(select(Fact).where(Fact.case_id == case).order_by(col(Fact.id))).all()
+        closures = s.exec(
+            select(Fact).where(Fact.kind == "closure", col(Fact.court).in_(sorted(set(courts))))
+        ).all()
+        return model.Facts.of(
+            [f for f in (_to_model(r) for r in [*rows, *closures]) if f is not None]
+        )
+
+    def _recompute(self, s: Session, case: str, why: str, changes: Changes) -> None:
+        """Schedule the case again and store what changed, raising those revisions."""
+        s.exec(
+            select(Case).where(Case.id == case).with_for_update()
+        ).first()  # PostgreSQL: one writer per case
+        orders = self._orders(s, case)
+        facts = self._facts(s, case, {o.court for o in orders})
+        sched = schedule(
+            orders, facts, date.min
+        )  # states without the clock: "overdue" is read off the date
+        rows = {
+            r.ref: r for r in s.exec(select(Obligation).where(Obligation.case_id == case)).all()
+        }
+        seen: set[str] = set()
+        stamp = now()
+        for item in sched.items:
+            seen.add(item.ref)
+            values = _values(item)
+            row = rows.get(item.ref)
+            if row is None:
+                row = Obligation(
+                    ref=item.ref, uid=uuid.uuid4().hex, case_id=case, order_id=item.order,
+                    obligation_id=item.obligation, court=item.court, changed_at=stamp, **values,
+                )  # fmt: skip
+                s.add(row)
+                self._history(
+                    s, changes, "obligation added", case, item.ref, why, None, _snapshot(row)
+                )
+                changes.revised.append(item.ref)
+                continue
+            if all(_same(getattr(row, k), v) for k, v in values.items()):
+                continue
+            before = _snapshot(row)
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.revision += 1
+            row.changed_at = stamp
+            self._history(
+                s, changes, "schedule changed", case, item.ref, why, before, _snapshot(row)
+            )
+            changes.revised.append(item.ref)
+        for ref, row in rows.items():
+            if ref not in seen and row.active:
+                before = _snapshot(row)
+                row.active = False
+                row.revision += 1
+                row.changed_at = stamp
+                self._history(
+                    s,
+                    changes,
+                    "obligation removed",
+                    case,
+                    ref,
+                    f"{why}: no longer in its order",
+                    before,
+                    _snapshot(row),
+                )
+                changes.revised.append(ref)
+        s.flush()
+
+
+def _split(at: date | datetime, court: str) -> tuple[date, datetime | None]:
+    if isinstance(at, datetime):
+        local = at if at.tzinfo is not None else at.replace(tzinfo=get_court(court).zone)
+        return local.astimezone(get_court(court).zone).date(), local.astimezone(UTC)
+    return at, None
+
+
+def _to_model(row: Fact) -> model.Fact | None:
+    seq = row.id or 0
+    if row.kind == "event":
+        assert row.case_id is not None and row.name is not None and row.day is not None
+        return model.Event(
+            row.case_id,
+            row.name,
+            row.at or row.day,
+            seq=seq,
+            note=row.note,
+            occurrence=row.occurrence,
+        )
+    if row.kind == "done":
+        assert row.case_id and row.order_id and row.obligation_id and row.day
+        return model.Completion(
+            row.case_id, row.order_id, row.obligation_id, row.day, seq=seq, note=row.note
+        )
+    if row.kind == "extension":
+        assert row.case_id and row.order_id and row.obligation_id
+        by = None
+        if row.by_period:
+            n, unit = row.by_period.split(" ", 1)
+            by = Period(int(n), Unit(unit if unit.endswith("s") else unit + "s"))
+        return model.Extension(
+            row.case_id,
+            row.order_id,
+            row.obligation_id,
+            to=row.day,
+            by=by,
+            reason=row.reason,
+            seq=seq,
+        )
+    if row.kind == "vacatur":
+        assert row.case_id and row.order_id and row.obligation_id
+        return model.Vacatur(
+            row.case_id,
+            row.order_id,
+            row.obligation_id,
+            reason=row.reason,
+            seq=seq,
+            undone=row.undone,
+        )
+    if row.kind == "closure":
+        assert row.court and row.day
+        return model.Closure(row.court, row.day, reason=row.reason, seq=seq)
+    return None
+
+
+def _values(item: Item) -> dict[str, Any]:
+    due = item.due
+    state = item.state.value
+    return {
+        "party": item.party,
+        "text": item.text,
+        "cite": item.cite,
+        "kind": item.kind.value,
+        "when_text": item.when,
+        "consequence": item.consequence,
+        "condition": item.condition,
+        "active": True,
+        "state": "open" if state == "overdue" else state,
+        "due": due.due if due else None,
+        "due_at": due.due_at.astimezone(UTC) if due and due.due_at else None,
+        "safe_due": due.safe_due if due else None,
+        "done_on": item.done_on,
+        "late_by": item.late_by,
+        "waiting_on": list(item.waiting_on),
+        "chain": list(item.chain),
+        "readings": [r.to_json() for r in due.readings] if due else [],
+        "warnings": list(due.warnings) if due else [],
+        "trace": [s.to_json() for s in due.trace] if due else [],
+        "amendments": list(item.history),
+        "depends_on": list(item.depends_on),
+    }
+
+
+def _same(stored: Any, value: Any) -> bool:
+    if isinstance(stored, datetime) and isinstance(value, datetime):
+        return stored.astimezone(UTC) == value.astimezone(UTC)
+    return bool(stored == value)
+
+
+def _snapshot(row: Obligation) -> dict[str, Any]:
+    return {k: _jsonable(getattr(row, k)) for k in SNAPSHOT}
+
+
+def _fact_json(f: Fact) -> dict[str, Any]:
+    keys = (
+        "id",
+        "kind",
+        "case_id",
+        "court",
+        "order_id",
+        "obligation_id",
+        "name",
+        "day",
+        "at",
+        "by_period",
+        "occurrence",
+        "undone",
+        "reason",
+        "note",
+        "source",
+        "recorded_by",
+    )
+    return {k: _jsonable(getattr(f, k)) for k in keys if getattr(f, k) not in (None, "", False)}
+
+
+def obligation_json(o: Obligation, today: date | None = None) -> dict[str, Any]:
+    """The stable JSON of one obligation (the keys of ``upcoming``, then the rest)."""
+    state = o.state
+    if state == "open" and o.due is not None and today is not None and today > o.due:
+        state = "overdue"
+    if not o.active:
+        state = "vacated"
+    return {
+        "ref": o.ref, "case": o.case_id, "order": o.order_id, "obligation": o.obligation_id,
+        "party": o.party, "text": o.text, "cite": o.cite, "state": state,
+        "due": _iso(o.due), "due_at": _iso(_court_time(o.due_at, o.court)), "safe_due": _iso(o.safe_due),
+        "waiting_on": list(o.waiting_on),
+        "kind": o.kind, "court": o.court, "when": o.when_text, "chain": list(o.chain),
+        "readings": list(o.readings), "warnings": list(o.warnings), "trace": list(o.trace),
+        "amendments": list(o.amendments), "depends_on": list(o.depends_on),
+        "done_on": _iso(o.done_on), "late_by": o.late_by, "consequence": o.consequence,
+        "condition": o.condition, "uid": o.uid, "revision": o.revision, "changed_at": _iso(o.changed_at),
+        "active": o.active,
+    }  # fmt: skip
+
+
+def _court_time(value: datetime | None, court: str) -> datetime | None:
+    return value.astimezone(get_court(court).zone) if value is not None else None
+
+
+def person_json(p: Person) -> dict[str, Any]:
+    return {"name": p.name, "email": p.email, "role": p.role, "created_at": _iso(p.created_at)}
+
+
+def history_json(h: History) -> dict[str, Any]:
+    return {
+        "id": h.id, "at": _iso(h.at), "who": h.who, "what": h.what, "case": h.case_id,
+        "ref": h.ref, "why": h.why, "before": h.before, "after": h.after,
+    }  # fmt: skip
+
+
+def _differences(old: model.Order, new: model.Order) -> list[str]:
+    """What a changed order file changes, in words, for the clerk to confirm."""
+    out: list[str] = []
+    for key in ("court", "entered", "issued", "served", "runs_from", "title", "judge", "rules"):
+        a, b = getattr(old, key), getattr(new, key)
+        if a != b:
+            out.append(f"{key}: {a} -> {b}")
+    before = {o.id: o for o in old.obligations}
+    after = {o.id: o for o in new.obligations}
+    for oid in sorted(after.keys() - before.keys()):
+        out.append(f"obligation {oid} added")
+    for oid in sorted(before.keys() - after.keys()):
+        out.append(f"obligation {oid} removed")
+    for oid in sorted(before.keys() & after.keys()):
+        a, b = before[oid], after[oid]
+        for key in (
+            "party",
+            "text",
+            "cite",
+            "kind",
+            "due",
+            "service",
+            "consequence",
+            "condition",
+            "on",
+        ):
+            if getattr(a, key) != getattr(b, key):
+                av, bv = getattr(a, key), getattr(b, key)
+                out.append(f"obligation {oid} {key}: {av} -> {bv}")
+    if len(old.amendments) != len(new.amendments) or old.amendments != new.amendments:
+        out.append("amendments changed")
+    if old.checks != new.checks:
+        out.append("checks changed")
+    return out

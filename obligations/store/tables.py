@@ -1,0 +1,180 @@
+"""The docket's tables. Facts and history are append-only; the schedule is recomputed from them.
+
+Time stamps are stored in UTC and come back time-zone aware on every database (``UTCDateTime``);
+due dates are plain dates. JSON columns are always replaced whole, never mutated in place.
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, MetaData, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlmodel import Column, Field, SQLModel
+
+# Named constraints, so migrations can drop and alter them on SQLite too.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant: written as UTC, read back aware in UTC on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive date-time cannot be stored: give it a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _instant(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+class Case(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    court: str
+    created_at: datetime = _instant(default_factory=now)
+
+
+class OrderVersion(SQLModel, table=True):
+    """Every version of every order file loaded, with its text and hash; never updated."""
+
+    __tablename__ = "order_version"
+    __table_args__ = (UniqueConstraint("case_id", "order_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", index=True)
+    order_id: str
+    version: int
+    court: str
+    entered: date
+    title: str = ""
+    path: str = ""
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str
+    loaded_at: datetime = _instant(default_factory=now)
+    loaded_by: str = ""
+
+
+class Obligation(SQLModel, table=True):
+    """One obligation's current computed schedule. ``revision`` grows whenever any computed value
+    changes (it is the iCalendar SEQUENCE); ``uid`` is random, made once, and never changes."""
+
+    __table_args__ = (
+        UniqueConstraint("ref"),
+        UniqueConstraint("uid"),
+        Index("ix_obligation_due_state", "due", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str  # case/order/obligation
+    uid: str
+    case_id: str = Field(foreign_key="case.id", index=True)
+    order_id: str
+    obligation_id: str
+    court: str
+    party: str = Field(index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    cite: str = ""
+    kind: str = "deadline"
+    when_text: str = ""
+    consequence: str = ""
+    condition: str = ""
+    active: bool = True  # False once the current version of its order no longer has it
+    state: str = (
+        "waiting"  # waiting | open | done | vacated | standing ("overdue" is read off the date)
+    )
+    due: date | None = None
+    due_at: datetime | None = _instant(default=None)
+    safe_due: date | None = None
+    done_on: date | None = None
+    late_by: int | None = None
+    waiting_on: list[str] = Field(default_factory=list, sa_type=JSON)
+    chain: list[str] = Field(default_factory=list, sa_type=JSON)
+    readings: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    warnings: list[str] = Field(default_factory=list, sa_type=JSON)
+    trace: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    amendments: list[str] = Field(default_factory=list, sa_type=JSON)
+    depends_on: list[str] = Field(default_factory=list, sa_type=JSON)
+    revision: int = 0
+    changed_at: datetime = _instant(default_factory=now)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    email: str = Field(unique=True)
+    role: str = "attorney"  # attorney | clerk | paralegal
+    created_at: datetime = _instant(default_factory=now)
+
+
+class Assignment(SQLModel, table=True):
+    """Who is responsible: for a whole case, one party in it, or one obligation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    case_id: str = Field(foreign_key="case.id", index=True)
+    party: str | None = None
+    obligation_ref: str | None = None
+    created_at: datetime = _instant(default_factory=now)
+    created_by: str = ""
+
+
+class Fact(SQLModel, table=True):
+    """Something recorded. Never updated or deleted: a correction is a later fact with the same
+    key (and ``supersedes`` pointing at the one it corrects)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)  # event | done | extension | vacatur | closure
+    case_id: str | None = Field(default=None, foreign_key="case.id", index=True)
+    court: str | None = Field(default=None, index=True)
+    order_id: str | None = None
+    obligation_id: str | None = None
+    name: str | None = None  # an event's name
+    day: date | None = None  # the event's, completion's, extension's or closure's date
+    at: datetime | None = _instant(default=None)  # an event's instant, when it has a time
+    by_period: str | None = None  # an extension by a period ("14 days")
+    occurrence: str = ""
+    undone: bool = False
+    reason: str = ""
+    note: str = ""
+    source: str = ""
+    supersedes: int | None = None
+    recorded_at: datetime = _instant(default_factory=now)
+    recorded_by: str = ""
+
+
+class History(SQLModel, table=True):
+    """The append-only record of every change: what, who, when, why, before and after."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _instant(default_factory=now)
+    who: str = ""
+    what: str = Field(index=True)
+    case_id: str | None = Field(default=None, index=True)
+    ref: str | None = Field(default=None, index=True)
+    why: str = ""
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
