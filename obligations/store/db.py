@@ -82,11 +82,15 @@ def _begin_immediate(conn: Any) -> None:
 class Database:
     """The docket's database: one engine to read, one to write (the same one off SQLite)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, schema: str | None = None) -> None:
+        """``schema``: a PostgreSQL schema to work in (the tests give each run its own)."""
         self.url = url
-        self.engine = make_engine(url)
-        self.writer = make_engine(url, write=True) if url.startswith("sqlite") else self.engine
         self.sqlite = url.startswith("sqlite")
+        kw: dict[str, Any] = {}
+        if schema is not None and not self.sqlite:
+            kw["connect_args"] = {"options": f"-csearch_path={schema}"}
+        self.engine = make_engine(url, **kw)
+        self.writer = make_engine(url, write=True) if self.sqlite else self.engine
 
     @contextmanager
     def write(self) -> Iterator[Session]:
