@@ -32,6 +32,7 @@ class Assume:
     extend_after_roll: bool = True
     backward_rolls_back: bool = True
     move_for_closure: bool = True
+    amendment_in_force: bool = True
 
 
 #: What each assumption means, for the default value and for the other one.
@@ -64,6 +65,10 @@ ASSUMES: dict[str, tuple[str, str]] = {
         "a period counted backward that ends on a non-court day moves back to the court day before",
         "a period counted backward that ends on a non-court day moves forward to the next court day,"
         " as the rule's text reads",
+    ),
+    "amendment_in_force": (
+        "the amended rule was in force on that day",
+        "the rule before its amendment was still in force on that day",
     ),
     "move_for_closure": (
         "a day the clerk's office was inaccessible moves the last day to the next court day",

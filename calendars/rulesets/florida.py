@@ -18,6 +18,9 @@ class Florida(StateRuleSet):
     name = RULE
     count_rule = f"{RULE}(a)(1)"
     roll_rule = f"{RULE}(a)(1)(C)"
+    short_below = 7
+    short_rule = f"{RULE}(a)(2)"
+    short_why = "a period of less than 7 days does not count Saturdays, Sundays or legal holidays"
     back_rule = f"{RULE}(a)(1)(C), (a)(5)"
     closure_rule = (
         f"{RULE}(a)(1)(C), (a)(6) (a day the clerk's office does not open is a legal holiday)"
@@ -37,22 +40,10 @@ class Florida(StateRuleSet):
         anchor, forward = self.start(r)
         period = r.req.period
         assert period is not None
-        short = period.unit is Unit.DAYS and period.n < 7
-        if period.unit is Unit.COURT_DAYS or short:
-            why = (
-                "a period of less than 7 days does not count Saturdays, Sundays or legal holidays"
-                if short
-                else "count court days"
-            )
-            end = self.count_court_days(
-                r, anchor, period.n, forward, f"{RULE}(a)(2)" if short else RULE, why
-            )
-        elif period.unit in (Unit.DAYS, Unit.WEEKS):
+        if period.n >= self.short_below and period.unit in (Unit.DAYS, Unit.WEEKS):
             end = self.from_next_business_day(r, anchor, forward)
         else:
-            end = self.add_calendar(
-                r, anchor, period, forward, f"{RULE}(a)(1)", "count to the same day of the month"
-            )
+            end = self.base_period(r, anchor, forward)
         end = self.roll_end(r, end, forward)
         if r.req.service.startswith("mail"):
             if not forward:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from calendars.period import Unit
 from calendars.rulesets.base import Outcome, Run
 from calendars.rulesets.state import StateRuleSet
 
-#: R. 1:3-3 raised the addition for ordinary mail from 3 to 5 days (amendment of 2022).
-MAIL_FIVE_FROM = date(2022, 9, 1)
+#: R. 1:3-3 raised the addition for ordinary mail from 3 to 5 days in 2022. The notice was posted
+#: 2022-02-23 (Law360, Feb. 24, 2022); its effective date was not verified. Between the notice and
+#: Sept. 1, 2022 (when N.J. rule amendments usually take effect) both readings are shown.
+MAIL_NOTICE = date(2022, 2, 23)
+MAIL_SURELY_FIVE = date(2022, 9, 1)
 
 
 class NewJersey(StateRuleSet):
@@ -19,6 +21,9 @@ class NewJersey(StateRuleSet):
     count_rule = "R. 1:3-1"
     roll_rule = "R. 1:3-1"
     back_rule = "R. 1:3-1 (read with Fed. R. Civ. P. 6(a)(5))"
+    short_below = 7
+    short_rule = "R. 1:3-1"
+    short_why = "a period of less than 7 days excludes Saturdays, Sundays and legal holidays"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added",
@@ -31,32 +36,22 @@ class NewJersey(StateRuleSet):
         if r.req.fixed is not None:
             return self.fixed(r)
         anchor, forward = self.start(r)
-        period = r.req.period
-        assert period is not None
-        short = period.unit is Unit.DAYS and period.n < 7
-        if period.unit is Unit.COURT_DAYS or short:
-            why = (
-                "a period of less than 7 days excludes Saturdays, Sundays and legal holidays"
-                if short
-                else "count court days"
-            )
-            end = self.count_court_days(r, anchor, period.n, forward, self.count_rule, why)
-        else:
-            end = self.add_calendar(
-                r,
-                anchor,
-                period,
-                forward,
-                self.count_rule,
-                "exclude the day of the event and count every day",
-            )
+        end = self.base_period(r, anchor, forward)
         method = r.req.service
         if method == "electronic":
             r.warn(
                 "whether service through eCourts or e-mail adds days under R. 1:3-3 is not verified; none added"
             )
         if method.startswith("mail") and forward:
-            days = 5 if anchor >= MAIL_FIVE_FROM else 3
+            if MAIL_NOTICE <= anchor < MAIL_SURELY_FIVE:
+                r.touched.add("amendment_in_force")
+                r.warn(
+                    "R. 1:3-3's mail addition rose from 3 to 5 days in 2022 (notice of Feb. 23, 2022);"
+                    " its effective date is not verified: both readings are shown"
+                )
+                days = 5 if r.assume.amendment_in_force else 3
+            else:
+                days = 5 if anchor >= MAIL_SURELY_FIVE else 3
             end = self.add_days(
                 r,
                 end,

@@ -22,6 +22,10 @@ class StateRuleSet(RuleSet):
     back_rule: ClassVar[str]
     #: the citation that makes a closed clerk's office a holiday, or "" when the state has none
     closure_rule: ClassVar[str] = ""
+    #: a period of fewer days than this counts only court days (0: no such rule)
+    short_below: ClassVar[int] = 0
+    short_rule: ClassVar[str] = ""
+    short_why: ClassVar[str] = ""
 
     def holiday_file(self, court: Court) -> StateFile:
         sf = state_file(court.state)
@@ -67,6 +71,29 @@ class StateRuleSet(RuleSet):
             r, anchor, self.holiday_file(r.court).reviewed, f"{r.court.state} court holiday list"
         )
         return anchor, req.direction is Direction.AFTER
+
+    def base_period(self, r: Run, anchor: date, forward: bool) -> date:
+        """The period's last day before any roll: court days for court-day and short periods,
+        every day otherwise."""
+        period = r.req.period
+        assert period is not None
+        short = period.unit is Unit.DAYS and period.n < self.short_below
+        if short:
+            return self.count_court_days(
+                r, anchor, period.n, forward, self.short_rule, self.short_why
+            )
+        if period.unit is Unit.COURT_DAYS:
+            return self.count_court_days(
+                r, anchor, period.n, forward, self.count_rule, "count court days"
+            )
+        return self.add_calendar(
+            r,
+            anchor,
+            period,
+            forward,
+            self.count_rule,
+            "exclude the day of the event and count every day",
+        )
 
     def roll_end(self, r: Run, end: date, forward: bool) -> date:
         """The last day's roll: forward after an event; before one, as the rule set reads."""

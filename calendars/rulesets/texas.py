@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from calendars.period import Unit
 from calendars.rulesets.base import Outcome, Run
 from calendars.rulesets.state import StateRuleSet
 
@@ -15,6 +14,11 @@ class Texas(StateRuleSet):
     count_rule = "Tex. R. Civ. P. 4"
     roll_rule = "Tex. R. Civ. P. 4"
     back_rule = "Tex. R. Civ. P. 4 (Melendez, Tex. App.—Houston [14th Dist.] 1996)"
+    short_below = 6
+    short_rule = "Tex. R. Civ. P. 4"
+    short_why = (
+        "in a period of five days or less, Saturdays, Sundays and legal holidays are not counted"
+    )
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added",
@@ -28,25 +32,7 @@ class Texas(StateRuleSet):
         if r.req.fixed is not None:
             return self.fixed(r)
         anchor, forward = self.start(r)
-        period = r.req.period
-        assert period is not None
-        short = period.unit is Unit.DAYS and period.n <= 5
-        if period.unit is Unit.COURT_DAYS or short:
-            why = (
-                "in a period of five days or less, Saturdays, Sundays and legal holidays are not counted"
-                if short
-                else "count court days"
-            )
-            end = self.count_court_days(r, anchor, period.n, forward, self.count_rule, why)
-        else:
-            end = self.add_calendar(
-                r,
-                anchor,
-                period,
-                forward,
-                self.count_rule,
-                "exclude the day of the event and count every day",
-            )
+        end = self.base_period(r, anchor, forward)
         if r.req.service.startswith("mail"):
             # Before a hearing the serving party mails 3 days earlier (Lewis v. Blake, 876 S.W.2d
             # 314 (Tex. 1994): Rule 166a(c)'s 21 days + 3 for mail = 24 days before the hearing).
