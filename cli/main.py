@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cli import calc, demo, docket
+from cli import agenda, calc, config, demo, docket
 from cli.orders import order_app
 
 app = typer.Typer(
@@ -38,7 +38,7 @@ def main_options(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="DOCKETCAL_DB", help="Database URL or SQLite file."),
+        typer.Option("--db", help="Database URL or SQLite file [env: DOCKETCAL_DB; config: db]."),
     ] = None,
     fmt: Annotated[
         Format,
@@ -50,7 +50,14 @@ def main_options(
     ] = None,
 ) -> None:
     """Court-order deadlines, computed under each court's time rules and explained."""
-    ctx.obj = {"db": db, "format": fmt.value, "as_of": as_of}
+    from cli.config import ConfigError, resolve
+
+    try:
+        database = resolve("db", db).value
+    except ConfigError as exc:
+        typer.echo(f"docketcal: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    ctx.obj = {"db": database, "db_flag": db, "format": fmt.value, "as_of": as_of}
 
 
 app.command(
@@ -69,6 +76,14 @@ app.command("holidays", epilog="Example:  docketcal holidays --court caed --year
 
 
 docket.register(app, order_app)
+app.command(
+    "upcoming",
+    epilog="Examples:  docketcal upcoming --within 30d --party plaintiff\n\n"
+    "           docketcal --as-of 2013-12-03 upcoming --include-waiting",
+)(agenda.upcoming_command)
+app.command("agenda", epilog="Example:  docketcal agenda --within 7d")(agenda.agenda_command)
+app.command("explain", epilog="Example:  docketcal explain bates-stamp")(agenda.explain_command)
+app.command("config", epilog="Example:  docketcal config")(config.config_command)
 app.add_typer(order_app, name="order")
 app.command("demo", epilog="Example:  docketcal demo   (the same as make demo)")(demo.demo_command)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from calendars import Due
@@ -108,3 +108,73 @@ def due_note(due: Due, indent: str = "") -> str:
         lines.append(f"{indent}  {s.step}. {s.rule}")
         lines.append(f"{indent}     {s.note}")
     return "\n".join(lines)
+
+
+def explain_stored(row: dict[str, Any], history: list[dict[str, Any]], today: date) -> str:
+    """``docketcal explain``: a careful note on one obligation as the docket holds it."""
+    from calendars import get_court
+
+    zone = get_court(row["court"]).zone
+    state = row["state"]
+    if not row["active"]:
+        state = "vacated (no longer in its order)"
+    elif state == "open" and row["due"] is not None and row["due"] < today:
+        state = f"overdue by {(today - row['due']).days} days"
+    lines = [row["ref"], ""]
+    lines.append(
+        f"{row['party'].capitalize()}, {row['cite']} of order {row['order_id']} ({row['court']}):"
+    )
+    lines.extend("  " + chunk for chunk in _wrap(f"\u201c{row['text']}\u201d", 76))
+    if row["condition"]:
+        lines.append(f"Only {row['condition']}.")
+    if row["consequence"]:
+        lines.append(f"Consequence: {row['consequence']}")
+    lines.append("")
+    if row["when_text"]:
+        lines.append(f"Due rule:  {row['when_text']}")
+    status = f"State:     {state}"
+    if row["done_on"]:
+        late = f", {row['late_by']} days late" if row["late_by"] else ", on time"
+        status += f", done {row['done_on'].isoformat()}{late}"
+    lines.append(status)
+    if row["waiting_on"]:
+        lines.append(f"Waits on:  {', '.join(row['waiting_on'])}")
+    if row["chain"]:
+        lines.append("Hangs on:")
+        lines.extend(f"  - {c}" for c in row["chain"])
+    if row["due"] is not None:
+        at = row["due_at"].astimezone(zone).strftime(" (ends %H:%M %Z)") if row["due_at"] else ""
+        lines.append(f"Due:       {day(row['due'])}{at}")
+        if row["safe_due"] and row["safe_due"] != row["due"]:
+            lines.append(
+                f"Safe date: {day(row['safe_due'])}  (the earliest date under every reading)"
+            )
+        if len(row["readings"]) > 1:
+            lines.append("Readings:")
+            for r in row["readings"]:
+                lines.append(f"  {day(date.fromisoformat(r['due']))}  if {r['assumes']}")
+        if row["warnings"]:
+            lines.append("Warnings:")
+            lines.extend(f"  ! {w}" for w in row["warnings"])
+        lines.append("How:")
+        for s in row["trace"]:
+            lines.append(f"  {s['step']}. {s['rule']}  ({s['from']} -> {s['to']})")
+            lines.extend("     " + chunk for chunk in _wrap(s["note"], 74))
+    if row["amendments"]:
+        lines.append("Changed by the court:")
+        lines.extend(f"  - {a}" for a in row["amendments"])
+    if history:
+        lines.append("History:")
+        for h in history:
+            why = f": {h['why']}" if h["why"] else ""
+            lines.append(
+                f"  {h['at'].strftime('%Y-%m-%d %H:%M')} UTC  {h['who']}  {h['what']}{why}"
+            )
+    lines.append(f"(revision {row['revision']}, uid {row['uid']})")
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]

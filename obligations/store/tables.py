@@ -86,6 +86,8 @@ class Obligation(SQLModel, table=True):
         UniqueConstraint("ref"),
         UniqueConstraint("uid"),
         Index("ix_obligation_due_state", "due", "state"),
+        Index("ix_obligation_state_due", "state", "due"),
+        Index("ix_obligation_obligation_id", "obligation_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,360 @@
+"""Reading the schedule fast: plain DB-API (sqlite3, psycopg), no ORM.
+
+``docketcal upcoming`` must answer in a fraction of a second on a docket of hundreds of
+thousands of obligations, and importing the ORM alone costs more than that. The queries here
+read the tables the store writes; they never write.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+HEAD = "0003"  # kept equal to obligations.store.db.HEAD (a test checks)
+
+COLUMNS = (
+    "ref", "case_id", "order_id", "obligation_id", "party", "text", "cite", "state", "due",
+    "due_at", "safe_due", "waiting_on", "court", "kind", "done_on", "uid", "revision",
+)  # fmt: skip
+
+
+class ReadError(RuntimeError):
+    """The database cannot be read as a docket (missing, or an older schema)."""
+
+
+class UnknownRef(LookupError):
+    def __init__(self, ref: str, close: Sequence[str]) -> None:
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        super().__init__(f"no obligation '{ref}'{hint}")
+
+
+class AmbiguousRef(LookupError):
+    def __init__(self, ref: str, matches: Sequence[str]) -> None:
+        super().__init__(f"'{ref}' matches {len(matches)} obligations: {', '.join(matches)}")
+        self.matches = tuple(matches)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One obligation as the terminal shows it; ``state`` already reads "overdue" off the date."""
+
+    ref: str
+    case: str
+    order: str
+    obligation: str
+    party: str
+    text: str
+    cite: str
+    state: str
+    due: date | None
+    due_at: datetime | None
+    safe_due: date | None
+    waiting_on: tuple[str, ...]
+    court: str
+    kind: str
+    done_on: date | None
+    uid: str
+    revision: int
+
+    def to_json(self) -> dict[str, Any]:
+        from calendars import get_court
+
+        due_at = self.due_at.astimezone(get_court(self.court).zone) if self.due_at else None
+        return {
+            "ref": self.ref,
+            "case": self.case,
+            "order": self.order,
+            "obligation": self.obligation,
+            "party": self.party,
+            "text": self.text,
+            "cite": self.cite,
+            "state": self.state,
+            "due": self.due.isoformat() if self.due else None,
+            "due_at": due_at.isoformat(timespec="minutes") if due_at else None,
+            "safe_due": self.safe_due.isoformat() if self.safe_due else None,
+            "waiting_on": list(self.waiting_on),
+        }
+
+
+class Reader:
+    """A read-only connection to the docket, SQLite or PostgreSQL."""
+
+    def __init__(self, url: str, *, schema: str | None = None) -> None:
+        self.url = url
+        self.sqlite = url.startswith("sqlite")
+        if self.sqlite:
+            import sqlite3
+            from pathlib import Path
+
+            path = url.split("///", 1)[1]
+            if not Path(path).exists():
+                raise ReadError(f"no docket at {path}: load an order or run 'docketcal init'")
+            self.conn: Any = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+            self.mark = "?"
+        else:
+            import psycopg
+
+            conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+            options = f"-csearch_path={schema}" if schema else None
+            self.conn = (
+                psycopg.connect(conninfo, options=options, autocommit=True)
+                if options
+                else psycopg.connect(conninfo, autocommit=True)
+            )
+            self.mark = "%s"
+        self._check()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _check(self) -> None:
+        try:
+            rows = self.query("SELECT version_num FROM alembic_version")
+        except Exception as exc:
+            raise ReadError("the database has no docket yet: run 'docketcal init'") from exc
+        if not rows or rows[0][0] != HEAD:
+            raise ReadError(
+                f"the docket's schema is {rows[0][0] if rows else 'empty'}, not {HEAD}: run 'docketcal init'"
+            )
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        sql = sql.replace("?", self.mark)
+        cur = self.conn.cursor()
+        try:
+            cur.execute(sql, tuple(params))
+            return list(cur.fetchall())
+        finally:
+            cur.close()
+
+    # -- the schedule -------------------------------------------------------------------------
+
+    def upcoming(
+        self,
+        today: date,
+        until: date,
+        *,
+        case: str | None = None,
+        party: str | None = None,
+        person: str | None = None,
+        states: Sequence[str] = ("overdue", "open"),
+        limit: int = 500,
+    ) -> tuple[list[Row], int]:
+        """Obligations due up to ``until`` (overdue ones first) and those in the other states
+        asked for; and how many more there were past ``limit``."""
+        where = ["o.active = ?"]
+        params: list[Any] = [True]
+        picks = []
+        if "overdue" in states:
+            picks.append("(o.state = 'open' AND o.due < ?)")
+            params.append(today.isoformat())
+        if "open" in states:
+            picks.append("(o.state = 'open' AND o.due >= ? AND o.due <= ?)")
+            params += [today.isoformat(), until.isoformat()]
+        others = [s for s in states if s in ("waiting", "done", "standing", "vacated")]
+        if others:
+            picks.append(f"o.state IN ({', '.join('?' for _ in others)})")
+            params += others
+        if not picks:
+            return [], 0
+        where.append("(" + " OR ".join(picks) + ")")
+        if case:
+            where.append("o.case_id = ?")
+            params.append(case)
+        if party:
+            where.append("o.party = ?")
+            params.append(party)
+        if person:
+            where.append(
+                "EXISTS (SELECT 1 FROM assignment a JOIN person p ON p.id = a.person_id"
+                " WHERE p.email = ? AND a.case_id = o.case_id"
+                " AND (a.party IS NULL OR a.party = o.party)"
+                " AND (a.obligation_ref IS NULL OR a.obligation_ref = o.ref))"
+            )
+            params.append(person.lower())
+        sql = (
+            f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM obligation o WHERE {' AND '.join(where)}"
+            " ORDER BY CASE WHEN o.due IS NULL THEN 1 ELSE 0 END, o.due, o.case_id, o.ref"
+            f" LIMIT {int(limit) + 1}"
+        )
+        rows = [self._row(r, today) for r in self.query(sql, params)]
+        more = 0
+        if len(rows) > limit:
+            count_sql = f"SELECT count(*) FROM obligation o WHERE {' AND '.join(where)}"
+            more = int(self.query(count_sql, params)[0][0]) - limit
+            rows = rows[:limit]
+        return rows, more
+
+    def assignments(self) -> list[tuple[str, str, str, str | None, str | None]]:
+        """(email, name, case, party, obligation ref) for every assignment."""
+        return [
+            (r[0], r[1], r[2], r[3], r[4])
+            for r in self.query(
+                "SELECT p.email, p.name, a.case_id, a.party, a.obligation_ref FROM assignment a"
+                " JOIN person p ON p.id = a.person_id ORDER BY p.email, a.id"
+            )
+        ]
+
+    def resolve(self, ref: str) -> str:
+        """The full ref for ``CASE/ORDER/OBLIGATION`` or any unique suffix (whole segments)."""
+        ref = ref.strip().strip("/")
+        tail = ref.rsplit("/", 1)[-1]
+        candidates = [
+            r[0] for r in self.query("SELECT ref FROM obligation WHERE obligation_id = ?", (tail,))
+        ]
+        matches = sorted(c for c in candidates if c == ref or c.endswith("/" + ref))
+        if len(matches) == 1:
+            return str(matches[0])
+        if matches:
+            raise AmbiguousRef(ref, matches)
+        near = [
+            r[0]
+            for r in self.query(
+                "SELECT DISTINCT obligation_id FROM obligation ORDER BY 1 LIMIT 20000"
+            )
+        ]
+        close = difflib.get_close_matches(tail, near, n=3, cutoff=0.6)
+        raise UnknownRef(ref, close)
+
+    def short_refs(self, refs: Sequence[str]) -> dict[str, str]:
+        """The shortest unique suffix of each ref, the way to ask about it."""
+        out = {}
+        for ref in refs:
+            parts = ref.split("/")
+            same = [
+                r[0]
+                for r in self.query(
+                    "SELECT ref FROM obligation WHERE obligation_id = ?", (parts[-1],)
+                )
+            ]
+            for k in range(1, len(parts) + 1):
+                suffix = "/".join(parts[-k:])
+                if sum(1 for r in same if r == suffix or r.endswith("/" + suffix)) == 1:
+                    out[ref] = suffix
+                    break
+            else:
+                out[ref] = ref
+        return out
+
+    def obligation(self, ref: str) -> dict[str, Any]:
+        """Everything stored about one obligation, for ``explain``."""
+        names = (
+            "ref", "case_id", "order_id", "obligation_id", "court", "party", "text", "cite", "kind",
+            "when_text", "consequence", "condition", "active", "state", "due", "due_at", "safe_due",
+            "done_on", "late_by", "waiting_on", "chain", "readings", "warnings", "trace", "amendments",
+            "depends_on", "revision", "changed_at", "uid",
+        )  # fmt: skip
+        rows = self.query(f"SELECT {', '.join(names)} FROM obligation WHERE ref = ?", (ref,))
+        if not rows:
+            raise UnknownRef(ref, ())
+        row = dict(zip(names, rows[0], strict=True))
+        for key in (
+            "waiting_on",
+            "chain",
+            "readings",
+            "warnings",
+            "trace",
+            "amendments",
+            "depends_on",
+        ):
+            row[key] = _json(row[key])
+        for key in ("due", "safe_due", "done_on"):
+            row[key] = _date(row[key])
+        for key in ("due_at", "changed_at"):
+            row[key] = _instant(row[key])
+        return row
+
+    def history(self, ref: str) -> list[dict[str, Any]]:
+        names = ("at", "who", "what", "why", "before", "after")
+        rows = self.query(
+            f"SELECT {', '.join(names)} FROM history WHERE ref = ? ORDER BY id", (ref,)
+        )
+        out = []
+        for r in rows:
+            row = dict(zip(names, r, strict=True))
+            row["at"] = _instant(row["at"])
+            row["before"], row["after"] = _json(row["before"]), _json(row["after"])
+            out.append(row)
+        return out
+
+    def _row(self, r: Sequence[Any], today: date) -> Row:
+        d = dict(zip(COLUMNS, r, strict=True))
+        due = _date(d["due"])
+        state = d["state"]
+        if state == "open" and due is not None and due < today:
+            state = "overdue"
+        return Row(
+            ref=d["ref"], case=d["case_id"], order=d["order_id"], obligation=d["obligation_id"],
+            party=d["party"], text=d["text"], cite=d["cite"], state=state, due=due,
+            due_at=_instant(d["due_at"]), safe_due=_date(d["safe_due"]),
+            waiting_on=tuple(_json(d["waiting_on"]) or ()), court=d["court"], kind=d["kind"],
+            done_on=_date(d["done_on"]), uid=d["uid"], revision=int(d["revision"]),
+        )  # fmt: skip
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _instant(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    instant = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
+@contextmanager
+def reader(url: str, *, schema: str | None = None) -> Iterator[Reader]:
+    r = Reader(url, schema=schema)
+    try:
+        yield r
+    finally:
+        r.close()
+
+
+def explain_json(row: dict[str, Any], history: list[dict[str, Any]], today: date) -> dict[str, Any]:
+    """``explain --format json``: the keys of ``upcoming``, then how the date was found."""
+    from calendars import get_court
+
+    zone = get_court(row["court"]).zone
+    state = row["state"]
+    if not row["active"]:
+        state = "vacated"
+    elif state == "open" and row["due"] is not None and row["due"] < today:
+        state = "overdue"
+
+    def iso(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.astimezone(zone).isoformat(timespec="minutes")
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    return {
+        "ref": row["ref"], "case": row["case_id"], "order": row["order_id"],
+        "obligation": row["obligation_id"], "party": row["party"], "text": row["text"],
+        "cite": row["cite"], "state": state, "due": iso(row["due"]), "due_at": iso(row["due_at"]),
+        "safe_due": iso(row["safe_due"]), "waiting_on": row["waiting_on"], "kind": row["kind"],
+        "court": row["court"], "when": row["when_text"], "chain": row["chain"],
+        "readings": row["readings"], "warnings": row["warnings"], "trace": row["trace"],
+        "amendments": row["amendments"], "done_on": iso(row["done_on"]), "late_by": row["late_by"],
+        "consequence": row["consequence"], "condition": row["condition"], "uid": row["uid"],
+        "revision": row["revision"],
+        "history": [
+            {"at": h["at"].isoformat(timespec="minutes"), "who": h["who"], "what": h["what"], "why": h["why"],
+             "before": h["before"], "after": h["after"]}
+            for h in history
+        ],
+    }  # fmt: skip
