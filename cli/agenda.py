@@ -35,11 +35,14 @@ def complete_ref(ctx: typer.Context, incomplete: str) -> list[str]:
     except Exception:
         return []
     try:
-        rows = r.query(
-            "SELECT ref FROM obligation WHERE ref LIKE ? ORDER BY ref LIMIT 200",
-            (f"%{incomplete}%",),
+        # A reference may be any unique suffix: offer obligation ids as well as full references.
+        like = incomplete.replace("%", "").replace("_", "") + "%"
+        ids = r.query(
+            "SELECT DISTINCT obligation_id FROM obligation WHERE obligation_id LIKE ? ORDER BY 1 LIMIT 100",
+            (like,),
         )
-        return [row[0] for row in rows]
+        refs = r.query("SELECT ref FROM obligation WHERE ref LIKE ? ORDER BY 1 LIMIT 100", (like,))
+        return [row[0] for row in ids] + [row[0] for row in refs]
     finally:
         r.close()
 
@@ -153,10 +156,15 @@ def render_rows(
 
     if overdue:
         lines.append(paint("Overdue", RED))
+        last: date | None = None
         for r in overdue:
             assert r.due is not None
-            late = (today - r.due).days
-            lines.append(paint(f"  {day(r.due)}  {late} day{'s' if late != 1 else ''} late", RED))
+            if r.due != last:
+                last = r.due
+                late = (today - r.due).days
+                lines.append(
+                    paint(f"  {day(r.due)}  {late} day{'s' if late != 1 else ''} late", RED)
+                )
             item(r, "    ")
     current: date | None = None
     for r in dated:
@@ -235,6 +243,8 @@ def upcoming_command(
         refs = r.short_refs([x.ref for x in rows]) if fmt(ctx) != "json" else {}
     if fmt(ctx) == "json":
         emit_json([x.to_json() for x in rows])
+        if not rows:
+            raise typer.Exit(NOT_FOUND)
         return
     if not rows:
         typer.echo(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli.agenda import complete_case, complete_ref
 from cli.output import NOT_FOUND, UNEXPECTED, emit_json, fail, fmt
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ def order_show(
 
 def event_record(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help="The case id.")],
+    case: Annotated[str, typer.Argument(help="The case id.", autocompletion=complete_case)],
     event: Annotated[
         str,
         typer.Argument(help="The event's name, as due rules use it (hearing, documents-returned)."),
@@ -221,7 +222,12 @@ def event_record(
 
 def done_command(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="CASE/ORDER/OBLIGATION or a unique suffix.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="CASE/ORDER/OBLIGATION or a unique suffix.", autocompletion=complete_ref
+        ),
+    ],
     on: Annotated[
         str | None, typer.Option("--on", help="The day it was done (default: today).")
     ] = None,
@@ -236,7 +242,12 @@ def done_command(
 
 def extend_command(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="CASE/ORDER/OBLIGATION or a unique suffix.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="CASE/ORDER/OBLIGATION or a unique suffix.", autocompletion=complete_ref
+        ),
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why (the order or stipulation).")],
     to: Annotated[
         str | None, typer.Option("--to", help="The new date, fixed by the court.")
@@ -266,7 +277,12 @@ def extend_command(
 
 def vacate_command(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="CASE/ORDER/OBLIGATION or a unique suffix.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="CASE/ORDER/OBLIGATION or a unique suffix.", autocompletion=complete_ref
+        ),
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why (the order that vacated it).")],
     undo: Annotated[
         bool, typer.Option("--undo", help="Record that the vacatur was itself undone.")
@@ -349,7 +365,10 @@ def assign_command(
 def history_command(
     ctx: typer.Context,
     ref: Annotated[
-        str | None, typer.Argument(help="CASE/ORDER/OBLIGATION or a unique suffix.")
+        str | None,
+        typer.Argument(
+            help="CASE/ORDER/OBLIGATION or a unique suffix.", autocompletion=complete_ref
+        ),
     ] = None,
     case: Annotated[str | None, typer.Option("--case", help="Everything in a case.")] = None,
 ) -> None:

@@ -77,7 +77,7 @@ def test_order_schema_is_a_json_schema_the_example_orders_satisfy() -> None:
     assert list(validator.iter_errors(broken))
 
 
-def test_demo_shows_the_schedule_and_one_explanation() -> None:
+def test_demo_shows_the_agenda_and_one_explanation() -> None:
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.stderr
     assert "bates-stamp" in result.stdout
@@ -85,12 +85,14 @@ def test_demo_shows_the_schedule_and_one_explanation() -> None:
     assert (
         "Mon 2013-12-09" in result.stdout
     )  # returned Sat 2013-11-23: day 14 Sat 12-07 -> Mon 12-09
+    assert "141 days late" in result.stdout  # the D.N.J. joint letter of July 15, 2013
 
 
-def test_demo_json() -> None:
-    result = runner.invoke(app, ["--format", "json", "demo"])
-    assert result.exit_code == 0
-    items = json.loads(result.stdout)["items"]
+def test_demo_json_and_keep(tmp_path: Path) -> None:
+    kept = tmp_path / "demo.db"
+    result = runner.invoke(app, ["--format", "json", "demo", "--keep", str(kept)])
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
     keys = {
         "ref",
         "case",
@@ -105,4 +107,8 @@ def test_demo_json() -> None:
         "safe_due",
         "waiting_on",
     }
-    assert all(keys <= set(i) for i in items)
+    assert body["upcoming"] and all(keys <= set(i) for i in body["upcoming"])
+    assert body["explain"]["due"] == "2013-12-09"
+    assert kept.exists()
+    again = runner.invoke(app, ["demo", "--keep", str(kept)])
+    assert again.exit_code == 2  # never over an existing file
