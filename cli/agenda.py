@@ -336,4 +336,4 @@ def explain_command(
         return
     from cli.render import explain_stored
 
-    typer.echo(explain_stored(row, history, today))
+    typer.echo(explain_stored(row, history, today, _width()))

@@ -110,7 +110,9 @@ def due_note(due: Due, indent: str = "") -> str:
     return "\n".join(lines)
 
 
-def explain_stored(row: dict[str, Any], history: list[dict[str, Any]], today: date) -> str:
+def explain_stored(
+    row: dict[str, Any], history: list[dict[str, Any]], today: date, width: int = 80
+) -> str:
     """``docketcal explain``: a careful note on one obligation as the docket holds it."""
     from calendars import get_court
 
@@ -171,7 +173,23 @@ def explain_stored(row: dict[str, Any], history: list[dict[str, Any]], today: da
                 f"  {h['at'].strftime('%Y-%m-%d %H:%M')} UTC  {h['who']}  {h['what']}{why}"
             )
     lines.append(f"(revision {row['revision']}, uid {row['uid']})")
-    return "\n".join(lines)
+    return "\n".join(fold(lines, width))
+
+
+def fold(lines: list[str], width: int) -> list[str]:
+    """Wrap long lines at ``width``, continuing under their own indent: nothing is cut."""
+    import textwrap
+
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        out.extend(
+            textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False) or [""]
+        )
+    return out
 
 
 def _wrap(text: str, width: int) -> list[str]:
