@@ -142,16 +142,17 @@ def render_rows(
         return f"{code}{text}{RESET}" if color else text
 
     casew = min(18, max((len(r.case) for r in rows), default=4))
+    partyw = min(10, max((len(r.party) for r in rows), default=4))
     refw = min(32, max((len(refs.get(r.ref, r.ref)) for r in rows), default=4))
 
     def item(r: Row, lead: str = "  ") -> None:
         ref = refs.get(r.ref, r.ref)
-        head = f"{lead}{short(r.case, casew):<{casew}}  {short(r.party, 10):<10}  "
+        head = f"{lead}{short(r.case, casew):<{casew}} {short(r.party, partyw):<{partyw}} "
         room = width - len(head) - refw - 2
         if room >= 16 and len(ref) <= refw:
-            lines.append(f"{head}{short(r.text, room):<{room}}  {ref}")
+            lines.append(f"{head}{short(r.summary or r.text, room):<{room}}  {ref}")
         else:
-            lines.append(f"{head}{short(r.text, width - len(head))}")
+            lines.append(f"{head}{short(r.summary or r.text, width - len(head))}")
             lines.append(f"{' ' * len(lead)}  {short('ref ' + ref, width - len(lead) - 2)}")
 
     if overdue:

@@ -67,6 +67,7 @@ class Item:
     consequence: str = ""
     condition: str = ""
     occurrence: str = ""
+    summary: str = ""
 
     @property
     def due_date(self) -> date | None:
@@ -97,6 +98,7 @@ class Item:
             "late_by": self.late_by,
             "consequence": self.consequence,
             "condition": self.condition,
+            "summary": self.summary,
         }
 
 
@@ -117,6 +119,12 @@ class Schedule:
             if item.order == order and item.obligation == obligation:
                 return item
         raise KeyError(f"{order}/{obligation}")
+
+
+def summarize(text: str, words: int = 8) -> str:
+    """The first words of the order's sentence, when the order file gives no summary."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 # --- resolving anchors -----------------------------------------------------------------------
@@ -381,6 +389,7 @@ def _schedule_one(
         "when": str(ob.due) if ob.due is not None else "",
         "consequence": ob.consequence,
         "condition": ob.condition,
+        "summary": ob.summary or summarize(ob.text),
     }
     if ob.kind is Kind.RECURRING:
         head = Item(

@@ -44,6 +44,7 @@ class Obligation:
     consequence: str = ""
     condition: str = ""
     on: str = ""  # for a recurring duty: the event whose every occurrence creates an instance
+    summary: str = ""  # the duty in a few words, for agendas and calendar titles
     line: int = 0  # where it stands in its order file, for messages
 
 

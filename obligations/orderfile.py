@@ -147,6 +147,11 @@ _OBLIGATION: dict[str, _Key] = {
         choices=SERVICE_METHODS,
         closed=False,
     ),
+    "summary": _Key(
+        "string",
+        "Summary",
+        'The duty in a few words, for agendas and calendar titles ("produce all responsive documents").',
+    ),
     "consequence": _Key("string", "Consequence", "What the order says follows a failure."),
     "condition": _Key("string", "Condition", "A condition the duty depends on."),
     "on": _Key(
@@ -647,6 +652,7 @@ class _Reader:
                     consequence=f.get("consequence", ""),
                     condition=f.get("condition", ""),
                     on=f.get("on", ""),
+                    summary=f.get("summary", ""),
                     line=line,
                 )
             )

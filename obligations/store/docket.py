@@ -46,7 +46,7 @@ from obligations.store.tables import (
 ROLES = ("attorney", "clerk", "paralegal")
 #: The stored columns a recomputation may change; any change raises the revision.
 COMPUTED = (
-    "party", "text", "cite", "kind", "when_text", "consequence", "condition", "active", "state",
+    "party", "text", "summary", "cite", "kind", "when_text", "consequence", "condition", "active", "state",
     "due", "due_at", "safe_due", "done_on", "late_by", "waiting_on", "chain", "readings",
     "warnings", "trace", "amendments", "depends_on",
 )  # fmt: skip
@@ -671,6 +671,7 @@ def _values(item: Item) -> dict[str, Any]:
     return {
         "party": item.party,
         "text": item.text,
+        "summary": item.summary,
         "cite": item.cite,
         "kind": item.kind.value,
         "when_text": item.when,
@@ -736,7 +737,7 @@ def obligation_json(o: Obligation, today: date | None = None) -> dict[str, Any]:
         "ref": o.ref, "case": o.case_id, "order": o.order_id, "obligation": o.obligation_id,
         "party": o.party, "text": o.text, "cite": o.cite, "state": state,
         "due": _iso(o.due), "due_at": _iso(_court_time(o.due_at, o.court)), "safe_due": _iso(o.safe_due),
-        "waiting_on": list(o.waiting_on),
+        "waiting_on": list(o.waiting_on), "summary": o.summary,
         "kind": o.kind, "court": o.court, "when": o.when_text, "chain": list(o.chain),
         "readings": list(o.readings), "warnings": list(o.warnings), "trace": list(o.trace),
         "amendments": list(o.amendments), "depends_on": list(o.depends_on),

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-HEAD = "0003"  # kept equal to obligations.store.db.HEAD (a test checks)
+HEAD = "0004"  # kept equal to obligations.store.db.HEAD (a test checks)
 
 COLUMNS = (
     "ref", "case_id", "order_id", "obligation_id", "party", "text", "cite", "state", "due",
-    "due_at", "safe_due", "waiting_on", "court", "kind", "done_on", "uid", "revision",
+    "due_at", "safe_due", "waiting_on", "court", "kind", "done_on", "uid", "revision", "summary",
 )  # fmt: skip
 
 
@@ -60,6 +60,7 @@ class Row:
     done_on: date | None
     uid: str
     revision: int
+    summary: str
 
     def to_json(self) -> dict[str, Any]:
         from calendars import get_court
@@ -243,7 +244,7 @@ class Reader:
     def obligation(self, ref: str) -> dict[str, Any]:
         """Everything stored about one obligation, for ``explain``."""
         names = (
-            "ref", "case_id", "order_id", "obligation_id", "court", "party", "text", "cite", "kind",
+            "ref", "case_id", "order_id", "obligation_id", "court", "party", "text", "summary", "cite", "kind",
             "when_text", "consequence", "condition", "active", "state", "due", "due_at", "safe_due",
             "done_on", "late_by", "waiting_on", "chain", "readings", "warnings", "trace", "amendments",
             "depends_on", "revision", "changed_at", "uid",
@@ -292,7 +293,7 @@ class Reader:
             party=d["party"], text=d["text"], cite=d["cite"], state=state, due=due,
             due_at=_instant(d["due_at"]), safe_due=_date(d["safe_due"]),
             waiting_on=tuple(_json(d["waiting_on"]) or ()), court=d["court"], kind=d["kind"],
-            done_on=_date(d["done_on"]), uid=d["uid"], revision=int(d["revision"]),
+            done_on=_date(d["done_on"]), uid=d["uid"], revision=int(d["revision"]), summary=d["summary"],
         )  # fmt: skip
 
 
@@ -346,7 +347,8 @@ def explain_json(row: dict[str, Any], history: list[dict[str, Any]], today: date
         "ref": row["ref"], "case": row["case_id"], "order": row["order_id"],
         "obligation": row["obligation_id"], "party": row["party"], "text": row["text"],
         "cite": row["cite"], "state": state, "due": iso(row["due"]), "due_at": iso(row["due_at"]),
-        "safe_due": iso(row["safe_due"]), "waiting_on": row["waiting_on"], "kind": row["kind"],
+        "safe_due": iso(row["safe_due"]), "waiting_on": row["waiting_on"], "summary": row["summary"],
+        "kind": row["kind"],
         "court": row["court"], "when": row["when_text"], "chain": row["chain"],
         "readings": row["readings"], "warnings": row["warnings"], "trace": row["trace"],
         "amendments": row["amendments"], "done_on": iso(row["done_on"]), "late_by": row["late_by"],

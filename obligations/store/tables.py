@@ -99,6 +99,7 @@ class Obligation(SQLModel, table=True):
     court: str
     party: str = Field(index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
+    summary: str = ""
     cite: str = ""
     kind: str = "deadline"
     when_text: str = ""
