@@ -61,7 +61,7 @@ entered = 2013-11-12
 """
 KNOWN = "none, hand, mail, mail-out-of-state, electronic"
 STATES = "waiting, open, overdue, done, vacated, standing"
-OBLIGATION_KEYS = "id, party, text, cite, kind, due, service, consequence, condition, on"
+OBLIGATION_KEYS = "id, party, text, cite, kind, due, service, summary, consequence, condition, on"
 
 
 # --- Good files -----------------------------------------------------------------------------
