@@ -27,7 +27,7 @@ STATES = ("overdue", "open", "waiting", "done", "vacated", "standing")
 def complete_ref(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion: obligation references on the docket that match what was typed."""
     from cli.config import resolve
-    from obligations.store.db import resolve_url
+    from obligations.store.location import resolve_url
     from obligations.store.read import Reader
 
     try:
@@ -49,7 +49,7 @@ def complete_ref(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_case(ctx: typer.Context, incomplete: str) -> list[str]:
     from cli.config import resolve
-    from obligations.store.db import resolve_url
+    from obligations.store.location import resolve_url
     from obligations.store.read import Reader
 
     try:
@@ -67,7 +67,7 @@ def complete_case(ctx: typer.Context, incomplete: str) -> list[str]:
 
 @contextmanager
 def reading(ctx: typer.Context) -> Iterator[Reader]:
-    from obligations.store.db import resolve_url
+    from obligations.store.location import resolve_url
     from obligations.store.read import AmbiguousRef, Reader, ReadError, UnknownRef
 
     obj = ctx.find_root().obj or {}

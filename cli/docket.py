@@ -45,10 +45,10 @@ def docket(ctx: typer.Context, *, create: bool = False) -> Iterator[Docket]:
         StoreBusy,
         StoreNotReady,
         ready,
-        resolve_url,
         revision,
         upgrade,
     )
+    from obligations.store.location import resolve_url
     from obligations.store.docket import AmbiguousRef, Docket, DocketError, UnknownRef
 
     obj = ctx.find_root().obj or {}
@@ -93,7 +93,8 @@ def _changes(ctx: typer.Context, changes: Changes, done: str) -> None:
 
 def init_command(ctx: typer.Context) -> None:
     """Create the docket's database, or upgrade it to the current schema."""
-    from obligations.store.db import HEAD, Database, resolve_url, upgrade
+    from obligations.store.db import HEAD, Database, upgrade
+    from obligations.store.location import resolve_url
 
     obj = ctx.find_root().obj or {}
     url = resolve_url(obj.get("db"))

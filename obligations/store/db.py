@@ -7,7 +7,6 @@ half-way. On PostgreSQL a writer locks the case row it recomputes.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,20 +29,6 @@ class StoreBusy(RuntimeError):
 
 class StoreNotReady(RuntimeError):
     """The database has no docket yet, or an older schema: ``docketcal init`` makes it ready."""
-
-
-def default_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("docketcal", appauthor=False)) / "docketcal.db"
-
-
-def resolve_url(db: str | None) -> str:
-    """``--db`` or ``DOCKETCAL_DB``: a SQLAlchemy URL, or a path to a SQLite file."""
-    value = db or os.environ.get("DOCKETCAL_DB") or str(default_path())
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser()}"
 
 
 def make_engine(url: str, *, write: bool = False, **kw: Any) -> Engine:

@@ -222,24 +222,30 @@ class Reader:
         raise UnknownRef(ref, close)
 
     def short_refs(self, refs: Sequence[str]) -> dict[str, str]:
-        """The shortest unique suffix of each ref, the way to ask about it."""
+        """The shortest unique suffix of each ref (``obligation``, ``order/obligation`` or the
+        whole ref): the way to ask about it. Each check reads at most two index entries."""
+        unique_id: dict[str, bool] = {}
+        unique_pair: dict[tuple[str, str], bool] = {}
         out = {}
         for ref in refs:
             parts = ref.split("/")
-            same = [
-                r[0]
-                for r in self.query(
-                    "SELECT ref FROM obligation WHERE obligation_id = ?", (parts[-1],)
-                )
-            ]
-            for k in range(1, len(parts) + 1):
-                suffix = "/".join(parts[-k:])
-                if sum(1 for r in same if r == suffix or r.endswith("/" + suffix)) == 1:
-                    out[ref] = suffix
-                    break
-            else:
-                out[ref] = ref
+            oid = parts[-1]
+            if oid not in unique_id:
+                unique_id[oid] = self._at_most_one("obligation_id = ?", (oid,))
+            if unique_id[oid]:
+                out[ref] = oid
+                continue
+            pair = (oid, parts[-2]) if len(parts) >= 2 else (oid, "")
+            if pair not in unique_pair:
+                unique_pair[pair] = self._at_most_one("obligation_id = ? AND order_id = ?", pair)
+            out[ref] = "/".join(parts[-2:]) if unique_pair[pair] else ref
         return out
+
+    def _at_most_one(self, where: str, params: Sequence[Any]) -> bool:
+        rows = self.query(
+            f"SELECT count(*) FROM (SELECT 1 FROM obligation WHERE {where} LIMIT 2) AS two", params
+        )
+        return int(rows[0][0]) <= 1
 
     def obligation(self, ref: str) -> dict[str, Any]:
         """Everything stored about one obligation, for ``explain``."""

@@ -87,7 +87,7 @@ class Obligation(SQLModel, table=True):
         UniqueConstraint("uid"),
         Index("ix_obligation_due_state", "due", "state"),
         Index("ix_obligation_state_due", "state", "due"),
-        Index("ix_obligation_obligation_id", "obligation_id"),
+        Index("ix_obligation_obligation_id", "obligation_id", "order_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,4 +1,5 @@
-"""Indexes for the terminal's reads: what is open by date, and an obligation by its own id.
+"""Indexes for the terminal's reads: what is open by date, and an obligation by its own id
+(then its order's), which is how references are resolved and shortened.
 
 Revision ID: 0003
 Revises: 0002
@@ -14,7 +15,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_obligation_state_due", "obligation", ["state", "due"])
-    op.create_index("ix_obligation_obligation_id", "obligation", ["obligation_id"])
+    op.create_index("ix_obligation_obligation_id", "obligation", ["obligation_id", "order_id"])
 
 
 def downgrade() -> None:
