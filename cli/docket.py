@@ -48,8 +48,8 @@ def docket(ctx: typer.Context, *, create: bool = False) -> Iterator[Docket]:
         revision,
         upgrade,
     )
-    from obligations.store.location import resolve_url
     from obligations.store.docket import AmbiguousRef, Docket, DocketError, UnknownRef
+    from obligations.store.location import resolve_url
 
     obj = ctx.find_root().obj or {}
     db = Database(resolve_url(obj.get("db")))
