@@ -997,20 +997,33 @@ def _load(
     path: str | os.PathLike[str], together: bool
 ) -> tuple[Order | None, list[OrderFileError], _Locator | None]:
     name = os.fspath(path)
-    with open(name, "rb") as f:
-        data = f.read()
     try:
-        text = data.decode("utf-8-sig")  # a BOM, as some Windows editors write, is not an error
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - data.rfind(b"\n", 0, err.start)
-        return None, [OrderFileError(name, line, column, f"not UTF-8: {err.reason}")], None
+        text = read_order_text(name)
+    except OrderFileErrors as exc:
+        return None, list(exc.errors), None
     return _parse(text, name, together)
 
 
-def parse_order(text: str, path: str = "<order>") -> Order:
-    """The order in ``text``; ``OrderFileErrors`` with every error if there is any."""
-    order, errors, _ = _parse(text, path, together=False)
+def read_order_text(path: str | os.PathLike[str]) -> str:
+    """An order file's text (UTF-8; a BOM, as some Windows editors write, is not an error)."""
+    name = os.fspath(path)
+    with open(name, "rb") as f:
+        data = f.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - data.rfind(b"\n", 0, err.start)
+        raise OrderFileErrors(
+            [OrderFileError(name, line, column, f"not UTF-8: {err.reason}")]
+        ) from err
+
+
+def parse_order(text: str, path: str = "<order>", *, together: bool = False) -> Order:
+    """The order in ``text``; ``OrderFileErrors`` with every error if there is any.
+    ``together``: it will be checked with other orders (``check_orders``), so ``x.due`` may name
+    an obligation of theirs."""
+    order, errors, _ = _parse(text, path, together=together)
     if errors or order is None:
         raise OrderFileErrors(errors)
     return order

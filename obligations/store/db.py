@@ -72,8 +72,12 @@ class Database:
         self.url = url
         self.sqlite = url.startswith("sqlite")
         kw: dict[str, Any] = {}
-        if schema is not None and not self.sqlite:
-            kw["connect_args"] = {"options": f"-csearch_path={schema}"}
+        if not self.sqlite:
+            # A writer waits at most this long for another's lock, then gets a retryable error.
+            options = "-clock_timeout=10000"
+            if schema is not None:
+                options += f" -csearch_path={schema}"
+            kw["connect_args"] = {"options": options}
         self.engine = make_engine(url, **kw)
         self.writer = make_engine(url, write=True) if self.sqlite else self.engine
 
@@ -94,7 +98,7 @@ class Database:
             self.writer.dispose()
 
 
-def retrying(work: Callable[[], T], attempts: int = 4) -> T:
+def retrying(work: Callable[[], T], attempts: int = 3) -> T:
     """Run a write again when another process held the database; then give up clearly."""
     for attempt in range(attempts):
         try:

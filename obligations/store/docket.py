@@ -28,8 +28,8 @@ from obligations.orderfile import (
     OrderFileError,
     OrderFileErrors,
     check_orders,
-    load_order,
     parse_order,
+    read_order_text,
 )
 from obligations.store.db import Database, retrying
 from obligations.store.tables import (
@@ -90,7 +90,7 @@ def _sha(text: str) -> str:
 @lru_cache(maxsize=4096)
 def _parsed(sha: str, text: str, path: str) -> model.Order:
     """Order texts are parsed once per process: the hash names the text."""
-    return parse_order(text, path)
+    return parse_order(text, path, together=True)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -119,12 +119,12 @@ class Docket:
     def load(self, paths: Sequence[str | Path], *, apply: bool = False) -> Changes:
         """Load order files in one transaction: new orders go in; an order already loaded with the
         same text changes nothing; a changed one is applied only with ``apply``."""
-        files = [(Path(p), Path(p).read_text(encoding="utf-8-sig")) for p in paths]
         errors: list[OrderFileError] = []
         parsed: list[tuple[model.Order, str]] = []
-        for path, text in files:
+        for path in paths:
             try:
-                parsed.append((load_order(path), text))
+                text = read_order_text(path)  # read once: the text stored is the text parsed
+                parsed.append((parse_order(text, str(path), together=True), text))
             except OrderFileErrors as exc:
                 errors.extend(exc.errors)
         if errors:
@@ -133,7 +133,9 @@ class Docket:
         def work() -> Changes:
             changes = Changes()
             with self.db.write() as s:
-                cases = {o.case for o, _ in parsed}
+                cases = {o.case: o.court for o, _ in parsed}
+                for case, court in sorted(cases.items()):
+                    self._lock(s, case, court)
                 current = {(o.case, o.id): o for c in cases for o in self._orders(s, c)}
                 together = dict(current)
                 for order, _ in parsed:
@@ -153,9 +155,6 @@ class Docket:
         self, s: Session, order: model.Order, text: str, apply: bool, changes: Changes
     ) -> bool:
         sha = _sha(text)
-        if s.get(Case, order.case) is None:
-            s.add(Case(id=order.case, court=order.court))
-            s.flush()
         latest = s.exec(
             select(OrderVersion)
             .where(OrderVersion.case_id == order.case, OrderVersion.order_id == order.id)
@@ -269,6 +268,7 @@ class Docket:
             changes = Changes()
             with self.db.write() as s:
                 row = self._case(s, case)
+                self._lock(s, case)
                 day, instant = _split(at, row.court)
                 fact = self._fact(
                     s,
@@ -319,13 +319,14 @@ class Docket:
             ref,
             "vacatur undone" if undo else "vacated",
             lambda ob: Fact(kind="vacatur", reason=reason, undone=undo),
-            "vacated",
+            "reinstated" if undo else "vacated",
         )
 
     def _on_obligation(self, ref: str, what: str, make: Any, why: str) -> Changes:
         def work() -> Changes:
             changes = Changes()
             with self.db.write() as s:
+                self._lock(s, self._resolve(s, ref).case_id)
                 ob = self._resolve(s, ref)
                 fact = make(ob)
                 fact.case_id, fact.order_id, fact.obligation_id = (
@@ -358,18 +359,25 @@ class Docket:
         def work() -> Changes:
             changes = Changes()
             with self.db.write() as s:
+                # Every case with an order of this court, whichever order came first; locked in
+                # one order (by id) so two writers never wait on each other in a circle.
+                cases = sorted(
+                    set(
+                        s.exec(
+                            select(OrderVersion.case_id).where(OrderVersion.court == court_id)
+                        ).all()
+                    )
+                )
+                for case in cases:
+                    self._lock(s, case)
                 fact = self._fact(
                     s, Fact(kind="closure", court=court_id, day=day, reason=reason, source=source)
                 )
                 self._history(
                     s, changes, "closure added", None, None, reason, None, _fact_json(fact)
                 )
-                for case in s.exec(
-                    select(Case).where(Case.court == court_id).order_by(col(Case.id))
-                ).all():
-                    self._recompute(
-                        s, case.id, f"closure of {court_id} on {day.isoformat()}", changes
-                    )
+                for case in cases:
+                    self._recompute(s, case, f"closure of {court_id} on {day.isoformat()}", changes)
             return changes
 
         return retrying(work)
@@ -480,6 +488,42 @@ class Docket:
 
     # -- inside a transaction -----------------------------------------------------------------
 
+    def _lock(self, s: Session, case: str, court: str | None = None) -> Case | None:
+        """Take the case's write lock before reading anything of it (PostgreSQL: the row lock;
+        SQLite: the whole database is already locked by BEGIN IMMEDIATE). With ``court``, the case
+        is created first if it is new, so two clerks loading a new case's first order both succeed.
+        Objects read before the lock are refreshed, so nothing is computed from a stale copy."""
+        if court is not None:
+            table = Case.__table__  # type: ignore[attr-defined]
+            dialect = s.get_bind().dialect.name
+            if dialect == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+                s.execute(
+                    pg_insert(table)
+                    .values(id=case, court=court, created_at=now())
+                    .on_conflict_do_nothing()
+                )
+            elif dialect == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+                s.execute(
+                    sqlite_insert(table)
+                    .values(id=case, court=court, created_at=now())
+                    .on_conflict_do_nothing()
+                )
+            elif s.get(Case, case) is None:
+                s.add(Case(id=case, court=court))
+                s.flush()
+        row = s.exec(
+            select(Case)
+            .where(Case.id == case)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+        s.expire_all()
+        return row
+
     def _case(self, s: Session, case: str) -> Case:
         row = s.get(Case, case)
         if row is None:
@@ -522,8 +566,22 @@ class Docket:
         raise UnknownRef(ref, close[:3])
 
     def _fact(self, s: Session, fact: Fact) -> Fact:
+        """Append a fact; a completion or event recorded again corrects the one before it."""
         fact.recorded_by = self.who
         fact.recorded_at = now()
+        same = None
+        if fact.kind == "done":
+            same = select(Fact.id).where(
+                Fact.kind == "done", Fact.case_id == fact.case_id, Fact.order_id == fact.order_id,
+                Fact.obligation_id == fact.obligation_id,
+            )  # fmt: skip
+        elif fact.kind == "event":
+            same = select(Fact.id).where(
+                Fact.kind == "event", Fact.case_id == fact.case_id, Fact.name == fact.name,
+                Fact.occurrence == fact.occurrence,
+            )  # fmt: skip
+        if same is not None:
+            fact.supersedes = s.exec(same.order_by(col(Fact.id).desc())).first()
         s.add(fact)
         s.flush()
         return fact
@@ -545,9 +603,10 @@ class Docket:
         closures = s.exec(
             select(Fact).where(Fact.kind == "closure", col(Fact.court).in_(sorted(set(courts))))
         ).all()
-        return model.Facts.of(
-            [f for f in (_to_model(r) for r in [*rows, *closures]) if f is not None]
-        )
+        home = s.get(Case, case)
+        zone = get_court(home.court).zone if home is not None else UTC
+        facts = (_to_model(r, zone) for r in [*rows, *closures])
+        return model.Facts.of([f for f in facts if f is not None])
 
     def _recompute(self, s: Session, case: str, why: str, changes: Changes) -> None:
         """Schedule the case again and store what changed, raising those revisions."""
@@ -617,14 +676,16 @@ def _split(at: date | datetime, court: str) -> tuple[date, datetime | None]:
     return at, None
 
 
-def _to_model(row: Fact) -> model.Fact | None:
+def _to_model(row: Fact, zone: Any) -> model.Fact | None:
+    """A stored fact as the engine's fact; an event's instant back in court time."""
     seq = row.id or 0
     if row.kind == "event":
         assert row.case_id is not None and row.name is not None and row.day is not None
+        local = row.at.astimezone(zone).replace(tzinfo=None) if row.at is not None else None
         return model.Event(
             row.case_id,
             row.name,
-            row.at or row.day,
+            local or row.day,
             seq=seq,
             note=row.note,
             occurrence=row.occurrence,

@@ -315,17 +315,6 @@ def _check_writes(
 
 # --- the tests ----------------------------------------------------------------------------------
 
-LOST_REVISION = (
-    "known bug: on PostgreSQL a clerk that resolves an obligation before the case lock "
-    "(Docket._on_obligation -> _resolve, then _recompute's FOR UPDATE) recomputes over a stale "
-    "identity-map copy of it and overwrites a concurrent revision (revision lost)"
-)
-LOAD_RACE = (
-    "; known bug: two first loads of one case on PostgreSQL: the second fails with "
-    "IntegrityError (pk_case), not StoreBusy (Docket._load_one looks for the case before any lock)"
-)
-
-
 def test_a_clerk_records_while_cron_reads(
     where: Any, conc: Any, tmp_path: Path, consistent: Callable[[Any], None]
 ) -> None:
@@ -349,9 +338,7 @@ def test_a_clerk_records_while_cron_reads(
     "where",
     [
         "sqlite",
-        pytest.param(
-            "postgres", marks=pytest.mark.xfail(reason=LOST_REVISION + LOAD_RACE, strict=False)
-        ),
+        "postgres",
     ],
     indirect=True,
 )
@@ -428,7 +415,6 @@ def _thread(work: Callable[[], object]) -> tuple[threading.Thread, list[BaseExce
     return thread, raised
 
 
-@pytest.mark.xfail(reason=LOST_REVISION, strict=True)
 def test_postgres_a_clerk_resolving_before_another_commits_loses_no_revision(
     pg_where: Any, write_order: Callable[[str, str], Path], consistent: Callable[[Any], None]
 ) -> None:
@@ -455,7 +441,10 @@ def test_postgres_a_clerk_resolving_before_another_commits_loses_no_revision(
         assert a_raised == [] and b_raised == []
         with setup.read() as s:
             row = s.exec(select(Obligation).where(Obligation.ref == "conc/sched/produce")).one()
-        assert row.done_on == date(2024, 3, 20)  # the later recording wins
+            last = s.exec(
+                select(Fact).where(Fact.kind == "done").order_by(col(Fact.id).desc())
+            ).first()
+        assert last is not None and row.done_on == last.day  # the later recording wins
         assert row.revision == 2, "two changes, two revisions"
         consistent(setup)
     finally:
@@ -463,12 +452,6 @@ def test_postgres_a_clerk_resolving_before_another_commits_loses_no_revision(
             db.dispose()
 
 
-@pytest.mark.xfail(
-    reason="known bug: on PostgreSQL two writers on one case deadlock: inserting a fact takes a "
-    "KEY SHARE lock on the case row (foreign key) before _recompute asks for FOR UPDATE on it; "
-    "PostgreSQL aborts one after deadlock_timeout and retrying() runs it again",
-    strict=True,
-)
 def test_postgres_two_writers_on_one_case_do_not_deadlock(
     pg_where: Any, write_order: Callable[[str, str], Path], consistent: Callable[[Any], None]
 ) -> None:
@@ -492,11 +475,6 @@ def test_postgres_two_writers_on_one_case_do_not_deadlock(
             db.dispose()
 
 
-@pytest.mark.xfail(
-    reason="known bug: two first loads of one case on PostgreSQL: the second fails with "
-    "IntegrityError (pk_case) instead of waiting, succeeding as a no-op, or raising StoreBusy",
-    strict=True,
-)
 def test_postgres_two_first_loads_of_one_case(
     pg_where: Any, write_order: Callable[[str, str], Path]
 ) -> None:
