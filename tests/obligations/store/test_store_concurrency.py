@@ -315,6 +315,7 @@ def _check_writes(
 
 # --- the tests ----------------------------------------------------------------------------------
 
+
 def test_a_clerk_records_while_cron_reads(
     where: Any, conc: Any, tmp_path: Path, consistent: Callable[[Any], None]
 ) -> None:
