@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cli import agenda, calc, config, demo, docket
+from cli import agenda, calc, config, demo, docket, feeds, remind
 from cli.orders import order_app
 
 app = typer.Typer(
@@ -76,6 +76,8 @@ app.command("holidays", epilog="Example:  docketcal holidays --court caed --year
 
 
 docket.register(app, order_app)
+feeds.register(app)
+remind.register(app)
 app.command(
     "upcoming",
     epilog="Examples:  docketcal upcoming --within 30d --party plaintiff\n\n"

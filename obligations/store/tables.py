@@ -181,3 +181,48 @@ class History(SQLModel, table=True):
     why: str = ""
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class FeedToken(SQLModel, table=True):
+    """A subscriber's secret feed URL. Only a hash of the token is kept; the token is shown once."""
+
+    __tablename__ = "feed_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True)  # sha256 hex of the token
+    scope: str  # case:CASE | party:CASE:PARTY | person:EMAIL | firm
+    label: str = ""
+    created_at: datetime = _instant(default_factory=now)
+    created_by: str = ""
+    revoked_at: datetime | None = _instant(default=None)
+    replaced_by: int | None = None  # rotate: the token that took its place
+    last_fetch_at: datetime | None = _instant(default=None)
+    last_user_agent: str = ""
+    fetches: int = 0
+
+
+class Reminder(SQLModel, table=True):
+    """One reminder to one person about one obligation, for one lead time and one due date: sent
+    once. A moved due date makes new rows; ``lead`` is days before the due date (negative: the
+    notice of the N-th day overdue)."""
+
+    __table_args__ = (
+        UniqueConstraint("obligation_uid", "recipient", "lead", "due"),
+        Index("ix_reminder_status_send_on", "status", "send_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    obligation_uid: str
+    ref: str
+    recipient: str
+    lead: int
+    due: date
+    send_on: date
+    status: str = "pending"  # pending | sending | sent | failed | skipped
+    message_id: str = ""
+    claimed_by: str = ""
+    claimed_at: datetime | None = _instant(default=None)
+    sent_at: datetime | None = _instant(default=None)
+    attempts: int = 0
+    last_error: str = ""
+    created_at: datetime = _instant(default_factory=now)
