@@ -233,7 +233,8 @@ class Federal(RuleSet):
                 end,
                 due_at,
                 f"the last day ends at midnight court time ({r.court.tz}) for electronic filing;"
-                f" for filing by other means, when the clerk's office closes{paper} ({self.cite('(a)(4)(B)')})",
+                f" for filing by other means, when the clerk's office closes{paper} ({self.cite('(a)(4)(B)')})"
+                + _zones(r),
             )
         return Outcome(end, due_at)
 
@@ -483,6 +484,16 @@ class Federal(RuleSet):
                 " when the clerk's office closes",
             )
         return Outcome(day, at)
+
+
+def _zones(r: Run) -> str:
+    """A district in two time zones: the court's own zone governs, whichever a party keeps."""
+    if not r.court.other_zones:
+        return ""
+    where = "; ".join(f"{z.where} keeps {z.tz}" for z in r.court.other_zones)
+    return (
+        f"; court time is the clerk's office's zone even where the district spans another ({where})"
+    )
 
 
 class Appellate(Federal):
