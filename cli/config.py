@@ -38,7 +38,22 @@ SETTINGS: dict[str, tuple[str, str | None, bool, str]] = {
         "a file holding the SMTP password",
     ),
     "mail_from": ("DOCKETCAL_MAIL_FROM", None, False, "the From address of reminders"),
+    "remind_leads": (
+        "DOCKETCAL_REMIND_LEADS",
+        "14,7,3,1,0",
+        False,
+        "reminder lead times, days before the due date (then daily while overdue)",
+    ),
+    # calendar feeds (docs/feeds.md)
+    "feed_secret": ("DOCKETCAL_FEED_SECRET", None, True, "the secret feed tokens derive from"),
+    "feed_secret_file": ("DOCKETCAL_FEED_SECRET_FILE", None, False, "a file holding it"),
+    "feed_url": ("DOCKETCAL_FEED_URL", "http://127.0.0.1:8080/feeds/", False, "feed URL base"),
+    "feed_done_days": ("DOCKETCAL_FEED_DONE_DAYS", "14", False, "days a done duty stays"),
+    "feed_vacated_days": ("DOCKETCAL_FEED_VACATED_DAYS", "60", False, "days a vacated one stays"),
 }
+
+#: Tables the config file may hold besides the settings: ``[remind]`` (docs/reminders.md).
+TABLES = ("remind",)
 
 
 class ConfigError(ValueError):
@@ -76,7 +91,7 @@ def _file() -> tuple[Path, dict[str, Any]]:
             data = tomllib.load(f)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    unknown = sorted(set(data) - set(SETTINGS))
+    unknown = sorted(set(data) - set(SETTINGS) - set(TABLES))
     if unknown:
         raise ConfigError(
             f"{path}: unknown setting {', '.join(unknown)}; known: {', '.join(SETTINGS)}"
@@ -95,6 +110,15 @@ def resolve(name: str, flag: str | None = None) -> Setting:
     if name in data:
         return Setting(name, str(data[name]), f"config file ({path})", secret)
     return Setting(name, default, "default", secret)
+
+
+def table(name: str) -> tuple[Path, dict[str, Any]]:
+    """A table of the config file (``[remind]``), empty when the file has none; and its path."""
+    path, data = _file()
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: '{name}' must be a table ([{name}])")
+    return path, value
 
 
 def everything(flags: dict[str, str | None]) -> list[Setting]:

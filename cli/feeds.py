@@ -1,8 +1,20 @@
-"""``docketcal feed build | feed token ... | serve``: iCalendar feeds clerks subscribe to."""
+"""``docketcal feed build | feed show | feed token ... | feed secret | serve``: iCalendar feeds
+clerks and attorneys subscribe to (docs/feeds.md)."""
 
 from __future__ import annotations
 
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from cli.output import NOT_FOUND, UNEXPECTED, emit_json, fail, fmt
+
+if TYPE_CHECKING:
+    from obligations.feeds import Publisher, Token, Windows
 
 feed_app = typer.Typer(
     no_args_is_help=True, help="Calendar feeds (.ics) per case, party, person or firm."
@@ -11,8 +23,431 @@ token_app = typer.Typer(
     no_args_is_help=True, help="Secret feed URLs: create, list, revoke, rotate."
 )
 
+SCOPE_HELP = "case:CASE, party:CASE:PARTY, person:EMAIL or firm."
+
+
+# -- settings ------------------------------------------------------------------------------------
+
+
+def _secret() -> str:
+    """The feed secret: feed_secret (environment or config file), else feed_secret_file."""
+    from cli.config import ConfigError, resolve
+    from obligations.feeds import SecretError, check_secret
+
+    try:
+        value = resolve("feed_secret").value
+        if not value:
+            path = resolve("feed_secret_file").value
+            if path:
+                try:
+                    value = Path(path).read_text(encoding="utf-8").strip()
+                except OSError as exc:
+                    fail(f"feed_secret_file {path}: {exc.strerror or exc}")
+        return check_secret(value)
+    except (ConfigError, SecretError) as exc:
+        fail(str(exc))
+
+
+def _windows() -> Windows:
+    from cli.config import ConfigError, resolve
+    from obligations.feeds import Windows
+
+    days = []
+    try:
+        for name in ("feed_done_days", "feed_vacated_days"):
+            text = resolve(name).value or ""
+            if not text.strip().isdigit():
+                fail(f"{name} '{text}': expected a number of days (0 or more)")
+            days.append(int(text))
+    except ConfigError as exc:
+        fail(str(exc))
+    return Windows(done=days[0], vacated=days[1])
+
+
+def _base_url() -> str:
+    from cli.config import resolve
+
+    base = resolve("feed_url").value or "http://127.0.0.1:8080/feeds/"
+    return base if base.endswith("/") else base + "/"
+
+
+def _who() -> str:
+    from cli.docket import _who as who
+
+    return who()
+
+
+def _urls(token: str) -> dict[str, str]:
+    from urllib.parse import quote
+
+    url = f"{_base_url()}{token}.ics"
+    webcal = re.sub(r"^https?://", "webcal://", url)
+    return {
+        "url": url,
+        "webcal": webcal,
+        "google": "https://www.google.com/calendar/render?cid=" + quote(url, safe=""),
+    }
+
+
+def _scope(text: str) -> Any:
+    from obligations.feeds import FeedError, Scope
+
+    try:
+        return Scope.parse(text)
+    except FeedError as exc:
+        fail(str(exc))
+
+
+def _checked(ctx: typer.Context, text: str) -> Any:
+    from cli.agenda import reading
+    from obligations.feeds import FeedError, check_scope
+
+    scope = _scope(text)
+    with reading(ctx) as r:
+        try:
+            check_scope(r, scope)
+        except FeedError as exc:
+            fail(str(exc))
+    return scope
+
+
+def _token_id(ctx: typer.Context, ident: str) -> Token:
+    from cli.agenda import reading
+    from obligations.feeds import find_token
+
+    with reading(ctx) as r:
+        try:
+            return find_token(r, ident)
+        except LookupError as exc:
+            fail(str(exc), NOT_FOUND)
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+# -- feed build / show / secret -----------------------------------------------------------------
+
+
+def build_command(
+    ctx: typer.Context,
+    out: Annotated[
+        Path, typer.Option("--out", help="The directory the web server serves /feeds/ from.")
+    ],
+) -> None:
+    """Write every subscribed feed to OUT/<token>.ics, for a web server.
+
+    Each file is written atomically; unchanged files are left alone; files of revoked tokens
+    are removed."""
+    from cli.agenda import _today, reading
+    from obligations.feeds import build
+
+    secret, windows, as_of = _secret(), _windows(), _today(ctx)
+    with reading(ctx) as r:
+        try:
+            result = build(r, out, secret, as_of, windows)
+        except OSError as exc:
+            fail(f"{out}: {exc.strerror or exc}")
+    for w in result.warnings:
+        typer.echo(f"docketcal: warning: {w}", err=True)
+    if fmt(ctx) == "json":
+        emit_json({"out": str(out), **result.to_json()})
+    else:
+        typer.echo(
+            f"{out}: {len(result.written)} written, {len(result.unchanged)} unchanged,"
+            f" {len(result.removed)} removed ({len(result.feeds)} feeds)",
+            err=True,
+        )
+    if not result.written and not result.unchanged:
+        fail("no live feed token: create one with 'docketcal feed token create'", NOT_FOUND)
+
+
+def show_command(
+    ctx: typer.Context,
+    scope: Annotated[str, typer.Argument(help=SCOPE_HELP)],
+) -> None:
+    """Print one feed (the .ics) to standard output: what its subscribers get."""
+    from cli.agenda import _today, reading
+    from obligations.feeds import FeedError, check_scope, render
+
+    parsed = _scope(scope)
+    windows, as_of = _windows(), _today(ctx)
+    with reading(ctx) as r:
+        try:
+            check_scope(r, parsed)
+        except FeedError as exc:
+            fail(str(exc))
+        rendered = render(r, parsed, as_of, windows)
+    for w in rendered.warnings:
+        typer.echo(f"docketcal: warning: {w}", err=True)
+    sys.stdout.buffer.write(rendered.data)
+    sys.stdout.flush()
+
+
+def secret_command() -> None:
+    """Print a new random feed secret (256 bits), for DOCKETCAL_FEED_SECRET.
+
+    Changing the secret stops 'feed build' writing the existing URLs: rotate them after."""
+    from obligations.feeds import new_secret
+
+    typer.echo(new_secret())
+
+
+# -- feed token ----------------------------------------------------------------------------------
+
+
+def token_create(
+    ctx: typer.Context,
+    scope: Annotated[str, typer.Option("--scope", help=SCOPE_HELP)],
+    label: Annotated[str, typer.Option("--label", help="Whose subscription, for the list.")] = "",
+) -> None:
+    """A new secret feed URL for SCOPE, printed once: only a hash of it is kept."""
+    from cli.docket import docket
+    from obligations.feeds import Tokens
+
+    secret = _secret()
+    parsed = _checked(ctx, scope)
+    with docket(ctx) as d:
+        row, token = Tokens(d.db, _who()).create(parsed, secret, label=label)
+    _show_new(ctx, row, token, "created")
+
+
+def _show_new(ctx: typer.Context, row: Token, token: str, what: str) -> None:
+    urls = _urls(token)
+    if fmt(ctx) == "json":
+        emit_json({"id": row.id, "scope": row.scope, "label": row.label, **urls})
+        return
+    typer.echo(f"feed token {row.id} {what} for {row.scope}; the URL is shown only now:", err=True)
+    typer.echo(urls["url"])
+    typer.echo(f"  Apple Calendar, Outlook desktop: {urls['webcal']}", err=True)
+    typer.echo(f"  Google Calendar: {urls['google']}", err=True)
+
+
+def token_list(ctx: typer.Context) -> None:
+    """Every feed token: scope, creation, revocation, last fetch and user agent."""
+    from cli.agenda import reading
+    from obligations.feeds import tokens
+
+    with reading(ctx) as r:
+        rows = tokens(r)
+    now = datetime.now(UTC)
+    if fmt(ctx) == "json":
+        emit_json([t.to_json(now) for t in rows])
+    else:
+        for t in rows:
+            if t.revoked_at is None:
+                status = "live"
+            elif t.live(now):
+                status = f"live until {_when(t.revoked_at)}"
+            else:
+                status = f"revoked {_when(t.revoked_at)}"
+            if t.replaced_by:
+                status += f" (replaced by {t.replaced_by})"
+            label = f" ({t.label})" if t.label else ""
+            typer.echo(
+                f"{t.id:>4}  {t.scope}{label}  created {_when(t.created_at)} by {t.created_by or '-'}"
+                f"  {status}  last fetch {_when(t.last_fetch_at)}"
+                f" ({t.fetches} fetches) {t.last_user_agent or ''}".rstrip()
+            )
+    if not rows:
+        fail("no feed tokens: create one with 'docketcal feed token create'", NOT_FOUND)
+
+
+def token_revoke(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(help="The token's id ('feed token list'), or its URL.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also remove its file from this feed directory now."),
+    ] = None,
+) -> None:
+    """Revoke a feed URL: it answers 404 from now on.
+
+    'serve' answers 404 at once; 'feed build' removes its file (or --out DIR now)."""
+    from cli.docket import docket
+    from obligations.feeds import TOKEN_SHAPE, Tokens, derive_token
+
+    found = _token_id(ctx, ident)
+    path = None
+    if out is not None:  # the file's name first: bad input never writes anything
+        tail = ident.strip().rstrip("/").rsplit("/", 1)[-1].removesuffix(".ics")
+        if not TOKEN_SHAPE.fullmatch(tail):
+            tail = derive_token(_secret(), found.id, found.created_at)
+        path = out / f"{tail}.ics"
+    with docket(ctx) as d:
+        row = Tokens(d.db, _who()).revoke(found.id)
+    removed = None
+    if path is not None and path.exists():
+        path.unlink()
+        removed = str(path)
+    if fmt(ctx) == "json":
+        emit_json({**row.to_json(datetime.now(UTC)), "removed": removed})
+        return
+    typer.echo(f"feed token {row.id} ({row.scope}) revoked at {_when(row.revoked_at)}", err=True)
+    if removed:
+        typer.echo(f"removed {removed}", err=True)
+
+
+def token_rotate(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(help="The token's id ('feed token list'), or its URL.")],
+    grace: Annotated[
+        int, typer.Option("--grace", min=0, help="Days the old URL keeps working (default 0).")
+    ] = 0,
+) -> None:
+    """A new URL for the same scope; the old one stops (after --grace days)."""
+    from cli.docket import docket
+    from obligations.feeds import FeedError, Tokens
+
+    secret = _secret()
+    found = _token_id(ctx, ident)
+    with docket(ctx) as d:
+        try:
+            row, token = Tokens(d.db, _who()).rotate(found.id, secret, grace=timedelta(days=grace))
+        except FeedError as exc:
+            fail(str(exc))
+    _show_new(ctx, row, token, f"replaces {found.id}")
+
+
+# -- serve ---------------------------------------------------------------------------------------
+
+
+_TOKEN_IN_PATH = re.compile(r"(/feeds/[^/\s]{4})[^/\s]*?\.ics")
+
+
+def redact(message: str) -> str:
+    """A log line with each feed token cut to its first four characters."""
+    return _TOKEN_IN_PATH.sub(r"\1….ics", message)
+
+
+def make_handler(publisher: Publisher, *, quiet: bool = False) -> type[Any]:
+    from http.server import BaseHTTPRequestHandler
+
+    from obligations.feeds import Response
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: a client's next request skips the handshake
+        disable_nagle_algorithm = True  # headers and body go as written, not 40 ms apart
+
+        def version_string(self) -> str:
+            return "docketcal"
+
+        def do_GET(self) -> None:
+            self._answer(body=True)
+
+        def do_HEAD(self) -> None:
+            self._answer(body=False)
+
+        def _answer(self, body: bool) -> None:
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            try:
+                response = publisher.answer(self.path, headers)
+            except Exception as exc:
+                publisher.log(f"error answering {redact(self.path)}: {exc!r}")
+                response = Response(
+                    503,
+                    (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "12"),
+                     ("Cache-Control", "no-store"), ("Retry-After", "60")),
+                    b"try later.\r\n",
+                )  # fmt: skip
+            self.send_response(response.status)
+            for name, value in response.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            if body and response.body:
+                self.wfile.write(response.body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            if not quiet:
+                sys.stderr.write(f"{self.address_string()} {redact(format % args)}\n")
+
+    return Handler
+
+
+def serve_command(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="The port (0: any free one).")
+    ] = 8080,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Do not log each request.")] = False,
+) -> None:
+    """Serve the feeds over HTTP at /feeds/<token>.ics (put HTTPS in front of it)."""
+    import signal
+    from http.server import ThreadingHTTPServer
+
+    from cli.agenda import _today
+    from obligations.feeds import Publisher, Tokens
+    from obligations.store.db import Database, StoreNotReady, ready
+    from obligations.store.location import resolve_url
+    from obligations.store.read import Reader, ReadError
+
+    obj = ctx.find_root().obj or {}
+    url = resolve_url(obj.get("db"))
+    try:
+        Reader(url).close()
+    except ReadError as exc:
+        fail(str(exc))
+    db = Database(url)
+    try:
+        ready(db.engine)
+    except StoreNotReady as exc:
+        db.dispose()
+        fail(str(exc))
+    as_of = _today(ctx) if obj.get("as_of") else None
+
+    def log(message: str) -> None:
+        sys.stderr.write(f"docketcal serve: {message}\n")
+        sys.stderr.flush()
+
+    publisher = Publisher(
+        url,
+        windows=_windows(),
+        as_of=as_of,
+        record=Tokens(db, "serve").record_fetches,
+        log=log,
+    )
+    try:
+        server = ThreadingHTTPServer((host, port), make_handler(publisher, quiet=quiet))
+    except OSError as exc:
+        db.dispose()
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", UNEXPECTED)
+    server.daemon_threads = True
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    bound = server.server_address[1]
+    log(f"listening on http://{host}:{bound}/feeds/<token>.ics")
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        publisher.close()
+        db.dispose()
+        log("stopped")
+
 
 def register(app: typer.Typer) -> None:
     """Add the feed commands to the command line."""
+    feed_app.command("build", epilog="Example:  docketcal feed build --out /srv/feeds")(
+        build_command
+    )
+    feed_app.command("show", epilog="Example:  docketcal feed show case:caed-2013-11-12")(
+        show_command
+    )
+    feed_app.command("secret", epilog="Example:  docketcal feed secret")(secret_command)
+    token_app.command(
+        "create", epilog="Example:  docketcal feed token create --scope person:ann@firm.example"
+    )(token_create)
+    token_app.command("list", epilog="Example:  docketcal feed token list")(token_list)
+    token_app.command("revoke", epilog="Example:  docketcal feed token revoke 3")(token_revoke)
+    token_app.command("rotate", epilog="Example:  docketcal feed token rotate 3 --grace 7")(
+        token_rotate
+    )
     feed_app.add_typer(token_app, name="token")
     app.add_typer(feed_app, name="feed")
+    app.command("serve", epilog="Example:  docketcal serve --port 8080")(serve_command)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -75,6 +75,12 @@ class Database:
         if not self.sqlite:
             # A writer waits at most this long for another's lock, then gets a retryable error.
             options = "-clock_timeout=10000"
+            # Options in the URL (``?options=-csearch_path%3Dxyz``) are kept, not replaced.
+            from_url = make_url(url).query.get("options")
+            if from_url:
+                options = (
+                    " ".join([from_url] if isinstance(from_url, str) else from_url) + " " + options
+                )
             if schema is not None:
                 options += f" -csearch_path={schema}"
             kw["connect_args"] = {"options": options}

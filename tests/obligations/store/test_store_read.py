@@ -46,5 +46,5 @@ def test_short_references_are_the_shortest_unique_suffix(demo: str) -> None:
 
 
 def test_the_reader_never_writes(demo: str) -> None:
-    with read.reader(demo) as r, pytest.raises(Exception, match="readonly|read-only"):
+    with read.reader(demo) as r, pytest.raises(Exception, match=r"readonly|read-only"):
         r.query("DELETE FROM obligation")
