@@ -28,6 +28,10 @@ demo: venv
 bench: venv
 	$(PY) bench/compute.py
 	$(PY) bench/schedule.py
+	$(PY) bench/upcoming.py
+	$(PY) bench/feeds.py
+	$(PY) bench/store.py --backend sqlite
+	$(PY) bench/store.py --backend postgres
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

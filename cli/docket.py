@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.agenda import complete_case, complete_ref
-from cli.output import NOT_FOUND, UNEXPECTED, emit_json, fail, fmt
+from cli.output import (
+    NOT_FOUND,
+    UNEXPECTED,
+    day_or_fail,
+    emit_json,
+    fail,
+    fmt,
+    why_not_a_date,
+)
 
 if TYPE_CHECKING:
     from obligations.store.docket import Changes, Docket
@@ -52,12 +60,19 @@ def docket(ctx: typer.Context, *, create: bool = False) -> Iterator[Docket]:
     from obligations.store.location import resolve_url
 
     obj = ctx.find_root().obj or {}
-    db = Database(resolve_url(obj.get("db")))
+    url = resolve_url(obj.get("db"))
+    path = Path(url.split("///", 1)[1]) if url.startswith("sqlite:///") else None
+    existed = path is None or path.exists()
+    if not create and not existed:
+        fail(f"no docket at {path}: load an order or run 'docketcal init'")
+    db = Database(url)
+    written = False
     try:
         if create and db.sqlite and revision(db.engine) is None:
             upgrade(db.writer)
         ready(db.engine)
         yield Docket(db, _who())
+        written = True
     except StoreNotReady as exc:
         fail(str(exc))
     except UnknownRef as exc:
@@ -68,13 +83,14 @@ def docket(ctx: typer.Context, *, create: bool = False) -> Iterator[Docket]:
         fail(str(exc), UNEXPECTED)
     finally:
         db.dispose()
+        if not written and not existed and path is not None:
+            # Bad input writes nothing: not even the new, empty docket made for it.
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
 
 
 def _day(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{what} '{text}' is not a date that exists (expected YYYY-MM-DD)")
+    return day_or_fail(text, what)
 
 
 def _changes(ctx: typer.Context, changes: Changes, done: str) -> None:
@@ -211,9 +227,7 @@ def event_record(
             datetime.fromisoformat(when) if "T" in when else date.fromisoformat(when)
         )
     except ValueError:
-        fail(
-            f"'{when}' is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM) that exists"
-        )
+        fail(f"'{when}' is not a date or date and time that exists: {why_not_a_date(when)}")
     if isinstance(at, datetime) and at.tzinfo is not None:
         fail(f"'{when}': give the court's local time without an offset")
     with docket(ctx, create=True) as d:

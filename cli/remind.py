@@ -1,9 +1,438 @@
-"""``docketcal remind``: reminder e-mails from cron, every one sent, none twice."""
+"""``docketcal remind``: reminder e-mails from cron, every one sent, none twice.
+
+Plan (``obligations.reminders.plan``, pure), record the plan in the outbox (idempotent), then
+for each recipient: claim their rows (compare-and-set), send one digest, record it sent or
+failed. See docs/reminders.md.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import socket
+import uuid
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from cli.output import NOT_FOUND, UNEXPECTED, emit_json, fail, fmt
+
+if TYPE_CHECKING:
+    from obligations.mailer import SmtpSettings
+    from obligations.reminders import Digest, Leads, Plan
+    from obligations.store.db import Database
+    from obligations.store.outbox import Row
+
+EPILOG = (
+    "Examples:  docketcal remind --dry-run\n\n"
+    "           docketcal --as-of 2013-11-26 remind --dry-run --person ada@firm.example\n\n"
+    "           docketcal remind --status"
+)
+
+
+def _today(ctx: typer.Context) -> date:
+    text = (ctx.find_root().obj or {}).get("as_of")
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--as-of '{text}' is not a date that exists (expected YYYY-MM-DD)")
+
+
+def _lease(text: str) -> timedelta:
+    m = re.fullmatch(r"\s*(\d+)\s*([smh]?)\s*", text.lower())
+    if not m:
+        fail(f"--lease '{text}': expected a time like 15m, 900s or 1h")
+    unit = {"": 60, "m": 60, "s": 1, "h": 3600}[m.group(2)]
+    return timedelta(seconds=int(m.group(1)) * unit)
+
+
+def _lead_list(value: Any, where: str) -> tuple[int, ...]:
+    """``[14, 7, 3, 1, 0]`` (TOML) or ``14,7,3,1,0`` (environment)."""
+    if isinstance(value, list):
+        parts: list[Any] = value
+    else:
+        parts = [p for p in re.split(r"[\s,]+", str(value).strip().strip("[]")) if p]
+    try:
+        leads = tuple(int(p) for p in parts if not isinstance(p, bool))
+    except (TypeError, ValueError):
+        fail(f"{where}: expected days before the due date, like 14, 7, 3, 1, 0; got {value!r}")
+    if len(leads) != len(parts):
+        fail(f"{where}: expected whole numbers of days; got {value!r}")
+    return leads
+
+
+def load_leads() -> Leads:
+    """The firm's lead times (``remind_leads``) and each person's own (``[remind.people."EMAIL"]``
+    in the config file), checked."""
+    from cli.config import ConfigError, resolve, table
+    from obligations.reminders import Leads, Schedule
+
+    try:
+        setting = resolve("remind_leads")
+        path, section = table("remind")
+    except ConfigError as exc:
+        fail(str(exc))
+    unknown = sorted(set(section) - {"overdue", "people"})
+    if unknown:
+        fail(f"{path}: [remind] has unknown key {', '.join(unknown)}; known: overdue, people")
+    overdue = section.get("overdue", True)
+    if not isinstance(overdue, bool):
+        fail(f"{path}: [remind] overdue must be true or false")
+    try:
+        default = Schedule(
+            _lead_list(setting.value, f"remind_leads ({setting.source})"), overdue=overdue
+        )
+    except ValueError as exc:
+        fail(f"remind_leads ({setting.source}): {exc}")
+    people_table = section.get("people", {})
+    if not isinstance(people_table, dict):
+        fail(f'{path}: [remind.people] must hold tables like [remind.people."ada@firm.example"]')
+    people: dict[str, Schedule] = {}
+    for email, own in people_table.items():
+        where = f'{path}: [remind.people."{email}"]'
+        if "@" not in email or not isinstance(own, dict):
+            fail(f"{where}: expected an e-mail address naming a table with leads and/or overdue")
+        extra = sorted(set(own) - {"leads", "overdue"})
+        if extra:
+            fail(f"{where}: unknown key {', '.join(extra)}; known: leads, overdue")
+        own_overdue = own.get("overdue", default.overdue)
+        if not isinstance(own_overdue, bool):
+            fail(f"{where}: overdue must be true or false")
+        leads = _lead_list(own["leads"], f"{where} leads") if "leads" in own else default.leads
+        try:
+            people[email.lower()] = Schedule(leads, overdue=own_overdue)
+        except ValueError as exc:
+            fail(f"{where}: {exc}")
+    return Leads(default, people)
+
+
+def load_smtp() -> SmtpSettings:
+    """The SMTP settings from the environment or the config file (never the command line)."""
+    from cli.config import ConfigError, resolve
+    from obligations.mailer import MailSettingsError, SmtpSettings, read_password_file
+
+    try:
+        host = resolve("smtp_host").value
+        sender = resolve("mail_from").value
+        security = (resolve("smtp_security").value or "starttls").lower()
+        port_setting = resolve("smtp_port")
+        user = resolve("smtp_user").value or None
+        password = resolve("smtp_password").value
+        password_file = resolve("smtp_password_file").value
+    except ConfigError as exc:
+        fail(str(exc))
+    missing = [
+        f"{name} ({env})"
+        for name, env, value in (
+            ("smtp_host", "DOCKETCAL_SMTP_HOST", host),
+            ("mail_from", "DOCKETCAL_MAIL_FROM", sender),
+        )
+        if not value
+    ]
+    if missing:
+        fail(
+            f"no {' and no '.join(missing)}: reminders need an SMTP server and a From address"
+            " (config file or environment; docs/reminders.md); --dry-run works without them"
+        )
+    assert host is not None and sender is not None
+    if port_setting.source == "default":  # the port that goes with the security chosen
+        port_text = {"tls": "465", "none": "25"}.get(security, port_setting.value or "587")
+    else:
+        port_text = port_setting.value or ""
+    if not port_text.isdigit():
+        fail(f"smtp_port '{port_text}' ({port_setting.source}) is not a port number")
+    try:
+        if not password and password_file:
+            password = read_password_file(password_file)
+        return SmtpSettings(
+            host=host,
+            port=int(port_text),
+            security=security,
+            sender=sender,
+            user=user,
+            password=password,
+        )
+    except MailSettingsError as exc:
+        fail(str(exc))
+
+
+def remind_command(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show the e-mails that would be sent; record nothing."),
+    ] = False,
+    status: Annotated[
+        bool, typer.Option("--status", help="Show what was sent, what is pending, what failed.")
+    ] = False,
+    person: Annotated[
+        str | None,
+        typer.Option("--person", help="Only this person (with --dry-run or --status)."),
+    ] = None,
+    lease: Annotated[
+        str,
+        typer.Option(
+            "--lease",
+            help="How long a claim holds: rows another run left sending longer ago are sent again.",
+        ),
+    ] = "15m",
+    limit: Annotated[int, typer.Option("--limit", help="--status: rows per status.")] = 50,
+) -> None:
+    """Send each responsible person one e-mail with the reminders due for them now.
+
+    Lead times: remind_leads (default 14, 7, 3, 1, 0 days before the due date), then daily while overdue; each person's own in the config file. Each reminder goes once per obligation, person, lead time and due date, even with two runs at once.
+
+    Mail settings: DOCKETCAL_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD or _PASSWORD_FILE, DOCKETCAL_MAIL_FROM, or the config file. Exit 1 when an e-mail could not be sent (the next run retries it).
+    """
+    from obligations.store.db import Database, StoreBusy, StoreNotReady, ready
+    from obligations.store.location import resolve_url
+
+    today = _today(ctx)
+    held_for = _lease(lease)
+    if person and not (dry_run or status):
+        fail("--person goes with --dry-run or --status: a run sends to everyone it is due for")
+    leads = load_leads()
+    settings = None if (dry_run or status) else load_smtp()
+    obj = ctx.find_root().obj or {}
+    db = Database(resolve_url(obj.get("db")))
+    try:
+        ready(db.engine)
+        if status:
+            _status(ctx, db, person.lower() if person else None, limit)
+            return
+        p = _plan(db, leads, today, person)
+        if dry_run or settings is None:
+            _dry_run(ctx, db, p, held_for)
+            return
+        failures = _send(ctx, db, p, settings, held_for)
+    except StoreNotReady as exc:
+        fail(str(exc))
+    except StoreBusy as exc:
+        fail(str(exc), UNEXPECTED)
+    finally:
+        db.dispose()
+    if failures:
+        raise typer.Exit(UNEXPECTED)
+
+
+def _plan(db: Database, leads: Leads, today: date, person: str | None) -> Plan:
+    from obligations import reminders
+    from obligations.store import outbox
+
+    items = outbox.open_items(db, today + timedelta(days=leads.horizon))
+    people = outbox.assignees(db)
+    if person:
+        people = [a for a in people if a.email.lower() == person.lower()]
+    return reminders.plan(items, people, leads, today)
+
+
+def _entries(d: Digest) -> list[dict[str, Any]]:
+    return [
+        {
+            "ref": e.item.ref,
+            "case": e.item.case,
+            "party": e.item.party,
+            "lead": e.lead,
+            "due": e.key[3].isoformat(),
+            "days_left": e.left,
+        }
+        for e in d.entries
+    ]
+
+
+def _dry_run(ctx: typer.Context, db: Database, p: Plan, held_for: timedelta) -> None:
+    from obligations.reminders import render_text
+    from obligations.store import outbox
+
+    stale = outbox.stale_before(held_for)
+    there = outbox.known(db, p.today - timedelta(days=p.leads.horizon + 1))
+
+    def due(key: Any) -> bool:
+        row = there.get(key)
+        if row is None or row.status in outbox.SENDABLE:
+            return True
+        return row.status == "sending" and row.claimed_at is not None and row.claimed_at < stale
+
+    digests = p.digests([k for k in p.current if due(k)])
+    if fmt(ctx) == "json":
+        emit_json(
+            {
+                "as_of": p.today.isoformat(),
+                "dry_run": True,
+                "emails": [
+                    {
+                        "to": d.recipient,
+                        "subject": d.subject(),
+                        "status": "would send",
+                        "reminders": _entries(d),
+                        "text": render_text(d),
+                    }
+                    for d in digests
+                ],
+                "sent": 0,
+                "failed": 0,
+            }
+        )
+        return
+    for n, d in enumerate(digests):
+        if n:
+            typer.echo("=" * 72)
+        typer.echo(f"To: {d.name} <{d.recipient}>" if d.name else f"To: {d.recipient}")
+        typer.echo(f"Subject: {d.subject()}")
+        typer.echo("")
+        typer.echo(render_text(d), nl=False)
+    count = sum(len(d.entries) for d in digests)
+    typer.echo(
+        f"dry run for {p.today.isoformat()}: would send {count} reminder{'s' if count != 1 else ''}"
+        f" in {len(digests)} e-mail{'s' if len(digests) != 1 else ''}; nothing recorded",
+        err=True,
+    )
+
+
+#: E-mails claimed together, and recorded together once sent: one transaction each way per
+#: batch of e-mails, not per e-mail (a commit costs more than composing an e-mail). A run that
+#: dies mid-batch leaves that batch claimed: once the lease runs out the next run sends it,
+#: the e-mails the server had already taken a second time (at least once, never lost).
+BATCH = 20
+
+
+def _send(
+    ctx: typer.Context, db: Database, p: Plan, settings: SmtpSettings, held_for: timedelta
+) -> int:
+    """Record the plan; then, batch by batch, claim the rows, send one e-mail per person, and
+    record what came of each. Returns how many e-mails failed.
+
+    (One thread on purpose: sending from a second thread while this one writes to the database
+    made the run slower, not faster: the two take turns at the interpreter lock.)"""
+    from obligations.mailer import Mailer, SendError
+    from obligations.reminders import compose
+    from obligations.store import outbox
+    from obligations.store.tables import now
+
+    made = outbox.record(db, p.rows)
+    stale = outbox.stale_before(held_for)
+    rows = outbox.waiting(db, p.today, stale)
+    skipped = outbox.skip(
+        db, {r.id: p.why_not(r.key) for r in rows if r.key not in p.current}, stale
+    )
+    by_person: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.key in p.current:
+            by_person.setdefault(r.recipient, []).append(r)
+    recipients = sorted(by_person)
+
+    run = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    emails: list[dict[str, Any]] = []
+    taken = 0
+    with Mailer(settings) as mailer:
+        for start in range(0, len(recipients), BATCH):
+            people = recipients[start : start + BATCH]
+            if mailer.broken is not None:  # no connection: record the rest failed, untried
+                error = str(mailer.broken)
+                outbox.unsent(db, [r.id for who in people for r in by_person[who]], error)
+                for who in people:
+                    digest = p.digests([r.key for r in by_person[who]])[0]
+                    emails.append(_result(digest, "", "failed", error))
+                continue
+            wanted = [([r.id for r in by_person[who]], settings.message_id()) for who in people]
+            held = outbox.claim(db, wanted, run, stale)
+            taken += sum(len(ids) for ids, _ in wanted) - len(held)
+            groups: dict[tuple[str, str], list[Row]] = {}  # a resend keeps its Message-ID
+            for r in held:
+                groups.setdefault((r.recipient, r.message_id), []).append(r)
+            done: list[int] = []
+            failures: list[tuple[list[int], str, bool]] = []
+            for (_, mid), group in sorted(groups.items()):
+                digest = p.digests([r.key for r in group])[0]
+                try:
+                    mailer.send(compose(digest, settings.sender, mid, now()))
+                except SendError as exc:
+                    failures.append(([r.id for r in group], str(exc), exc.maybe_delivered))
+                    emails.append(_result(digest, mid, "failed", str(exc)))
+                else:
+                    done += [r.id for r in group]
+                    emails.append(_result(digest, mid, "sent", None))
+            outbox.finish(db, run, done, failures)
+
+    sent = [e for e in emails if e["status"] == "sent"]
+    failed = [e for e in emails if e["status"] == "failed"]
+    if fmt(ctx) == "json":
+        emit_json(
+            {
+                "as_of": p.today.isoformat(),
+                "dry_run": False,
+                "reminders_due": len(p.current),
+                "created": made,
+                "skipped": skipped,
+                "taken_by_another_run": taken,
+                "emails": emails,
+                "sent": len(sent),
+                "failed": len(failed),
+            }
+        )
+    else:
+        for e in emails:
+            n = len(e["reminders"])
+            typer.echo(
+                f"{e['status']:<7} {e['to']:<32} {n} reminder{'s' if n != 1 else ''}  {e['subject']}"
+            )
+            if e["error"]:
+                typer.echo(f"        {e['error']}")
+    sent_rows = sum(len(e["reminders"]) for e in sent)
+    summary = (
+        f"remind {p.today.isoformat()}: {len(sent)} e-mail{'s' if len(sent) != 1 else ''} sent"
+        f" ({sent_rows} reminder{'s' if sent_rows != 1 else ''}), {len(failed)} failed"
+        f" (retried on the next run), {skipped} skipped"
+    )
+    if taken:
+        summary += f", {taken} taken by another run"
+    typer.echo(summary, err=True)
+    return len(failed)
+
+
+def _result(digest: Digest, mid: str, status: str, error: str | None) -> dict[str, Any]:
+    return {
+        "to": digest.recipient,
+        "subject": digest.subject(),
+        "message_id": mid,
+        "status": status,
+        "error": error,
+        "reminders": _entries(digest),
+    }
+
+
+def _status(ctx: typer.Context, db: Database, person: str | None, limit: int) -> None:
+    from obligations.store import outbox
+
+    counts = outbox.counts(db, person)
+    rows = outbox.recent(db, max(1, limit), person)
+    if fmt(ctx) == "json":
+        emit_json({"counts": counts, "reminders": [r.to_json() for r in rows]})
+    else:
+        typer.echo("reminders: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+        for r in rows:
+            lead = f"overdue {-r.lead}d" if r.lead < 0 else f"{r.lead}d before"
+            when = (
+                r.sent_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                if r.sent_at
+                else f"due to go {r.send_on.isoformat()}"
+            )
+            typer.echo(
+                f"{r.status:<8} {when:<22} {r.recipient:<28} {lead:<13} due {r.due.isoformat()}  {r.ref}"
+            )
+            if r.status == "failed" or (r.status == "sending" and r.attempts > 1):
+                typer.echo(f"         attempts {r.attempts}: {r.last_error}")
+    if not any(counts.values()):
+        typer.echo("no reminders yet: 'docketcal remind' makes them", err=True)
+        raise typer.Exit(NOT_FOUND)
 
 
 def register(app: typer.Typer) -> None:
     """Add the reminder command to the command line."""
+    app.command("remind", epilog=EPILOG)(remind_command)
+
+
+__all__ = ["register"]

@@ -65,6 +65,13 @@ class UnknownRef(DocketError):
         self.close = tuple(close)
 
 
+class UnknownOrder(UnknownRef):
+    def __init__(self, ident: str, close: Sequence[str]) -> None:
+        super().__init__(ident, close)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        self.args = (f"no order '{ident}' on the docket{hint}",)
+
+
 class AmbiguousRef(DocketError):
     def __init__(self, ref: str, matches: Sequence[str]) -> None:
         super().__init__(f"'{ref}' matches {len(matches)} obligations: {', '.join(matches)}")
@@ -87,7 +94,7 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _parsed(sha: str, text: str, path: str) -> model.Order:
     """Order texts are parsed once per process: the hash names the text."""
     return parse_order(text, path, together=True)
@@ -124,7 +131,7 @@ class Docket:
         for path in paths:
             try:
                 text = read_order_text(path)  # read once: the text stored is the text parsed
-                parsed.append((parse_order(text, str(path), together=True), text))
+                parsed.append((_parsed(_sha(text), text, str(path)), text))
             except OrderFileErrors as exc:
                 errors.extend(exc.errors)
         if errors:
@@ -240,7 +247,7 @@ class Docket:
             if not rows:
                 known = [f"{r.case_id}/{r.order_id}" for r in s.exec(select(OrderVersion)).all()]
                 close = difflib.get_close_matches(ident, sorted(set(known)), n=3, cutoff=0.5)
-                raise UnknownRef(ident, close)
+                raise UnknownOrder(ident, close)
             if len({r.case_id for r in rows}) > 1:
                 raise AmbiguousRef(ident, sorted({f"{r.case_id}/{r.order_id}" for r in rows}))
             latest = rows[-1]
@@ -428,7 +435,14 @@ class Docket:
                         f"no person with e-mail {email}: add them with 'docketcal person add'"
                     )
                 self._case(s, case)
-                ref = self._resolve(s, obligation).ref if obligation else None
+                ref = None
+                if obligation:
+                    ob = self._resolve(s, obligation)
+                    if ob.case_id != case:
+                        raise DocketError(
+                            f"{ob.ref} is an obligation of case {ob.case_id}, not {case}"
+                        )
+                    ref = ob.ref
                 if (
                     party is not None
                     and s.exec(
@@ -556,14 +570,14 @@ class Docket:
         if len(candidates) < 5:
             candidates = list(s.exec(select(Obligation.ref).limit(5000)).all())
         close = difflib.get_close_matches(ref, candidates, n=3, cutoff=0.4)
-        close += [
-            c
-            for c in difflib.get_close_matches(
-                tail, [c.rsplit("/", 1)[-1] for c in candidates], n=3, cutoff=0.6
-            )
-            if c not in close
-        ]
-        raise UnknownRef(ref, close[:3])
+        close += difflib.get_close_matches(
+            tail, [c.rsplit("/", 1)[-1] for c in candidates], n=3, cutoff=0.6
+        )
+        unique: list[str] = []
+        for c in close:  # a full ref and its own tail are one suggestion
+            if not any(c == u or u.endswith("/" + c) or c.endswith("/" + u) for u in unique):
+                unique.append(c)
+        raise UnknownRef(ref, unique[:3])
 
     def _fact(self, s: Session, fact: Fact) -> Fact:
         """Append a fact; a completion or event recorded again corrects the one before it."""
@@ -762,7 +776,10 @@ def _same(stored: Any, value: Any) -> bool:
 
 
 def _snapshot(row: Obligation) -> dict[str, Any]:
-    return {k: _jsonable(getattr(row, k)) for k in SNAPSHOT}
+    """What a history row keeps; ``due_at`` in court time, as everywhere a person reads it."""
+    out = {k: _jsonable(getattr(row, k)) for k in SNAPSHOT}
+    out["due_at"] = _iso(_court_time(row.due_at, row.court))
+    return out
 
 
 def _fact_json(f: Fact) -> dict[str, Any]:

@@ -605,11 +605,6 @@ def test_assign_to_an_unknown_person_case_party_or_obligation_writes_nothing(
     assert counts(db) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Docket.assign does not check that --obligation is in CASE: the assignment is stored "
-    "under one case with another case's obligation",
-)
 def test_assign_of_an_obligation_of_another_case_exits_2(loaded: Run, db: str) -> None:
     assert loaded("person", "add", "--name", "Ada", "--email", "ada@firm.example")[0] == 0
     before = counts(db)
@@ -664,11 +659,6 @@ def test_history_of_nothing_is_nothing_found(loaded: Run) -> None:
     assert code == 3 and "did you mean bates-stamp" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/docket.py docket(create=True) creates and migrates a new SQLite file before the "
-    "input is checked, so bad input on a fresh --db path leaves a new database behind",
-)
 def test_bad_input_on_a_fresh_database_path_leaves_no_file(
     run: Run, db: str, tmp_path: Path
 ) -> None:
