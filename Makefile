@@ -30,8 +30,7 @@ bench: venv
 	$(PY) bench/schedule.py
 	$(PY) bench/upcoming.py
 	$(PY) bench/feeds.py
-	$(PY) bench/store.py --backend sqlite
-	$(PY) bench/store.py --backend postgres
+	$(PY) bench/store.py --backend both
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
