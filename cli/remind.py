@@ -337,9 +337,9 @@ def _send(
                     digest = p.digests([r.key for r in by_person[who]])[0]
                     emails.append(_result(digest, "", "failed", error))
                 continue
-            wanted = [([r.id for r in by_person[who]], settings.message_id()) for who in people]
+            wanted = [(by_person[who], settings.message_id()) for who in people]
             held = outbox.claim(db, wanted, run, stale)
-            taken += sum(len(ids) for ids, _ in wanted) - len(held)
+            taken += sum(len(rows) for rows, _ in wanted) - len(held)
             groups: dict[tuple[str, str], list[Row]] = {}  # a resend keeps its Message-ID
             for r in held:
                 groups.setdefault((r.recipient, r.message_id), []).append(r)

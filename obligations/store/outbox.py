@@ -16,7 +16,7 @@ a later run takes them over once the lease has run out and sends them again with
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -237,9 +237,10 @@ def waiting(db: Database, today: date, stale_before: datetime) -> list[Row]:
 
 def known(db: Database, since: date) -> dict[Key, Row]:
     """Every row to be sent on or after ``since``, by key (the dry run's view of the outbox)."""
-    sql = _typed(f"SELECT {_ROW} FROM reminder WHERE send_on >= :since").bindparams(
-        bindparam("since", type_=Date)
-    )
+    sql = _typed(
+        f"SELECT {_ROW} FROM reminder WHERE status IN ('pending', 'sending', 'sent', 'failed',"
+        " 'skipped') AND send_on >= :since"  # the statuses listed: the (status, send_on) index
+    ).bindparams(bindparam("since", type_=Date))
     with db.engine.connect() as conn:
         return {r.key: r for r in _rows(conn.execute(sql, {"since": since}))}
 
@@ -267,45 +268,55 @@ def skip(db: Database, reasons: dict[int, str], stale_before: datetime) -> int:
 
 
 def claim(
-    db: Database, digests: Sequence[tuple[Sequence[int], str]], run: str, stale_before: datetime
+    db: Database, digests: Sequence[tuple[Sequence[Row], str]], run: str, stale_before: datetime
 ) -> list[Row]:
     """Take rows for this run (``run``: unique to it) before sending them. ``digests``: each
-    e-mail's rows and a new Message-ID for it. One transaction; per e-mail a compare-and-set
-    UPDATE whose row count says whether any row was still free (rows another run took first
-    are left to it). Returns the rows this run now holds, each with its Message-ID: the one it
-    already had (a resend keeps it) or the new one, stored before anything is sent."""
-    digests = [(ids, mid) for ids, mid in digests if ids]
-    if not digests:
+    e-mail's rows (as ``waiting`` read them) and a new Message-ID for it.
+
+    One transaction: a compare-and-set UPDATE per row (``WHERE id = ? AND status IN
+    ('pending', 'failed')``, or ``sending`` past the lease), its row count checked, then a read
+    of the rows now marked with this run's name: a row another run took first is not among
+    them and is left to it. Returns the rows this run holds, each with its Message-ID: the one
+    it already had (a resend keeps it) or the new one, stored before anything is sent."""
+    by_id = {r.id: r for rows, _ in digests for r in rows}
+    if not by_id:
         return []
     update = text(
         "UPDATE reminder SET status = 'sending', claimed_by = :run, claimed_at = :at,"
         " attempts = attempts + 1,"
         " message_id = CASE WHEN message_id = '' THEN :mid ELSE message_id END"
-        f" WHERE id IN :ids AND {_TAKEABLE}"
-    ).bindparams(
-        bindparam("ids", expanding=True),
-        bindparam("at", type_=UTCDateTime),
-        bindparam("stale", type_=UTCDateTime),
-    )
-    select = _typed(
-        f"SELECT {_ROW} FROM reminder WHERE id IN :ids AND claimed_by = :run AND status = 'sending'"
-        " ORDER BY id"
+        f" WHERE id = :id AND {_TAKEABLE}"
+    ).bindparams(bindparam("at", type_=UTCDateTime), bindparam("stale", type_=UTCDateTime))
+    select = text(
+        "SELECT id, message_id, attempts, last_error FROM reminder"
+        " WHERE id IN :ids AND claimed_by = :run AND status = 'sending' ORDER BY id"
     ).bindparams(bindparam("ids", expanding=True))
 
     def work() -> list[Row]:
-        held: list[int] = []
+        at = now()
+        values = [
+            {"id": r.id, "mid": mid, "run": run, "at": at, "stale": stale_before}
+            for rows, mid in digests
+            for r in rows
+        ]
         with db.write() as s:
             conn = s.connection()
-            at = now()
-            for ids, mid in digests:
-                for chunk in _chunks(ids):
-                    values = {"run": run, "at": at, "mid": mid, "ids": chunk, "stale": stale_before}
-                    if conn.execute(update, values).rowcount:
-                        held += chunk
-            out: list[Row] = []
-            for chunk in _chunks(held):
-                out += _rows(conn.execute(select, {"ids": chunk, "run": run}))
-            return out
+            if conn.execute(update, values).rowcount == 0:  # every row was taken: nothing ours
+                return []
+            held = []
+            for chunk in _chunks(list(by_id)):
+                held += _tuples(conn.execute(select, {"ids": chunk, "run": run}))
+        return [
+            replace(
+                by_id[i],
+                status="sending",
+                message_id=mid,
+                attempts=n,
+                last_error=err,
+                claimed_at=at,
+            )
+            for i, mid, n, err in held
+        ]
 
     return retrying(work)
 
