@@ -315,6 +315,9 @@ def _send(
     made = outbox.record(db, p.rows)
     stale = outbox.stale_before(held_for)
     rows = outbox.waiting(db, p.today, stale)
+    beyond = {r.uid for r in rows if r.key not in p.current and r.uid not in p.open_due}
+    if beyond:  # moved past the planning horizon, or closed: read which, to say why
+        p.open_due.update(outbox.open_dues(db, beyond))
     skipped = outbox.skip(
         db, {r.id: p.why_not(r.key) for r in rows if r.key not in p.current}, stale
     )
@@ -345,17 +348,22 @@ def _send(
                 groups.setdefault((r.recipient, r.message_id), []).append(r)
             done: list[int] = []
             failures: list[tuple[list[int], str, bool]] = []
-            for (_, mid), group in sorted(groups.items()):
-                digest = p.digests([r.key for r in group])[0]
-                try:
-                    mailer.send(compose(digest, settings.sender, mid, now()))
-                except SendError as exc:
-                    failures.append(([r.id for r in group], str(exc), exc.maybe_delivered))
-                    emails.append(_result(digest, mid, "failed", str(exc)))
-                else:
-                    done += [r.id for r in group]
-                    emails.append(_result(digest, mid, "sent", None))
-            outbox.finish(db, run, done, failures)
+            untried = {r.id for r in held}
+            try:
+                for (_, mid), group in sorted(groups.items()):
+                    digest = p.digests([r.key for r in group])[0]
+                    ids = [r.id for r in group]
+                    untried.difference_update(ids)
+                    try:
+                        mailer.send(compose(digest, settings.sender, mid, now()))
+                    except SendError as exc:
+                        failures.append((ids, str(exc), exc.maybe_delivered))
+                        emails.append(_result(digest, mid, "failed", str(exc)))
+                    else:
+                        done += ids
+                        emails.append(_result(digest, mid, "sent", None))
+            finally:  # also when interrupted: what was sent is recorded, the rest let go
+                outbox.finish(db, run, done, failures, released=sorted(untried))
 
     sent = [e for e in emails if e["status"] == "sent"]
     failed = [e for e in emails if e["status"] == "failed"]

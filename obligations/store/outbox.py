@@ -15,7 +15,7 @@ a later run takes them over once the lease has run out and sends them again with
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -134,6 +134,25 @@ def open_items(db: Database, until: date) -> list[Item]:
     sql = sql.bindparams(bindparam("until", type_=Date), bindparam("yes", type_=Boolean))
     with db.engine.connect() as conn:
         return [Item(*r) for r in _tuples(conn.execute(sql, {"until": until, "yes": True}))]
+
+
+def open_dues(db: Database, uids: Iterable[str]) -> dict[str, date]:
+    """The due dates of those of ``uids`` that are open, dated and in their order (for saying
+    why a reminder waiting for an obligation beyond the planning horizon is not sent)."""
+    sql = text(
+        "SELECT uid, due FROM obligation WHERE uid IN :uids AND state = 'open'"
+        " AND due IS NOT NULL AND active = :yes"
+    ).columns(uid=String, due=Date)
+    sql = sql.bindparams(bindparam("uids", expanding=True), bindparam("yes", type_=Boolean))
+    wanted = sorted(set(uids))
+    out: dict[str, date] = {}
+    with db.engine.connect() as conn:
+        for i in range(0, len(wanted), CHUNK):
+            chunk = wanted[i : i + CHUNK]
+            out.update(
+                (r[0], r[1]) for r in _tuples(conn.execute(sql, {"uids": chunk, "yes": True}))
+            )
+    return out
 
 
 def assignees(db: Database) -> list[Assignee]:
@@ -326,12 +345,14 @@ def finish(
     run: str,
     sent: Sequence[int] = (),
     failed: Sequence[tuple[Sequence[int], str, bool]] = (),
+    released: Sequence[int] = (),
 ) -> int:
-    """Record what happened to rows this run holds, in one transaction: ``sent`` ids, and
-    ``failed`` (ids, error, keep_id) groups. ``keep_id``: the message may have been delivered
-    (the connection broke mid-way), so the retry must reuse its Message-ID; otherwise the retry
-    gets a new one. Rows this run no longer holds (its lease ran out and another run took them)
-    are left alone. Returns how many rows changed."""
+    """Record what happened to rows this run holds, in one transaction: ``sent`` ids,
+    ``failed`` (ids, error, keep_id) groups, and ``released`` ids (claimed, never tried: the
+    run was interrupted; pending again, with the Message-ID chosen for them). ``keep_id``: the
+    message may have been delivered (the connection broke mid-way), so the retry must reuse its
+    Message-ID; otherwise the retry gets a new one. Rows this run no longer holds (its lease
+    ran out and another run took them) are left alone. Returns how many rows changed."""
     mark_sent = text(
         "UPDATE reminder SET status = 'sent', sent_at = :at, last_error = ''"
         " WHERE id IN :ids AND claimed_by = :run AND status = 'sending'"
@@ -344,7 +365,11 @@ def finish(
             " WHERE id IN :ids AND claimed_by = :run AND status = 'sending'"
         ).bindparams(bindparam("ids", expanding=True))
 
-    if not sent and not any(ids for ids, _, _ in failed):
+    release = text(
+        "UPDATE reminder SET status = 'pending', claimed_by = ''"
+        " WHERE id IN :ids AND claimed_by = :run AND status = 'sending'"
+    ).bindparams(bindparam("ids", expanding=True))
+    if not sent and not released and not any(ids for ids, _, _ in failed):
         return 0
 
     def work() -> int:
@@ -359,6 +384,8 @@ def finish(
                 for chunk in _chunks(ids):
                     values = {"ids": chunk, "run": run, "error": error[:1000]}
                     done += conn.execute(statement, values).rowcount
+            for chunk in _chunks(released):
+                done += conn.execute(release, {"ids": chunk, "run": run}).rowcount
         return done
 
     return retrying(work)

@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import col, select
 
+from calendars import get_court
 from obligations.store.db import Database, upgrade
 from obligations.store.docket import Docket
 from obligations.store.tables import History, Obligation
@@ -234,7 +235,8 @@ def assert_consistent(db: Database) -> None:
         now = {
             "state": o.state,
             "due": _iso(o.due),
-            "due_at": _iso(o.due_at),
+            # history shows due_at in court time, as everything a person reads
+            "due_at": _iso(o.due_at.astimezone(get_court(o.court).zone) if o.due_at else None),
             "safe_due": _iso(o.safe_due),
             "done_on": _iso(o.done_on),
             "waiting_on": list(o.waiting_on),
