@@ -30,6 +30,7 @@ bench: venv
 	$(PY) bench/schedule.py
 	$(PY) bench/upcoming.py
 	$(PY) bench/feeds.py
+	$(PY) bench/remind.py
 	$(PY) bench/store.py --backend both
 
 clean:
