@@ -167,13 +167,14 @@ class Reader:
             where.append("o.case_id = ?")
             params.append(case)
         if party:
-            where.append("o.party = ?")
+            # a party's duties include those the order puts on both parties, as its feed does
+            where.append("(o.party = ? OR o.party = 'both')")
             params.append(party)
         if person:
             where.append(
                 "EXISTS (SELECT 1 FROM assignment a JOIN person p ON p.id = a.person_id"
                 " WHERE p.email = ? AND a.case_id = o.case_id"
-                " AND (a.party IS NULL OR a.party = o.party)"
+                " AND (a.party IS NULL OR a.party = o.party OR o.party = 'both')"
                 " AND (a.obligation_ref IS NULL OR a.obligation_ref = o.ref))"
             )
             params.append(person.lower())

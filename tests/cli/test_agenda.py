@@ -69,7 +69,7 @@ def test_upcoming_window_and_filters(docket: Path) -> None:
     code, out, _ = run(
         docket, "--format", "json", "--as-of", "2013-12-03", "upcoming", "--party", "defendant"
     )
-    assert {i["party"] for i in json.loads(out)} == {"defendant"}
+    assert {i["party"] for i in json.loads(out)} == {"defendant", "both"}  # both: the joint letter
     code, out, _ = run(
         docket, "--format", "json", "--as-of", "2013-12-03", "upcoming", "--case", "njd-2013-07-02"
     )
