@@ -96,14 +96,23 @@ def demo_command(
             typer.echo(line)
         typer.echo(f"\n$ docketcal --as-of {AS_OF} explain bates-stamp\n")
         typer.echo(explain_stored(row, history, AS_OF))
-        where = (
-            f"--db {path} "
-            if keep
-            else "--db FILE (run 'docketcal demo --keep FILE' to keep this docket) "
+        typer.echo("\nNext:")
+        if keep:
+            typer.echo(f"  docketcal --db {path} --as-of {AS_OF} agenda")
+        else:
+            typer.echo(
+                "  docketcal demo --keep demo.db            keep this docket to try the commands on it"
+            )
+        typer.echo("  docketcal order check ORDER.toml          prove an order file's encoding")
+        typer.echo("  docketcal order load ORDER.toml           put it on your own docket")
+        typer.echo(
+            "  docketcal done REF --on DATE              record a duty done; its dependents follow"
         )
-        typer.echo("\nNext, on your own docket:")
-        typer.echo(f"  docketcal {where}upcoming --include-waiting")
-        typer.echo("  docketcal order load ORDER.toml       docketcal done REF --on DATE")
-        typer.echo("  docketcal agenda                      docketcal history REF")
+        typer.echo(
+            "  docketcal feed token create --scope person:EMAIL   a calendar URL to subscribe to"
+        )
+        typer.echo(
+            "  docketcal remind --dry-run                the reminder e-mails cron would send"
+        )
     if folder is not None:
         folder.cleanup()
