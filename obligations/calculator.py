@@ -7,7 +7,7 @@ which resolves named anchors from facts first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from calendars import ComputeError, Due, Request, compute
 from obligations.when import DateAnchor, Fixed, Relative, parse_when
@@ -31,7 +31,7 @@ def calculate(
     if isinstance(when, Fixed):
         if service not in (None, "none"):
             raise ComputeError("a fixed date takes no service method")
-        fixed = when.on if when.at is None else _at(when.on, when)
+        fixed = when.on if when.at is None else datetime.combine(when.on, when.at)
         return compute(court, Request(fixed=fixed, closures=shut), rules=rules)
     assert isinstance(when, Relative)
     if not isinstance(when.anchor, DateAnchor):
@@ -52,10 +52,3 @@ def calculate(
         closures=shut,
     )
     return compute(court, request, rules=rules)
-
-
-def _at(day: date, when: Fixed) -> date:
-    from datetime import datetime
-
-    assert when.at is not None
-    return datetime.combine(day, when.at)

@@ -406,7 +406,7 @@ def _schedule_one(
                 state, order, ob, f"{ob.id}#{n}", base, as_of, closures, occurrence
             )
             if head.state is State.VACATED:
-                instance = _replace(instance, state=State.VACATED, history=head.history)
+                instance = replace(instance, state=State.VACATED, history=head.history)
             items.append(instance)
         state.computed[(order.id, ob.id)] = head
         return items
@@ -422,33 +422,33 @@ def _schedule_one(
     return [item]
 
 
+def _vacates(change: Any) -> bool | None:
+    """True if a change vacates the duty, False if it undoes a vacatur, None if it extends."""
+    if isinstance(change, Vacatur):
+        return not change.undone
+    return True if getattr(change, "action", "extend") in ("vacate", "supersede") else None
+
+
 def _apply_vacatur_only(state: _Case, order: Order, ob: Obligation, item: Item) -> Item:
+    """For a duty with no date to extend: only vacaturs (and their undoing) change it."""
     history: list[str] = []
     vacated = False
     for source, change in state.changes.get((order.id, ob.id), []):
-        if isinstance(change, Vacatur):
-            vacated = not change.undone
-            history.append(
-                f"{'vacatur undone' if change.undone else 'vacated'} ({source}): {change.reason}".rstrip(
-                    ": "
-                )
-            )
-        elif getattr(change, "action", "") in ("vacate", "supersede"):
-            vacated = True
+        verdict = _vacates(change)
+        if verdict is not None:
+            vacated = verdict
             history.append(_amend_line(source, change))
     if not history:
         return item
-    return _replace(item, state=State.VACATED if vacated else item.state, history=tuple(history))
-
-
-def _replace(item: Item, **changes: Any) -> Item:
-    return replace(item, **changes)
+    return replace(item, state=State.VACATED if vacated else item.state, history=tuple(history))
 
 
 def _amend_line(source: str, change: Any) -> str:
     """One history line: what changed, on whose authority, why."""
     action = getattr(change, "action", "extend")
-    if action == "extend":
+    if isinstance(change, Vacatur):
+        what = "vacatur undone" if change.undone else "vacated"
+    elif action == "extend":
         what = (
             f"extended to {_iso(change.to)}"
             if change.to is not None
@@ -533,20 +533,9 @@ def _deadline(
     history: list[str] = []
     vacated = False
     for source, change in state.changes.get((order.id, ob.id), []):
-        action = (
-            change.action
-            if hasattr(change, "action")
-            else ("vacate" if isinstance(change, Vacatur) else "extend")
-        )
-        if isinstance(change, Vacatur):
-            vacated = not change.undone
-            history.append(
-                f"{'vacatur undone' if change.undone else 'vacated'} ({source})"
-                + (f": {change.reason}" if change.reason else "")
-            )
-            continue
-        if action in ("vacate", "supersede"):
-            vacated = True
+        verdict = _vacates(change)
+        if verdict is not None:
+            vacated = verdict
             history.append(_amend_line(source, change))
             continue
         before = due.due if due is not None else None
