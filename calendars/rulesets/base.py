@@ -17,7 +17,7 @@ from calendars.courts import Court
 from calendars.days import ONE_DAY, DayBook, day_name
 from calendars.due import ComputeError, Due, Reading, Step
 from calendars.holidays import Holiday
-from calendars.period import Direction, Period, Request, Unit
+from calendars.period import Period, Request, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,10 +394,6 @@ def same_time_on(r: Run, d: date, wall: time) -> datetime:
 
 def _month(year: int, month: int) -> str:
     return f"{calendar.month_name[month]} {year}"
-
-
-def direction_word(direction: Direction) -> str:
-    return "after" if direction is Direction.AFTER else "before"
 
 
 __all__ = [

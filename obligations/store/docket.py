@@ -493,13 +493,6 @@ class Docket:
                 query = query.where(History.case_id == case)
             return [history_json(h) for h in s.exec(query).all()]
 
-    def refs(self, prefix: str = "") -> list[str]:
-        with self.db.read() as s:
-            query = select(Obligation.ref).order_by(col(Obligation.ref))
-            if prefix:
-                query = query.where(col(Obligation.ref).contains(prefix))
-            return list(s.exec(query.limit(200)).all())
-
     # -- inside a transaction -----------------------------------------------------------------
 
     def _lock(self, s: Session, case: str, court: str | None = None) -> Case | None:
