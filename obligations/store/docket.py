@@ -274,8 +274,7 @@ class Docket:
         def work() -> Changes:
             changes = Changes()
             with self.db.write() as s:
-                row = self._case(s, case)
-                self._lock(s, case)
+                row = self._lock(s, case) or self._case(s, case)  # _case names a missing case
                 day, instant = _split(at, row.court)
                 fact = self._fact(
                     s,
@@ -616,10 +615,8 @@ class Docket:
         return model.Facts.of([f for f in facts if f is not None])
 
     def _recompute(self, s: Session, case: str, why: str, changes: Changes) -> None:
-        """Schedule the case again and store what changed, raising those revisions."""
-        s.exec(
-            select(Case).where(Case.id == case).with_for_update()
-        ).first()  # PostgreSQL: one writer per case
+        """Schedule the case again and store what changed, raising those revisions. Every
+        caller holds the case's lock (``_lock``) from before it read anything of the case."""
         orders = self._orders(s, case)
         facts = self._facts(s, case, {o.court for o in orders})
         sched = schedule(
