@@ -69,3 +69,13 @@ def test_the_example_courts() -> None:
     assert (njd.state, njd.tz, njd.ruleset) == ("NJ", "America/New_York", "frcp")
     assert (ca9.state, ca9.ruleset) == ("CA", "frap")
     assert get_court("CAED") is caed
+
+
+def test_every_state_court_entry_names_its_source() -> None:
+    import tomllib
+
+    from calendars.data import data_path
+
+    with open(data_path("state-courts.toml"), "rb") as f:
+        rows = tomllib.load(f)["court"]
+    assert rows and all(row.get("source", "").strip() for row in rows.values())
