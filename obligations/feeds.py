@@ -126,12 +126,15 @@ def _where(scope: Scope) -> tuple[str, list[Any]]:
     if scope.kind == "party":
         return "o.case_id = ? AND (o.party = ? OR o.party = ?)", [scope.case, scope.party, BOTH]
     if scope.kind == "person":
+        # the person's cases first, so the database reads them by the case index, not every row
         return (
+            "o.case_id IN (SELECT a.case_id FROM assignment a JOIN person p ON p.id = a.person_id"
+            " WHERE p.email = ?) AND "
             "EXISTS (SELECT 1 FROM assignment a JOIN person p ON p.id = a.person_id"
             " WHERE p.email = ? AND a.case_id = o.case_id"
             " AND (a.party IS NULL OR a.party = o.party OR o.party = ?)"
             " AND (a.obligation_ref IS NULL OR a.obligation_ref = o.ref))",
-            [scope.email, BOTH],
+            [scope.email, scope.email, BOTH],
         )
     return "1 = 1", []
 

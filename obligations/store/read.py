@@ -85,6 +85,8 @@ class Row:
 class Reader:
     """A read-only connection to the docket, SQLite or PostgreSQL."""
 
+    log: list[tuple[str, tuple[Any, ...]]] | None = None  # a list here keeps the SQL sent
+
     def __init__(self, url: str, *, schema: str | None = None) -> None:
         self.url = url
         self.sqlite = url.startswith("sqlite")
@@ -124,6 +126,8 @@ class Reader:
             )
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        if self.log is not None:
+            self.log.append((sql, tuple(params)))
         sql = sql.replace("?", self.mark)
         cur = self.conn.cursor()
         try:
@@ -171,13 +175,16 @@ class Reader:
             where.append("(o.party = ? OR o.party = 'both')")
             params.append(party)
         if person:
+            # the person's cases first, so the database reads them by the case index
             where.append(
+                "o.case_id IN (SELECT a.case_id FROM assignment a JOIN person p"
+                " ON p.id = a.person_id WHERE p.email = ?) AND "
                 "EXISTS (SELECT 1 FROM assignment a JOIN person p ON p.id = a.person_id"
                 " WHERE p.email = ? AND a.case_id = o.case_id"
                 " AND (a.party IS NULL OR a.party = o.party OR o.party = 'both')"
                 " AND (a.obligation_ref IS NULL OR a.obligation_ref = o.ref))"
             )
-            params.append(person.lower())
+            params += [person.lower(), person.lower()]
         sql = (
             f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM obligation o WHERE {' AND '.join(where)}"
             " ORDER BY CASE WHEN o.due IS NULL THEN 1 ELSE 0 END, o.due, o.case_id, o.ref"
