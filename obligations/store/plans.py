@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from obligations.store.read import Reader
@@ -64,9 +65,12 @@ def _pg_scans(node: dict[str, Any], *, limited: bool) -> Iterator[tuple[str, str
     if table in LARGE:
         if kind == "Seq Scan":
             yield table, "a sequential scan"
-        elif kind in ("Index Scan", "Index Only Scan") and "Index Cond" not in node:
-            if not (limited and "Filter" not in node):
-                yield table, f"the whole index {node.get('Index Name')} walked"
+        elif (
+            kind in ("Index Scan", "Index Only Scan")
+            and "Index Cond" not in node
+            and not (limited and "Filter" not in node)
+        ):
+            yield table, f"the whole index {node.get('Index Name')} walked"
     below = limited or kind == "Limit"
     for child in node.get("Plans", ()):
         yield from _pg_scans(child, limited=below)
@@ -83,4 +87,30 @@ def _sqlite_scans(sql: str, details: Iterator[str]) -> Iterator[tuple[str, str]]
                 yield table, detail
 
 
-_FROM = re.compile(r'(?:FROM|JOIN)\s+("?\w+"?)(?:\s+(?:AS\s+)?(?!WHERE|JOIN|ON|ORDER|LIMIT|GROUP)(\w+))?', re.I)
+_FROM = re.compile(
+    r'(?:FROM|JOIN)\s+("?\w+"?)(?:\s+(?:AS\s+)?(?!WHERE|JOIN|ON|ORDER|LIMIT|GROUP)(\w+))?', re.I
+)
+
+
+def hot_reads(
+    reader: Reader, as_of: date, person: str, case: str
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """The statements the hot paths send for ``person`` and ``case``: ``upcoming`` (the person,
+    the firm, the case, a party, with waiting duties) and the feeds (the person, the case, a
+    party), as they run."""
+    from obligations.feeds import Scope, render
+
+    until = as_of + timedelta(days=14)
+    reader.log = []
+    try:
+        rows, _ = reader.upcoming(as_of, until, person=person)
+        reader.short_refs([row.ref for row in rows])
+        reader.upcoming(as_of, until)
+        reader.upcoming(as_of, until, case=case)
+        reader.upcoming(as_of, until, case=case, party="plaintiff")
+        reader.upcoming(as_of, until, states=("overdue", "open", "waiting"))
+        for scope in (f"person:{person}", f"case:{case}", f"party:{case}:plaintiff"):
+            render(reader, Scope.parse(scope), as_of)
+        return reader.log
+    finally:
+        reader.log = None

@@ -231,29 +231,48 @@ class Reader:
 
     def short_refs(self, refs: Sequence[str]) -> dict[str, str]:
         """The shortest unique suffix of each ref (``obligation``, ``order/obligation`` or the
-        whole ref): the way to ask about it. Each check reads at most two index entries."""
-        unique_id: dict[str, bool] = {}
-        unique_pair: dict[tuple[str, str], bool] = {}
+        whole ref): the way to ask about it. Each check reads at most two index entries, and the
+        checks of a whole list go in two statements, not one per row (a round trip each on
+        PostgreSQL)."""
+        split = {ref: ref.split("/") for ref in refs}
+        ids = sorted({parts[-1] for parts in split.values()})
+        unique_id = self._at_most_one(["obligation_id"], [(oid,) for oid in ids])
+        pairs = sorted(
+            {
+                (p[-1], p[-2] if len(p) >= 2 else "")
+                for p in split.values()
+                if not unique_id[(p[-1],)]
+            }
+        )
+        unique_pair = self._at_most_one(["obligation_id", "order_id"], pairs)
         out = {}
-        for ref in refs:
-            parts = ref.split("/")
-            oid = parts[-1]
-            if oid not in unique_id:
-                unique_id[oid] = self._at_most_one("obligation_id = ?", (oid,))
-            if unique_id[oid]:
-                out[ref] = oid
-                continue
-            pair = (oid, parts[-2]) if len(parts) >= 2 else (oid, "")
-            if pair not in unique_pair:
-                unique_pair[pair] = self._at_most_one("obligation_id = ? AND order_id = ?", pair)
-            out[ref] = "/".join(parts[-2:]) if unique_pair[pair] else ref
+        for ref, parts in split.items():
+            if unique_id[(parts[-1],)]:
+                out[ref] = parts[-1]
+            elif unique_pair[(parts[-1], parts[-2] if len(parts) >= 2 else "")]:
+                out[ref] = "/".join(parts[-2:])
+            else:
+                out[ref] = ref
         return out
 
-    def _at_most_one(self, where: str, params: Sequence[Any]) -> bool:
-        rows = self.query(
-            f"SELECT count(*) FROM (SELECT 1 FROM obligation WHERE {where} LIMIT 2) AS two", params
-        )
-        return int(rows[0][0]) <= 1
+    def _at_most_one(
+        self, columns: Sequence[str], keys: Sequence[tuple[str, ...]]
+    ) -> dict[tuple[str, ...], bool]:
+        """For each key (values of ``columns``): does at most one obligation have it?"""
+        out: dict[tuple[str, ...], bool] = {}
+        names = [f"k{n}" for n in range(len(columns))]
+        match = " AND ".join(f"o.{c} = k.{n}" for c, n in zip(columns, names, strict=True))
+        row = "(" + ", ".join("?" for _ in columns) + ")"
+        for start in range(0, len(keys), 200):
+            chunk = keys[start : start + 200]
+            sql = (
+                f"WITH k({', '.join(names)}) AS (VALUES {', '.join(row for _ in chunk)})"
+                f" SELECT {', '.join('k.' + n for n in names)}, (SELECT count(*) FROM"
+                f" (SELECT 1 FROM obligation o WHERE {match} LIMIT 2) AS two) FROM k"
+            )
+            for r in self.query(sql, [v for key in chunk for v in key]):
+                out[tuple(str(v) for v in r[:-1])] = int(r[-1]) <= 1
+        return out
 
     def obligation(self, ref: str) -> dict[str, Any]:
         """Everything stored about one obligation, for ``explain``."""
