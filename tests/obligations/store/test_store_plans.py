@@ -1,0 +1,150 @@
+"""The hot reads use indexes: on a generated docket of a million obligations on PostgreSQL, and
+on a generated SQLite docket, no statement that ``upcoming`` or a feed sends reads a whole large
+table (EXPLAIN of each, as it runs).
+
+The million-obligation docket takes minutes to generate, so it is kept between runs in a schema
+named by a fingerprint of the generator and the migrations (``docketcal_plans_<hash>``): a run
+that finds it complete uses it; any other ``docketcal_plans_`` schema is dropped as stale. A
+fresh machine generates it once (about 8 minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from obligations.store.db import HEAD
+from obligations.store.plans import full_scans, hot_reads, plan_text
+from obligations.store.read import Reader
+
+ROOT = Path(__file__).resolve().parents[3]
+MILLION = 1_000_000
+
+
+def _generator() -> ModuleType:
+    bench = ROOT / "bench"
+    if str(bench) not in sys.path:
+        sys.path.insert(0, str(bench))
+    spec = importlib.util.spec_from_file_location("generate", bench / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["generate"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _generator()
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    digest.update((ROOT / "bench" / "generate.py").read_bytes())
+    for path in sorted((ROOT / "obligations" / "store" / "migrations" / "versions").glob("*.py")):
+        digest.update(path.read_bytes())
+    digest.update(f"{HEAD}:{MILLION}:1".encode())
+    return digest.hexdigest()[:12]
+
+
+@pytest.fixture(scope="session")
+def million(postgres_url: str) -> Iterator[str]:
+    """The schema of a generated docket of a million obligations (made once, then kept)."""
+    schema = f"docketcal_plans_{_fingerprint()}"
+    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(4242001)"))  # one generator at a time
+        try:
+            done = conn.execute(
+                text(
+                    "SELECT 1 FROM information_schema.tables"
+                    " WHERE table_schema = :s AND table_name = 'obligation'"
+                ),
+                {"s": schema},
+            ).first()
+            if done:
+                count = conn.execute(text(f'SELECT count(*) FROM "{schema}".obligation')).scalar()
+                done = count == MILLION
+            if not done:
+                stale = conn.execute(
+                    text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'docketcal_plans_%'")
+                ).all()
+                for (name,) in stale:
+                    conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+                generate.write(
+                    postgres_url, MILLION, seed=1, schema=schema, jobs=os.cpu_count() or 1
+                )
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(4242001)"))
+    engine.dispose()
+    yield schema
+
+
+def _busiest(reader: Reader) -> tuple[str, str]:
+    person = reader.query(
+        "SELECT p.email FROM assignment a JOIN person p ON p.id = a.person_id"
+        " WHERE p.role = 'attorney' GROUP BY p.email ORDER BY count(*) DESC, p.email LIMIT 1"
+    )[0][0]
+    case = reader.query('SELECT id FROM "case" ORDER BY id LIMIT 1 OFFSET 17')[0][0]
+    return str(person), str(case)
+
+
+def _assert_indexed(reader: Reader) -> None:
+    person, case = _busiest(reader)
+    statements = hot_reads(reader, generate.AS_OF, person, case)
+    assert len(statements) >= 12
+    scans = full_scans(reader, statements)
+    assert not scans, "\n\n".join(
+        f"{scan}\n{plan_text(reader, scan.sql, dict(statements)[scan.sql])}" for scan in scans
+    )
+
+
+def test_no_hot_read_scans_a_whole_table_at_a_million_obligations(
+    postgres_url: str, million: str
+) -> None:
+    reader = Reader(postgres_url, schema=million)
+    try:
+        assert reader.query("SELECT count(*) FROM obligation")[0][0] == MILLION
+        _assert_indexed(reader)
+    finally:
+        reader.close()
+
+
+def test_no_hot_read_scans_a_whole_table_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'docket.db'}"
+    generate.write(url, 20_000, seed=1)
+    reader = Reader(url)
+    try:
+        _assert_indexed(reader)
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_whole_table_read_is_found(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The check can fail: a search of the duties' text reads them all; ``max(id)`` does not."""
+    if backend == "sqlite":
+        url, schema = f"sqlite:///{tmp_path / 'docket.db'}", None
+        generate.write(url, 3000, seed=2)
+    else:
+        url, schema = request.getfixturevalue("postgres_url"), request.getfixturevalue("million")
+    reader = Reader(url, schema=schema)
+    try:
+        text_search = ("SELECT ref FROM obligation WHERE text LIKE ?", ("%Bates%",))
+        in_order = ("SELECT ref, due FROM obligation o ORDER BY o.ref", ())
+        newest = ("SELECT max(id) FROM history", ())
+        scans = full_scans(reader, [text_search, in_order, newest])
+        assert {(s.sql, s.table) for s in scans} == {
+            (text_search[0], "obligation"),
+            (in_order[0], "obligation"),
+        }
+    finally:
+        reader.close()
