@@ -25,13 +25,10 @@ test: lint
 demo: venv
 	$(VENV)/bin/docketcal demo
 
+# Every benchmark, then bench/README.md's table (about an hour and a half on 2 cores; the
+# PostgreSQL ones use DOCKETCAL_TEST_POSTGRES). BENCH_ARGS="--only firm.py" or "--quick".
 bench: venv
-	$(PY) bench/compute.py
-	$(PY) bench/schedule.py
-	$(PY) bench/upcoming.py
-	$(PY) bench/feeds.py
-	$(PY) bench/remind.py
-	$(PY) bench/store.py --backend both
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

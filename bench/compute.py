@@ -21,11 +21,16 @@ import json
 import platform
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from calendars import Direction, Period, Request, Unit, compute, get_court
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import emit as report
 
 FEDERAL = ["caed", "njd", "dcd", "nysd", "txsd", "flsd", "ilnd", "mad"]
 APPEALS = ["ca9", "ca3", "ca2"]
@@ -147,16 +152,23 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    how = "calendars.compute over seeded requests in 5 slices: the median slice's rate"
+
+    def show(figure: dict[str, object], target: float | None = None) -> None:
+        print(json.dumps(figure), flush=True)
+        rate = figure["per_second_median"]
+        assert isinstance(rate, int)
+        report("compute.py", f"time computation: {figure['figure']}", rate, "per s",
+               target=target, lower_is_better=False, runs=5, how=how,
+               requests=figure["computations"], slowest_slice=figure["per_second_slowest_slice"])  # fmt: skip
+
     days = day_requests(rng, args.n)
-    print(json.dumps(timed("day periods (dates, readings, safe date)", days, compute)), flush=True)
+    show(timed("day periods (dates, readings, safe date)", days, compute), 200_000)
     del days
     mixed = mixed_requests(rng, args.n)
-    print(json.dumps(timed("mixed (dates, readings, safe date)", mixed, compute)), flush=True)
+    show(timed("mixed (dates, readings, safe date)", mixed, compute))
     explained = mixed[: max(1, args.n // 10)]
-    print(
-        json.dumps(timed("mixed, trace built", explained, lambda c, r: compute(c, r).trace)),
-        flush=True,
-    )
+    show(timed("mixed, trace built", explained, lambda c, r: compute(c, r).trace))
 
 
 if __name__ == "__main__":

@@ -45,6 +45,9 @@ from obligations.feeds import Scope, Tokens
 from obligations.store.db import Database, upgrade
 from obligations.store.read import Reader
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import emit as report
+
 OUT = Path(__file__).parent / "out"
 TODAY = date(2026, 11, 22)
 SECRET = "bench-secret-" + "b" * 40
@@ -165,6 +168,9 @@ def bench_build(url: str, scope: Scope) -> bytes:
         warnings=len(rendered.warnings),
         target_ms=1000,
     )
+    report("feeds.py", "feed build: a person's feed of 5,000 open obligations",
+           round(statistics.median(totals) * 1000, 1), "ms", target=1000, runs=len(totals),
+           how="read + build + write one feed file, median")  # fmt: skip
     assert ical.problems(data) == []
     return data
 
@@ -238,6 +244,9 @@ def bench_serve(db: Path, path: str, n: int = 1000, runs: int = 5) -> None:
                 slowest_run_per_second=round(min(rates)),
                 target_per_second=1000,
             )
+            report("feeds.py", f"serve: {name}", round(statistics.median(rates)), "per s",
+                   target=1000, lower_is_better=False, runs=runs,
+                   how=f"{n} conditional GETs to docketcal serve on loopback, median of {runs} runs")  # fmt: skip
         rates = []
         for _ in range(runs):
             threads = [

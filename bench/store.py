@@ -52,6 +52,9 @@ from obligations.store import docket as docket_module
 from obligations.store.db import Database, upgrade
 from obligations.store.docket import Docket
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import emit as report
+
 COURTS = ["caed", "njd", "nysd", "calsuperct", "njsuper"]
 PARTIES = ["plaintiff", "defendant", "both"]
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -165,13 +168,13 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def emit(backend: str, figure: str, value: float, unit: str, **extra: Any) -> None:
-    print(
-        json.dumps(
-            {"bench": "store", "backend": backend, "figure": figure, "value": value, "unit": unit}
-            | extra
-        ),
-        flush=True,
+    target = (
+        extra.pop("target_ms", None)
+        if figure == "record_event median" and backend == "sqlite"
+        else None
     )
+    report("store.py", f"store, {backend}: {figure}", value, unit, target=target, backend=backend,
+           how="one process, 20-obligation cases (bench/store.py)", **extra)  # fmt: skip
 
 
 def open_database(backend: str, workdir: Path) -> tuple[Database, Any]:

@@ -27,6 +27,9 @@ from pathlib import Path
 
 from obligations.store.db import Database, upgrade
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import emit as report
+
 OUT = Path(__file__).parent / "out"
 TODAY = date(2026, 11, 22)
 COURTS = ["caed", "njd", "nysd", "calsuperct", "njsuper", "texdistct"]
@@ -117,6 +120,7 @@ def main() -> None:
     print(json.dumps({"figure": "build docket (bulk SQL)", "obligations": args.obligations,
                       "seconds": round(time.perf_counter() - start, 1)}), flush=True)  # fmt: skip
     base = ["--db", str(path), "--as-of", "2026-11-22"]
+    targets = {"upcoming --within 14d": 300.0}
     for label, extra in [
         ("upcoming --within 14d", ["upcoming", "--within", "14d"]),
         (
@@ -126,8 +130,12 @@ def main() -> None:
         ("upcoming --person p7@firm.example", ["upcoming", "--person", "p7@firm.example"]),
         ("docketcal --help (startup alone)", ["--help"]),
     ]:
-        print(json.dumps({"figure": label, "obligations": args.obligations, **wall(base + extra if extra != ["--help"] else extra),
+        figure = wall(base + extra if extra != ["--help"] else extra)
+        print(json.dumps({"figure": label, "obligations": args.obligations, **figure,
                           "date": date.today().isoformat()}), flush=True)  # fmt: skip
+        report("upcoming.py", f"{label} ({args.obligations:,} obligations)", figure["median_ms"],
+               "ms", target=targets.get(label), runs=10, slowest_ms=figure["slowest_ms"],
+               how="installed docketcal as a new process, 11 runs, first dropped, median")  # fmt: skip
 
 
 if __name__ == "__main__":
