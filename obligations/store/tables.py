@@ -201,6 +201,19 @@ class FeedToken(SQLModel, table=True):
     fetches: int = 0
 
 
+class FeedStamp(SQLModel, table=True):
+    """A feed scope's current ETag and its Last-Modified, shared by every ``serve`` process so
+    they all give the same validators. ``modified`` is taken from the database's clock and moves
+    at least one second forward whenever ``etag`` changes, so an older date never stands for
+    newer bytes (``obligations.feeds.register_stamp``)."""
+
+    __tablename__ = "feed_stamp"
+
+    scope: str = Field(primary_key=True)
+    etag: str
+    modified: datetime = _instant()
+
+
 class Reminder(SQLModel, table=True):
     """One reminder to one person about one obligation, for one lead time and one due date: sent
     once. A moved due date makes new rows; ``lead`` is days before the due date (negative: the
