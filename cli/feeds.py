@@ -406,6 +406,7 @@ def serve_command(
         as_of=as_of,
         record=Tokens(db, "serve").record_fetches,
         log=log,
+        db=db,
     )
     try:
         server = ThreadingHTTPServer((host, port), make_handler(publisher, quiet=quiet))

@@ -6,7 +6,7 @@ It holds each dated duty that is open, done within the done window, or vacated w
 vacated window, as one event; ``calendars.ical`` writes the bytes.
 
 Reading goes through ``obligations.store.read`` (plain DB-API); the ORM is imported only to
-write (tokens, fetch records). Nothing here reads the clock unless it is given no time: the
+write (tokens, fetch records, the stamps that give every serve process the same Last-Modified). Nothing here reads the clock unless it is given no time: the
 feed's bytes depend only on the stored data, the scope, the windows and ``as_of``.
 
 Tokens. A subscriber's URL is ``<base>/<token>.ics``. The database keeps only
@@ -926,12 +926,82 @@ NOT_FOUND = Response(
 FEED_PATH = re.compile(r"^/feeds/([^/]+)\.ics$")
 
 
+#: A feed scope's row in ``feed_stamp``: (ETag, Last-Modified), or None before the first.
+Stamp = tuple[str, datetime] | None
+
+
 @dataclass(slots=True)
 class _Entry:
+    """A rendered feed, and the state of the docket it was rendered from: the day, the newest
+    history id, the transactions then still running (PostgreSQL) and the shared stamp seen."""
+
     as_of: date
     version: Any
+    running: frozenset[int]
     built: float
     rendered: Rendered
+    seen: Stamp
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    """What one request reads besides the token: the newest history id, the transactions
+    running at that moment (PostgreSQL; from the same snapshot) and the scope's stamp."""
+
+    version: Any
+    running: frozenset[int]
+    stamp: Stamp
+
+
+def _running(snapshot: str | None) -> frozenset[int]:
+    """The in-progress transaction ids of a PostgreSQL snapshot (``xmin:xmax:xip,...``)."""
+    if not snapshot:
+        return frozenset()
+    listed = str(snapshot).split(":")[2]
+    return frozenset(int(x) for x in listed.split(",") if x)
+
+
+def register_stamp(
+    db: Database, scope: str, etag: str, expected: str | None
+) -> tuple[str, datetime]:
+    """Record that ``scope``'s feed is now the bytes tagged ``etag``, unless another process
+    changed the scope's row since this one read it (``expected``: the ETag it read, None for no
+    row): a compare-and-set, so a render never overwrites a stamp made after it started.
+
+    Last-Modified comes from the database's clock (every serve host shares it), in whole
+    seconds, and at least one second after the previous one, so an If-Modified-Since taken from
+    older bytes can never match newer ones. Returns the row as it now stands (possibly another
+    process's ETag)."""
+    from sqlalchemy import String, text
+
+    from obligations.store.db import retrying
+    from obligations.store.tables import UTCDateTime
+
+    if db.sqlite:  # the text SQLAlchemy stores a DateTime as on SQLite
+        second = "'%Y-%m-%d %H:%M:%S.000000'"
+        now_sql = f"strftime({second}, 'now')"
+        later = f"max(excluded.modified, strftime({second}, feed_stamp.modified, '+1 second'))"
+    else:
+        now_sql = "date_trunc('second', statement_timestamp())"
+        later = "greatest(excluded.modified, feed_stamp.modified + interval '1 second')"
+    upsert = text(
+        f"INSERT INTO feed_stamp (scope, etag, modified) VALUES (:scope, :etag, {now_sql})"
+        f" ON CONFLICT (scope) DO UPDATE SET etag = excluded.etag, modified = {later}"
+        " WHERE feed_stamp.etag = :expected"
+    )
+    read = text("SELECT etag, modified FROM feed_stamp WHERE scope = :scope").columns(
+        etag=String, modified=UTCDateTime
+    )
+
+    def work() -> tuple[str, datetime]:
+        with db.write() as s:
+            conn = s.connection()
+            conn.execute(upsert, {"scope": scope, "etag": etag, "expected": expected})
+            tag, modified = conn.execute(read, {"scope": scope}).one()
+        assert isinstance(modified, datetime)
+        return str(tag), modified
+
+    return retrying(work)
 
 
 def etag_matches(header: str, etag: str) -> bool:
@@ -956,13 +1026,21 @@ def http_date(value: str | None) -> datetime | None:
 
 class Publisher:
     """Answers ``GET /feeds/<token>.ics``: the token checked on every request (a revoked one
-    stops at once), the feed rendered when the docket changed (a new history row), the day
-    changed, or ``ttl`` seconds passed, and 304 for a matching ``If-None-Match`` (which takes
-    precedence) or an ``If-Modified-Since`` not older than the feed's Last-Modified.
+    stops at once), the feed rendered when the docket changed, the day changed, or ``ttl``
+    seconds passed, and 304 for a matching ``If-None-Match`` (which takes precedence) or an
+    ``If-Modified-Since`` not older than the feed's Last-Modified.
 
-    Last-Modified is when this process first served those bytes (a later second than the
-    bytes before them), so a change can never hide behind an old date; after a restart it is
-    the restart time, which costs a client one full answer, never a wrong 304.
+    Several processes (behind a load balancer, on several hosts) answer alike. The ETag is a
+    hash of the bytes. Last-Modified is the scope's row in ``feed_stamp``, written with the
+    database's clock by the process that first rendered those bytes (``register_stamp``) and
+    read on every request, so every process gives the same date for the same bytes, and a
+    process whose bytes are not the row's gives none and answers an ``If-Modified-Since`` in
+    full: never a wrong 304.
+
+    "The docket changed" is the newest history id, and on PostgreSQL also the transactions
+    running when the feed was rendered: a writer can take a history id before another and
+    commit after it, leaving the newest id unchanged; when a transaction that was running
+    then has ended, the feed is rendered again.
     """
 
     def __init__(
@@ -977,7 +1055,9 @@ class Publisher:
         record_every: float = 30.0,
         log: Callable[[str], None] | None = None,
         now: Callable[[], datetime] | None = None,
+        db: Database | None = None,
     ) -> None:
+        """``db``: where the stamps are written (made from ``url`` and ``schema`` when none)."""
         self.url = url
         self.schema = schema
         self.windows = windows
@@ -987,9 +1067,10 @@ class Publisher:
         self.record_every = record_every
         self.log = log or (lambda _message: None)
         self.now = now or (lambda: datetime.now(UTC))
+        self._db = db
+        self._own_db = False
         self._pool: queue.SimpleQueue[Reader] = queue.SimpleQueue()
         self._cache: dict[str, _Entry] = {}
-        self._modified: dict[str, tuple[str, datetime]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self._pending: dict[int, tuple[int, datetime, str]] = {}
@@ -1039,11 +1120,16 @@ class Publisher:
             fresh = etag_matches(inm, etag)
         else:
             since = http_date(headers.get("if-modified-since"))
-            fresh = since is not None and modified <= since
+            fresh = since is not None and modified is not None and modified <= since
         self._note(token.id, now, headers.get("user-agent", ""))
+        dated = (
+            (("Last-Modified", email.utils.format_datetime(modified, usegmt=True)),)
+            if modified is not None
+            else ()
+        )
         common = (
             ("ETag", etag),
-            ("Last-Modified", email.utils.format_datetime(modified, usegmt=True)),
+            *dated,
             ("Cache-Control", "private, max-age=300"),
             ("X-Content-Type-Options", "nosniff"),
             ("Referrer-Policy", "no-referrer"),
@@ -1060,42 +1146,93 @@ class Publisher:
             rendered.data,
         )
 
-    def _feed(self, r: Reader, scope_text: str) -> tuple[Rendered, datetime]:
+    def _state(self, r: Reader, scope: str) -> _State:
+        """One statement, so the history id, the running transactions and the stamp are read
+        from the same snapshot."""
+        snapshot = "NULL" if r.sqlite else "pg_current_snapshot()::text"
+        row = r.query(
+            f"SELECT (SELECT max(id) FROM history), {snapshot}, s.etag, s.modified"
+            " FROM (SELECT 1 AS one) AS o LEFT JOIN feed_stamp s ON s.scope = ?",
+            (scope,),
+        )[0]
+        modified = _instant(row[3])
+        stamp = (str(row[2]), modified) if row[2] is not None and modified is not None else None
+        return _State(row[0], _running(row[1]), stamp)
+
+    def _feed(self, r: Reader, scope_text: str) -> tuple[Rendered, datetime | None]:
+        """The scope's bytes, and their Last-Modified when the shared stamp is theirs."""
         as_of = self.as_of()
-        version = r.query("SELECT max(id) FROM history")[0][0]
+        state = self._state(r, scope_text)
+        current = state.stamp  # the row as it stands: read now, or written by this request
         entry = self._cache.get(scope_text)
-        if not self._fresh(entry, as_of, version):
+        if not self._fresh(entry, as_of, state) or self._behind(entry, state):
             with self._lock:
                 lock = self._locks.setdefault(scope_text, threading.Lock())
             with lock:
                 entry = self._cache.get(scope_text)
-                if not self._fresh(entry, as_of, version):
+                if not self._fresh(entry, as_of, state):
                     rendered = render(r, Scope.parse(scope_text), as_of, self.windows)
-                    entry = _Entry(as_of, version, time.monotonic(), rendered)
+                    current = self._register(scope_text, rendered.etag, state.stamp)
+                    entry = _Entry(
+                        as_of, state.version, state.running, time.monotonic(), rendered, current
+                    )
+                elif self._behind(entry, state):
+                    # Another process stamped other bytes since: render again to catch up,
+                    # once per stamp seen. Bytes still different (other windows, another
+                    # day or version) are served without a Last-Modified and not stamped,
+                    # so two such processes do not overwrite each other's stamp.
+                    rendered = render(r, Scope.parse(scope_text), as_of, self.windows)
+                    entry = _Entry(
+                        as_of, state.version, state.running, time.monotonic(), rendered,
+                        state.stamp,
+                    )  # fmt: skip
+                if entry is not None:
                     self._cache[scope_text] = entry
-                    self._stamp(scope_text, rendered)
+                    self._warn(scope_text, entry.rendered)
         assert entry is not None
-        return entry.rendered, self._modified[scope_text][1]
+        if current is None or current[0] != entry.rendered.etag:
+            return entry.rendered, None
+        return entry.rendered, current[1]
 
-    def _fresh(self, entry: _Entry | None, as_of: date, version: Any) -> bool:
+    def _fresh(self, entry: _Entry | None, as_of: date, state: _State) -> bool:
         return (
             entry is not None
             and entry.as_of == as_of
-            and entry.version == version
+            and entry.version == state.version
+            and entry.running <= state.running  # none of those transactions has ended
             and time.monotonic() - entry.built < self.ttl
         )
 
-    def _stamp(self, scope: str, rendered: Rendered) -> None:
-        etag = rendered.etag
-        before = self._modified.get(scope)
-        if before is None or before[0] != etag:
-            now = self.now().replace(microsecond=0)
-            if before is not None and now <= before[1]:
-                now = before[1] + timedelta(seconds=1)
-            self._modified[scope] = (etag, now)
+    @staticmethod
+    def _behind(entry: _Entry | None, state: _State) -> bool:
+        return (
+            entry is not None
+            and state.stamp is not None
+            and state.stamp[0] != entry.rendered.etag
+            and state.stamp != entry.seen
+        )
+
+    def _register(self, scope: str, etag: str, read: Stamp) -> Stamp:
+        """Stamp new bytes in the shared table (nothing to write when the row has them)."""
+        if read is not None and read[0] == etag:
+            return read
+        with self._lock:
+            if self._db is None:
+                from obligations.store.db import Database
+
+                self._db = Database(self.url, schema=self.schema)
+                self._own_db = True
+            db = self._db
+        try:
+            return register_stamp(db, scope, etag, read[0] if read else None)
+        except Exception as exc:  # a busy database must not fail the answer
+            self.log(f"could not stamp feed {scope}: {exc}")
+            return read
+
+    def _warn(self, scope: str, rendered: Rendered) -> None:
         for w in rendered.warnings:
-            if (scope, etag) not in self._warned:
-                self._warned.add((scope, etag))
+            if (scope, rendered.etag) not in self._warned:
+                self._warned.add((scope, rendered.etag))
                 self.log(w)
 
     def _note(self, token_id: int, at: datetime, agent: str) -> None:
@@ -1134,6 +1271,8 @@ class Publisher:
                 self._pool.get_nowait().close()
             except queue.Empty:
                 break
+        if self._own_db and self._db is not None:
+            self._db.dispose()
 
 
 class _PooledSQLite(Reader):
