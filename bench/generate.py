@@ -2,8 +2,8 @@
 
 What it makes (``--as-of`` is the day the docket is taken on; default 2026-11-23):
 
-- cases across all 94 federal district courts (the busiest weighted five times) and the six
-  state courts, filed over the six years before ``as_of``; ids like ``nysd-2023-cv-01234``;
+- cases across all 94 federal district courts (the busiest weighted five times) and the five
+  state trial courts, filed over the six years before ``as_of``; ids like ``nysd-2023-cv-001234``;
 - per case a scheduling order (14- and 21-day duties from the order, fixed dates, duties
   chained on completions two deep, ``x.due`` chains, backward periods from a ``hearing`` and
   a ``settlement-conference``, a recurring duty on each set of discovery requests, standing
@@ -38,6 +38,7 @@ Run: ``.venv/bin/python bench/generate.py --db URL --obligations N [--seed S] [-
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -61,10 +62,13 @@ from calendars.period import Period, Unit
 from obligations import model
 from obligations.engine import schedule
 from obligations.orderfile import parse_order
+
+# the store's own conversion of a scheduled item to its stored columns: the rows written here are
+# then exactly what a recomputation would write
 from obligations.store.docket import SNAPSHOT, _values
 
 AS_OF = date(2026, 11, 23)
-STATE_COURTS = ("calsuperct", "njsuper", "nysupct", "texdistct", "flacirct", "calctapp")
+STATE_COURTS = ("calsuperct", "njsuper", "nysupct", "texdistct", "flacirct")  # trial courts
 BUSY = ("nysd", "cacd", "ilnd", "txsd", "flsd", "njd", "paed", "caed", "cand", "mdd")
 MAIL_SERVICE = ("frcp", "california")  # rule sets where "with service by mail" adds days
 PARTIES = ("plaintiff", "defendant")
@@ -83,7 +87,7 @@ class GenerateError(ValueError):
 def courts() -> tuple[list[str], list[int]]:
     """Every district court and state trial court the engine knows, with draw weights."""
     ids = [c.id for c in all_courts().values() if c.kind == "district"]
-    ids += [c for c in STATE_COURTS if c in all_courts() and c != "calctapp"]
+    ids += list(STATE_COURTS)
     return ids, [5 if c in BUSY else 1 for c in ids]
 
 
@@ -401,10 +405,10 @@ def make_case(setting: Setting, index: int, size: int, court: str) -> Case:
     )
     order_loaded = {o["order_id"]: o["loaded_at"] for o in case.orders}
     who = clerk
-    for o in case.orders:
+    for o, parsed in zip(case.orders, orders, strict=True):
         case.history.append(
             {"at": o["loaded_at"], "who": who, "what": "order loaded", "case_id": case.id,
-             "ref": f"{case.id}/{o['order_id']}", "why": f"{o['path']} ({sum(1 for _ in orders[case.orders.index(o)].obligations)} obligations)",
+             "ref": f"{case.id}/{o['order_id']}", "why": f"{o['path']} ({len(parsed.obligations)} obligations)",
              "before": None, "after": {"version": 1, "sha256": o["sha256"]}}
         )  # fmt: skip
     for item in final.items:
@@ -451,14 +455,8 @@ def _facts(
     """The engine's facts, ``seq`` in recording order as the store numbers them."""
     ordered = sorted(range(len(facts)), key=lambda i: facts[i][1]["recorded_at"])
     seqs = {i: n + 1 for n, i in enumerate(ordered)}
-    out: list[model.Fact] = []
-    for i, (fact, _) in enumerate(facts):
-        out.append(type(fact)(**{**_fields(fact), "seq": seqs[i]}))
+    out = [dataclasses.replace(fact, seq=seqs[i]) for i, (fact, _) in enumerate(facts)]
     return model.Facts.of([*out, *closures])
-
-
-def _fields(fact: Any) -> dict[str, Any]:
-    return {name: getattr(fact, name) for name in fact.__dataclass_fields__}
 
 
 def _iso(value: Any) -> Any:
