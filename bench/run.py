@@ -145,15 +145,16 @@ def table(kept: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(kept: dict[str, Any]) -> None:
-    text = README.read_text()
+def write_readme(kept: dict[str, Any], readme: Path = README) -> None:
+    """The table between the markers (added at the end the first time); the rest kept."""
+    text = readme.read_text()
     block = table(kept)
     if BEGIN in text and END in text:
         head, rest = text.split(BEGIN, 1)
         text = head + block + rest.split(END, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n## All figures\n\n" + block + "\n"
-    README.write_text(text)
+    readme.write_text(text)
 
 
 def main() -> int:
