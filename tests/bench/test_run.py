@@ -53,16 +53,16 @@ def test_the_table_replaces_only_what_is_between_the_markers(
         "| benchmark | figure | result | target | met | runs | machine | date | how |"
     )
     assert (
-        "| firm.py | upcoming --person (postgres / 1,000,000 obligations) | 212 ms | < 300 ms | yes | 10 | B | 2026-12-03 | new process |"
+        "| firm.py | upcoming --person (postgres / 1,000,000 obligations) | 212 ms | < 300 ms | yes | 10 | A | 2026-12-03 | new process |"
         in rows
     )
     assert (
-        "| firm.py | record an event | 31.5 ms | < 30 ms | **no** | 10 | B | 2026-12-03 | new process |"
+        "| firm.py | record an event | 31.5 ms | < 30 ms | **no** | 10 | A | 2026-12-03 | new process |"
         in rows
     )
-    assert "| store.py | **failed** (exit 1) | | | | | A | 2026-12-02 | |" in rows
+    assert "| store.py | **failed** (exit 1) | | | | | B | 2026-12-02 | |" in rows
     assert "| compute.py | not run yet | | | | | | | |" in rows
-    assert "Machine A: another machine." in text and "Machine B: 2 cores of a test CPU." in text
+    assert "Machine A: 2 cores of a test CPU." in text and "Machine B: another machine." in text
 
 
 def test_a_readme_without_markers_gets_the_table_at_its_end(

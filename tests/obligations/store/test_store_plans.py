@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from obligations.store.db import HEAD
 from obligations.store.plans import full_scans, hot_reads, plan_text
@@ -53,37 +53,56 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
+LOCK = 4242001  # the advisory lock that guards the kept schemas
+
+
+def _complete(conn: Connection, schema: str) -> bool:
+    found = conn.execute(
+        text(
+            "SELECT 1 FROM information_schema.tables"
+            " WHERE table_schema = :s AND table_name = 'obligation'"
+        ),
+        {"s": schema},
+    ).first()
+    if not found:
+        return False
+    return conn.execute(text(f'SELECT count(*) FROM "{schema}".obligation')).scalar() == MILLION
+
+
 @pytest.fixture(scope="session")
 def million(postgres_url: str) -> Iterator[str]:
-    """The schema of a generated docket of a million obligations (made once, then kept)."""
+    """The schema of a generated docket of a million obligations (made once, then kept).
+
+    A session reading a kept schema holds the advisory lock shared, so no other session drops
+    it meanwhile; making one (and dropping the stale ones) takes the lock alone."""
     schema = f"docketcal_plans_{_fingerprint()}"
     engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(4242001)"))  # one generator at a time
-        try:
-            done = conn.execute(
-                text(
-                    "SELECT 1 FROM information_schema.tables"
-                    " WHERE table_schema = :s AND table_name = 'obligation'"
-                ),
-                {"s": schema},
-            ).first()
-            if done:
-                count = conn.execute(text(f'SELECT count(*) FROM "{schema}".obligation')).scalar()
-                done = count == MILLION
-            if not done:
-                stale = conn.execute(
-                    text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'docketcal_plans_%'")
-                ).all()
-                for (name,) in stale:
-                    conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-                generate.write(
-                    postgres_url, MILLION, seed=1, schema=schema, jobs=os.cpu_count() or 1
-                )
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(4242001)"))
-    engine.dispose()
-    yield schema
+    conn = engine.connect()
+    try:
+        conn.execute(text("SELECT pg_advisory_lock_shared(:k)"), {"k": LOCK})
+        if not _complete(conn, schema):
+            conn.execute(text("SELECT pg_advisory_unlock_shared(:k)"), {"k": LOCK})
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOCK})
+            try:
+                if not _complete(conn, schema):
+                    stale = conn.execute(
+                        text(
+                            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'docketcal_plans_%'"
+                        )
+                    ).all()
+                    for (name,) in stale:
+                        conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+                    generate.write(
+                        postgres_url, MILLION, seed=1, schema=schema, jobs=os.cpu_count() or 1
+                    )
+                conn.execute(text("SELECT pg_advisory_lock_shared(:k)"), {"k": LOCK})
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK})
+        yield schema
+    finally:
+        conn.execute(text("SELECT pg_advisory_unlock_all()"))
+        conn.close()
+        engine.dispose()
 
 
 def _busiest(reader: Reader) -> tuple[str, str]:
