@@ -1180,7 +1180,8 @@ class Publisher:
                     # Another process stamped other bytes since: render again to catch up,
                     # once per stamp seen. Bytes still different (other windows, another
                     # day or version) are served without a Last-Modified and not stamped,
-                    # so two such processes do not overwrite each other's stamp.
+                    # so two such processes do not take the stamp from each other on every
+                    # request (only at their own renders: a change, a new day, the ttl).
                     rendered = render(r, Scope.parse(scope_text), as_of, self.windows)
                     entry = _Entry(
                         as_of, state.version, state.running, time.monotonic(), rendered,
