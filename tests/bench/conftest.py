@@ -22,6 +22,8 @@ def load_bench(name: str) -> ModuleType:
     """A module of ``bench/`` (not a package: its scripts import each other by name)."""
     if str(BENCH) not in sys.path:
         sys.path.insert(0, str(BENCH))
+    if name in sys.modules:  # one module object: the generator's workers pickle its classes
+        return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -33,6 +33,8 @@ def _generator() -> ModuleType:
     bench = ROOT / "bench"
     if str(bench) not in sys.path:
         sys.path.insert(0, str(bench))
+    if "generate" in sys.modules:  # one module object: the generator's workers pickle its classes
+        return sys.modules["generate"]
     spec = importlib.util.spec_from_file_location("generate", bench / "generate.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
