@@ -28,35 +28,29 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
-from email.policy import default as default_policy
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlmodel import select
 
 from calendars.data import data_path
 from obligations.feeds import Publisher, Scope, Tokens
-from obligations.store.db import Database, upgrade
 from obligations.store.docket import Docket
 from obligations.store.tables import FeedStamp
 
+from .conftest import Inbox, Where, free_port
+
 EXE = Path(sys.executable).parent / "docketcal"
-POSTGRES_ENV = "DOCKETCAL_TEST_POSTGRES"
 ORDERS = sorted(data_path("orders").glob("*.toml"))
 CAED, NJD = "caed-2013-11-12", "njd-2013-07-02"
 AS_OF = "2013-11-20"
@@ -64,57 +58,7 @@ SECRET = "firm-test-secret-" + "f" * 40
 BASE = "https://docket.firm.example/feeds/"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-# -- the docket, on each database ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Where:
-    """A docket: ``url`` for the command line (with the schema in it on PostgreSQL), and the
-    plain URL and schema for this process."""
-
-    url: str
-    base: str
-    schema: str | None = None
-
-    def open(self) -> Database:
-        return Database(self.base, schema=self.schema)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def where(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Where]:
-    """An empty docket at the head: a SQLite file, or a PostgreSQL schema of its own."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'docket.db'}"
-        db = Database(url)
-        upgrade(db.writer)
-        db.dispose()
-        yield Where(url, url)
-        return
-    base = os.environ.get(POSTGRES_ENV, "")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_ENV} is not set (CI: the PostgreSQL tests must run)")
-        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test on")
-    schema = f"docketcal_firm_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    db = Database(base, schema=schema)
-    upgrade(db.writer)
-    db.dispose()
-    sep = "&" if "?" in base else "?"
-    try:
-        yield Where(f"{base}{sep}options=-csearch_path%3D{schema}", base, schema)
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        engine.dispose()
+# -- the docket and the command -------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -470,51 +414,6 @@ HOSTS = ("host-a", "host-b")
 #: Each day's run reminds every person of both duties: lead times 0 and 3 on 04-01, overdue 1
 #: day and 1 on 04-02, overdue 2 days and 0 on 04-03.
 ROUNDS = ("2024-04-01", "2024-04-02", "2024-04-03")
-
-
-@dataclass
-class Inbox:
-    """What the SMTP server received; no message is answered before ``gate`` connections have
-    each sent one, so the runs hold claims at the same time."""
-
-    port: int = 0
-    messages: list[EmailMessage] = field(default_factory=list)
-    gate: int = 0
-    delay: float = 0.0
-    peers: set[Any] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        import asyncio
-
-        msg = email.message_from_bytes(envelope.content, policy=default_policy)
-        assert isinstance(msg, EmailMessage)
-        with self.lock:
-            self.messages.append(msg)
-            self.peers.add(session.peer)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        waited = 0.0
-        while len(self.peers) < self.gate and waited < 20:
-            await asyncio.sleep(0.01)
-            waited += 0.01
-        return "250 Message accepted for delivery"
-
-    def take(self) -> list[EmailMessage]:
-        with self.lock:
-            out, self.messages, self.peers = list(self.messages), [], set()
-        return out
-
-
-@pytest.fixture
-def inbox() -> Iterator[Inbox]:
-    box = Inbox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
-        yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="session")

@@ -13,26 +13,20 @@ the command line as ``?options=-csearch_path%3D...`` in the URL).
 
 from __future__ import annotations
 
-import asyncio
 import email
 import json
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import ssl
 import subprocess
 import sys
-import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, timedelta
 from email.message import EmailMessage
-from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +37,12 @@ from typer.testing import CliRunner
 
 from cli.main import app, hoist
 
+from .conftest import Inbox, Where, free_port
+
 runner = CliRunner()
 CASE = "acme-v-zenith"
 REF = f"{CASE}/order-1/"
 EXE = Path(sys.executable).parent / "docketcal"
-POSTGRES_ENV = "DOCKETCAL_TEST_POSTGRES"
 #: The reminders due on Mon 2024-04-01: produce (due that day) and respond (due in 2 days: 3).
 DUE_ON_04_01 = {("produce", 0), ("respond", 3)}
 
@@ -93,72 +88,7 @@ cite = "¶ 7"
 """
 
 
-# -- the SMTP server -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Inbox:
-    """What the SMTP server received. ``replies``: answers to give instead of 250, in turn;
-    ``delay``: seconds to take over each message; ``gate``: answer no message before this many
-    connections have sent one (so that runs overlap for certain); ``kill``: a process to kill
-    (SIGKILL) once a message is stored and before the server answers 250."""
-
-    port: int = 0
-    messages: list[EmailMessage] = field(default_factory=list)
-    rcpts: list[list[str]] = field(default_factory=list)
-    replies: list[str] = field(default_factory=list)
-    delay: float = 0.0
-    kill: subprocess.Popen[bytes] | None = None
-    gate: int = 0
-    peers: set[Any] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.lock:
-            if self.replies:
-                return self.replies.pop(0)
-        msg = email.message_from_bytes(envelope.content, policy=default_policy)
-        assert isinstance(msg, EmailMessage)
-        with self.lock:
-            self.messages.append(msg)
-            self.rcpts.append(list(envelope.rcpt_tos))
-            victim, self.kill = self.kill, None
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        if self.gate:
-            with self.lock:
-                self.peers.add(session.peer)
-            waited = 0.0
-            while len(self.peers) < self.gate and waited < 20:
-                await asyncio.sleep(0.01)
-                waited += 0.01
-        if victim is not None:
-            victim.kill()
-            while victim.poll() is None:
-                await asyncio.sleep(0.01)
-        return "250 Message accepted for delivery"
-
-    def take(self) -> list[EmailMessage]:
-        with self.lock:
-            out, self.messages, self.rcpts = list(self.messages), [], []
-        return out
-
-
-@pytest.fixture
-def inbox() -> Iterator[Inbox]:
-    box = Inbox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
-        yield box
-    finally:
-        controller.stop()
+# -- the mail received ----------------------------------------------------------------------------
 
 
 def parts(msg: EmailMessage) -> tuple[str, str]:
@@ -658,42 +588,6 @@ def test_starttls_and_tls_with_a_login_and_a_password_file(
 # -- real processes: two runs at once, and a crash -------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Where:
-    url: str  # for the command line
-    schema: str | None = None  # for this process (PostgreSQL)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def where(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Where]:
-    from sqlalchemy import create_engine, text
-
-    from obligations.store.db import Database, upgrade
-
-    if request.param == "sqlite":
-        yield Where(f"sqlite:///{tmp_path / 'docket.db'}")
-        return
-    url = os.environ.get(POSTGRES_ENV, "")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_ENV} is not set (CI: the PostgreSQL tests must run)")
-        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test on")
-    schema = f"docketcal_remind_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    db = Database(url, schema=schema)
-    upgrade(db.writer)
-    db.dispose()
-    sep = "&" if "?" in url else "?"
-    try:
-        yield Where(f"{url}{sep}options=-csearch_path%3D{schema}", schema)
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        engine.dispose()
-
-
 PEOPLE = 100  # five batches of 20 (cli/remind.py BATCH): more than two runs can hold
 
 
@@ -704,9 +598,7 @@ def big_docket(where: Where, tmp_path: Path) -> None:
 
     order = tmp_path / "order.toml"
     order.write_text(ORDER, encoding="utf-8")
-    db = Database(
-        where.url if where.schema is None else where.url.split("?")[0], schema=where.schema
-    )
+    db = Database(where.base, schema=where.schema)
     try:
         if where.schema is None:
             upgrade(db.writer)
@@ -724,9 +616,7 @@ def outbox_rows(where: Where) -> list[tuple[Any, ...]]:
 
     from obligations.store.db import Database
 
-    db = Database(
-        where.url if where.schema is None else where.url.split("?")[0], schema=where.schema
-    )
+    db = Database(where.base, schema=where.schema)
     try:
         with db.engine.connect() as conn:
             return [
@@ -825,7 +715,7 @@ def test_a_crash_after_the_server_took_the_message_repeats_it_once_with_its_mess
 
 def test_the_entry_point_runs_remind(tmp_path: Path, inbox: Inbox, env: dict[str, str]) -> None:
     """The installed command, its help, and an empty docket (nothing to send, exit 0)."""
-    where = Where(f"sqlite:///{tmp_path / 'empty.db'}")
+    where = Where(f"sqlite:///{tmp_path / 'empty.db'}", f"sqlite:///{tmp_path / 'empty.db'}")
     from obligations.store.db import Database, upgrade
 
     db = Database(where.url)
