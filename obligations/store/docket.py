@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from calendars import get_court
@@ -223,9 +224,15 @@ class Docket:
             latest: dict[tuple[str, str], OrderVersion] = {}
             for row in s.exec(query).all():
                 latest[(row.case_id, row.order_id)] = row
-            counts: dict[tuple[str, str], int] = {}
-            for ob in s.exec(select(Obligation).where(col(Obligation.active))).all():
-                counts[(ob.case_id, ob.order_id)] = counts.get((ob.case_id, ob.order_id), 0) + 1
+            # counted by the database: a firm's docket has a million obligations to not load
+            per_order = (
+                select(Obligation.case_id, Obligation.order_id, func.count())
+                .where(col(Obligation.active))
+                .group_by(col(Obligation.case_id), col(Obligation.order_id))
+            )
+            if case is not None:
+                per_order = per_order.where(Obligation.case_id == case)
+            counts = {(c, o): int(n) for c, o, n in s.exec(per_order).all()}
             return [
                 {
                     "case": r.case_id, "order": r.order_id, "court": r.court, "entered": r.entered.isoformat(),
