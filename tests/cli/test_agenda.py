@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from calendars.data import data_path
 from cli.main import app, hoist
+from obligations.store.docket import Docket
+
+from .conftest import Where
+
+ORDERS = sorted(data_path("orders").glob("*.toml"))
 
 runner = CliRunner()
 KEYS = {
@@ -211,3 +219,41 @@ def test_reading_a_docket_that_does_not_exist_says_what_to_do(tmp_path: Path) ->
     result = runner.invoke(app, ["--db", str(tmp_path / "none.db"), "upcoming"])
     assert result.exit_code == 2
     assert "docketcal init" in result.stderr
+
+
+# -- what a read command loads ----------------------------------------------------------------------
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "psycopg", "icalendar")
+LOADED = """
+import sys
+from cli.main import main
+sys.argv = ["docketcal", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print("LOADED", *sorted({m.split(".")[0] for m in sys.modules}), "EXIT", code)
+"""
+
+
+def test_upcoming_and_explain_load_no_orm_and_the_light_driver(where: Where) -> None:
+    """``upcoming`` and ``explain`` answer in a new process each time: on PostgreSQL they read
+    through psycopg2, not the ORM and psycopg 3, which together cost more than the 300 ms a
+    person's ``upcoming`` has at a million obligations (bench/README.md)."""
+    db = where.open()
+    try:
+        Docket(db, "test").load(ORDERS)
+    finally:
+        db.dispose()
+    for args in (["upcoming", "--include-waiting"], ["explain", "bates-stamp"]):
+        done = subprocess.run(
+            [sys.executable, "-c", LOADED, "--db", where.url, "--as-of", "2013-11-20", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        loaded = done.stdout.rsplit("LOADED", 1)[1].split()
+        assert loaded[-2:] == ["EXIT", "0"], (args, done.stderr)
+        assert "bates-stamp" in done.stdout, args
+        assert not [m for m in HEAVY if m in loaded], (args, loaded)
+        assert ("psycopg2" in loaded) == (where.schema is not None), (args, loaded)
