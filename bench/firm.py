@@ -13,7 +13,8 @@ unless ``--reuse``), then, reads first (on the docket as generated), writes last
    for an answer that is not a 304 (read, build, serialize), median of 5; and ``docketcal feed
    show person:EMAIL`` as a new process, median of 5;
 4. the reminder planning step of ``docketcal remind``: read the open duties due within the
-   longest lead time (and the overdue ones), read the assignments, ``plan`` (pure): median of 3;
+   longest lead time (and the overdue ones), read the assignments, ``plan`` (pure), as
+   ``cli.remind.plan_today`` does it for a run: median of 3;
 5. recording: ``--events`` calls of ``Docket.record_event(case, "hearing", day)`` on cases drawn
    at random (seeded; most have a hearing already, so this is the hearing moved), each one
    transaction that recomputes the case and writes what changed: median and p95;
@@ -54,9 +55,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import generate
 from report import emit, median, note, p95
 
+from cli.remind import plan_today
 from obligations.feeds import Scope, Tokens, render, tokens
-from obligations.reminders import Leads, plan
-from obligations.store import outbox
+from obligations.reminders import Leads
 from obligations.store.db import Database
 from obligations.store.docket import Docket
 from obligations.store.plans import full_scans, hot_reads
@@ -220,13 +221,11 @@ def measure(target: Target, args: argparse.Namespace) -> dict[str, float]:
     runs = []
     for _ in range(3):
         start = time.perf_counter()
-        items = outbox.open_items(db, as_of + timedelta(days=leads.horizon))
-        people = outbox.assignees(db)
-        planned = plan(items, people, leads, as_of)
+        planned = plan_today(db, leads, as_of)
         runs.append(time.perf_counter() - start)
     put("reminder planning run (read due duties and assignments, plan)", median(runs, 3), "s", 10,
-        runs=3, duties=len(items), assignments=len(people), reminders=len(planned.current),
-        how="outbox.open_items + outbox.assignees + plan, median of 3")  # fmt: skip
+        runs=3, duties=len(planned.open_due), reminders=len(planned.current),
+        how="cli.remind.plan_today (outbox.open_items + outbox.assignees + plan, as remind runs it), median of 3")  # fmt: skip
 
     # 5. recording an event, with its case's recomputation
     rng = random.Random(f"{args.seed}:events")

@@ -14,6 +14,7 @@ the command line as ``?options=-csearch_path%3D...`` in the URL).
 from __future__ import annotations
 
 import email
+import gc
 import json
 import os
 import re
@@ -36,6 +37,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from typer.testing import CliRunner
 
 from cli.main import app, hoist
+from cli.remind import plan_today
 
 from .conftest import Inbox, Where, free_port
 
@@ -395,6 +397,34 @@ def test_a_waiting_duty_gets_none_until_it_is_dated(docket: Run, inbox: Inbox) -
 
 
 # -- failures, dry run, settings, status -----------------------------------------------------------
+
+
+def test_planning_pauses_the_garbage_collector_and_gives_it_back(docket: Run, db: str) -> None:
+    """Paused for the step only; left off if the caller had it off; back on after a failure."""
+    from obligations.reminders import Leads
+    from obligations.store.db import Database
+
+    database = Database(f"sqlite:///{db}")
+    try:
+        assert gc.isenabled()
+        planned = plan_today(database, Leads(), date(2024, 4, 1))
+        assert planned.current and gc.isenabled()
+        gc.disable()
+        try:
+            plan_today(database, Leads(), date(2024, 4, 1))
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        database.dispose()
+    broken = Database(f"sqlite:///{db}-missing")
+    try:
+        with pytest.raises(Exception, match="no such table"):
+            plan_today(broken, Leads(), date(2024, 4, 1))
+        assert gc.isenabled()
+    finally:
+        broken.dispose()
+        Path(f"{db}-missing").unlink(missing_ok=True)
 
 
 def test_a_refused_message_is_recorded_failed_and_retried(
