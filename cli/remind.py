@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.output import NOT_FOUND, UNEXPECTED, emit_json, fail, fmt
+from cli.output import NOT_FOUND, UNEXPECTED, day_or_fail, emit_json, fail, fmt
 
 if TYPE_CHECKING:
     from obligations.mailer import SmtpSettings
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 EPILOG = (
     "Examples:  docketcal remind --dry-run\n\n"
     "           docketcal --as-of 2013-11-26 remind --dry-run --person ada@firm.example\n\n"
-    "           docketcal remind --status"
+    "           docketcal remind --status\n\n"
+    "           docketcal remind --prune-before 2026-01-01"
 )
 
 
@@ -181,6 +182,15 @@ def remind_command(
         ),
     ] = "15m",
     limit: Annotated[int, typer.Option("--limit", help="--status: rows per status.")] = 50,
+    prune_before: Annotated[
+        str | None,
+        typer.Option(
+            "--prune-before",
+            metavar="DATE",
+            help="Delete the record of reminders done with (sent or skipped) meant for days"
+            " before DATE, keeping what a run would need; send nothing.",
+        ),
+    ] = None,
 ) -> None:
     """Send each responsible person one e-mail with the reminders due for them now.
 
@@ -195,14 +205,20 @@ def remind_command(
     held_for = _lease(lease)
     if person and not (dry_run or status):
         fail("--person goes with --dry-run or --status: a run sends to everyone it is due for")
+    before = _prune_day(prune_before, today) if prune_before is not None else None
+    if before is not None and (dry_run or status):
+        fail("--prune-before goes alone: not with --dry-run or --status")
     leads = load_leads()
-    settings = None if (dry_run or status) else load_smtp()
+    settings = None if (dry_run or status or before) else load_smtp()
     obj = ctx.find_root().obj or {}
     db = Database(resolve_url(obj.get("db")))
     try:
         ready(db.engine)
         if status:
             _status(ctx, db, person.lower() if person else None, limit)
+            return
+        if before is not None:
+            _prune(ctx, db, before)
             return
         p = plan_today(db, leads, today, person)
         if dry_run or settings is None:
@@ -423,6 +439,31 @@ def _result(digest: Digest, mid: str, status: str, error: str | None) -> dict[st
         "error": error,
         "reminders": _entries(digest),
     }
+
+
+def _prune_day(text: str, today: date) -> date:
+    """The day given to --prune-before; no later than today, real or --as-of: a notice sent
+    today and then deleted would be sent again by the next run today."""
+    before = day_or_fail(text, "--prune-before")
+    latest = min(today, date.today())
+    if before > latest:
+        fail(
+            f"--prune-before {before.isoformat()} is after today ({latest.isoformat()}):"
+            " today's reminders must stay on record, or another run today would send them again"
+        )
+    return before
+
+
+def _prune(ctx: typer.Context, db: Database, before: date) -> None:
+    from obligations.store import outbox
+
+    gone = outbox.prune(db, before)
+    if fmt(ctx) == "json":
+        emit_json({"pruned": gone, "before": before.isoformat()})
+    else:
+        typer.echo(
+            f"pruned {gone} reminder rows (sent or skipped) meant for days before {before.isoformat()}"
+        )
 
 
 def _status(ctx: typer.Context, db: Database, person: str | None, limit: int) -> None:

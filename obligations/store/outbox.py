@@ -421,6 +421,34 @@ def unsent(db: Database, ids: Sequence[int], error: str) -> int:
     return retrying(work)
 
 
+# -- keeping the outbox small --------------------------------------------------------------------
+
+
+def prune(db: Database, before: date) -> int:
+    """Delete the rows of reminders done with, meant for a day before ``before``; how many.
+
+    Only ``sent`` and ``skipped`` rows go, and of those only the ones no run would plan again:
+    a daily overdue notice (its lead is the day it was for, which never comes back), or a row
+    for a due date its obligation no longer has open (done, vacated, moved or removed). The
+    rows of a duty still open at that due date stay, because each run's plan writes its passed
+    lead times again as ``skipped`` if they are missing. Pending, failed and in-hand rows are
+    never touched. ``before`` must not be later than today: today's notices are what keeps
+    another run today from sending them again."""
+    sql = text(
+        "DELETE FROM reminder WHERE status IN ('sent', 'skipped') AND send_on < :before"
+        " AND (lead < 0 OR NOT EXISTS (SELECT 1 FROM obligation o"
+        " WHERE o.uid = reminder.obligation_uid AND o.due = reminder.due"
+        " AND o.state = 'open' AND o.active = :yes))"
+    ).bindparams(bindparam("before", type_=Date), bindparam("yes", type_=Boolean))
+
+    def work() -> int:
+        with db.write() as s:
+            result = s.connection().execute(sql, {"before": before, "yes": True})
+            return max(result.rowcount, 0)
+
+    return retrying(work)
+
+
 # -- what happened ------------------------------------------------------------------------------
 
 

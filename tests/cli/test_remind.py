@@ -34,6 +34,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from cli.main import app, hoist
@@ -139,8 +140,12 @@ def db(tmp_path: Path) -> str:
 
 @pytest.fixture
 def cli(db: str, env: dict[str, str]) -> Run:
-    """``cli(*args, as_of=..., fmt="json", env={...})`` in this process: exit code, parsed JSON
-    (or the text) and stderr."""
+    return command(db, env)
+
+
+def command(db: str, env: dict[str, str]) -> Run:
+    """``cli(*args, as_of=..., fmt="json", env={...})`` in this process, on the docket ``db``
+    (a SQLite file or a URL): exit code, parsed JSON (or the text) and stderr."""
 
     def invoke(
         *args: str, as_of: str | None = None, fmt: str = "json", extra: dict[str, str] | None = None
@@ -161,6 +166,11 @@ def cli(db: str, env: dict[str, str]) -> Run:
 
 @pytest.fixture
 def docket(cli: Run, tmp_path: Path) -> Run:
+    return fill(cli, tmp_path)
+
+
+def fill(cli: Run, tmp_path: Path) -> Run:
+    """The order above, and Ada (every duty), Bo (the plaintiff's) and Cy (``produce``)."""
     order = tmp_path / "order.toml"
     order.write_text(ORDER, encoding="utf-8")
     for args in (
@@ -342,6 +352,81 @@ def test_done_and_vacated_duties_get_no_more_reminders(docket: Run, inbox: Inbox
     with sqlite3.connect(db) as conn:
         reasons = {r[0] for r in conn.execute("SELECT last_error FROM reminder WHERE lead = 1")}
     assert reasons == {"not sent: the duty is no longer open (done, vacated, removed or undated)"}
+
+
+def kept(where: Where) -> set[tuple[str, str, int, str]]:
+    """(obligation, recipient, lead, status) of every reminder row, on either database."""
+    db = where.open()
+    try:
+        with db.engine.connect() as conn:
+            found = conn.execute(text("SELECT ref, recipient, lead, status FROM reminder"))
+            return {(r[0].rsplit("/", 1)[1], r[1].split("@")[0], r[2], r[3]) for r in found}
+    finally:
+        db.dispose()
+
+
+def test_pruning_keeps_what_a_run_needs_and_nothing_is_sent_twice(
+    where: Where, env: dict[str, str], inbox: Inbox, tmp_path: Path
+) -> None:
+    docket = fill(command(where.url, env), tmp_path)
+    for day in days("2024-03-15", "2024-04-05"):
+        assert docket("remind", as_of=day)[0] == 0
+    inbox.take()
+    assert docket("done", "respond", "--on", "2024-04-05")[0] == 0
+    before = kept(where)
+    # produce (due Mon 04-01) is still open and overdue; respond (due Wed 04-03) is done.
+    code, out, err = docket("remind", "--prune-before", "2024-04-04", as_of="2024-04-05")
+    assert code == 0, err
+    gone = {
+        # the overdue notices of produce sent before 04-04: -1 on 04-02, -2 on 04-03
+        *{("produce", who, n, "sent") for who in ("ada", "cy") for n in (-1, -2)},
+        # every reminder of the done respond sent before 04-04: 14 days before (03-20), 7
+        # (03-27), 3 (03-31), 1 (04-02) and 0 (04-03)
+        *{("respond", who, n, "sent") for who in ("ada", "bo") for n in (14, 7, 3, 1, 0)},
+    }
+    assert out == {"pruned": 14, "before": "2024-04-04"}
+    assert before - kept(where) == gone and kept(where) <= before
+    # produce's lead times stay: the plan would write them again as skipped otherwise
+    assert {("produce", "ada", n, "sent") for n in (14, 7, 3, 1, 0, -3, -4)} <= kept(where)
+
+    # the same day again: nothing sent, nothing made again
+    code, out, _ = docket("remind", as_of="2024-04-05")
+    assert code == 0 and out["sent"] == 0 and inbox.take() == []
+    assert kept(where) == before - gone
+    # the next day: only produce's notice of that day, to Ada and Cy
+    assert docket("remind", as_of="2024-04-06")[0] == 0
+    assert by_person(inbox.take()) == {
+        "ada@firm.example": ["produce"],
+        "cy@firm.example": ["produce"],
+    }
+    assert kept(where) - (before - gone) == {("produce", w, -5, "sent") for w in ("ada", "cy")}
+    code, out, _ = docket("remind", "--prune-before", "2024-04-04", as_of="2024-04-06")
+    assert code == 0 and out["pruned"] == 0
+
+
+def test_pruning_refuses_a_day_after_today_and_bad_dates(
+    docket: Run, inbox: Inbox, db: str
+) -> None:
+    for day in days("2024-03-29", "2024-04-02"):
+        assert docket("remind", as_of=day)[0] == 0
+    inbox.take()
+    there = rows(db)
+    for args, says in (
+        (["--prune-before", "2024-04-03"], "--prune-before 2024-04-03 is after today (2024-04-02)"),
+        (["--prune-before", "2024-02-30"], "'2024-02-30' is not a date that exists"),
+        (["--prune-before", "2024-04-01", "--dry-run"], "--prune-before goes alone"),
+        (["--prune-before", "2024-04-01", "--status"], "--prune-before goes alone"),
+    ):
+        code, _, err = docket("remind", *args, as_of="2024-04-02", fmt="table")
+        assert code == 2 and says in err, (args, err)
+        assert rows(db) == there
+    code, out, err = docket(
+        "remind", "--prune-before", "2024-04-02", as_of="2024-04-02", fmt="table"
+    )
+    # both duties are still open, and the first overdue notice went on 04-02: nothing to prune
+    assert code == 0 and out.startswith("pruned 0 reminder rows (sent or skipped)"), err
+    assert rows(db) == there
+    assert inbox.take() == []
 
 
 def test_a_moved_due_date_gets_reminders_of_its_own(docket: Run, inbox: Inbox, db: str) -> None:
