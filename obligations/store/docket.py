@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from calendars import get_court
@@ -216,13 +217,16 @@ class Docket:
 
     def orders(self, case: str | None = None) -> list[dict[str, Any]]:
         with self.db.read() as s:
-            query = select(OrderVersion).order_by(
-                col(OrderVersion.case_id), col(OrderVersion.order_id), col(OrderVersion.version)
-            )
+            # the listed columns only: an order's text is what makes its row large
+            t = OrderVersion.__table__.c  # type: ignore[attr-defined]
+            query = sa_select(
+                t.case_id, t.order_id, t.court, t.entered, t.title, t.version, t.sha256, t.path,
+                t.loaded_at, t.loaded_by,
+            ).order_by(t.case_id, t.order_id, t.version)  # fmt: skip
             if case is not None:
-                query = query.where(OrderVersion.case_id == case)
-            latest: dict[tuple[str, str], OrderVersion] = {}
-            for row in s.exec(query).all():
+                query = query.where(t.case_id == case)
+            latest: dict[tuple[str, str], Any] = {}
+            for row in s.execute(query).all():
                 latest[(row.case_id, row.order_id)] = row
             # counted by the database: a firm's docket has a million obligations to not load
             per_order = (
@@ -252,7 +256,8 @@ class Docket:
                 query = query.where(OrderVersion.case_id == case)
             rows = s.exec(query.order_by(col(OrderVersion.version))).all()
             if not rows:
-                known = [f"{r.case_id}/{r.order_id}" for r in s.exec(select(OrderVersion)).all()]
+                everyone = select(OrderVersion.case_id, OrderVersion.order_id).distinct()
+                known = [f"{c}/{o}" for c, o in s.exec(everyone).all()]
                 close = difflib.get_close_matches(ident, sorted(set(known)), n=3, cutoff=0.5)
                 raise UnknownOrder(ident, close)
             if len({r.case_id for r in rows}) > 1:
