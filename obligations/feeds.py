@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calendars import get_court, ical
-from obligations.store.read import Reader, ReadError, _date, _instant, _json
+from obligations.store.read import Reader, ReadError, _date, _instant, _json, duties_of
 
 if TYPE_CHECKING:
     from obligations.store.db import Database
@@ -126,16 +126,8 @@ def _where(scope: Scope) -> tuple[str, list[Any]]:
     if scope.kind == "party":
         return "o.case_id = ? AND (o.party = ? OR o.party = ?)", [scope.case, scope.party, BOTH]
     if scope.kind == "person":
-        # the person's cases first, so the database reads them by the case index, not every row
-        return (
-            "o.case_id IN (SELECT a.case_id FROM assignment a JOIN person p ON p.id = a.person_id"
-            " WHERE p.email = ?) AND "
-            "EXISTS (SELECT 1 FROM assignment a JOIN person p ON p.id = a.person_id"
-            " WHERE p.email = ? AND a.case_id = o.case_id"
-            " AND (a.party IS NULL OR a.party = o.party OR o.party = ?)"
-            " AND (a.obligation_ref IS NULL OR a.obligation_ref = o.ref))",
-            [scope.email, scope.email, BOTH],
-        )
+        assert scope.email is not None  # Scope.parse gives a person scope its e-mail
+        return duties_of(scope.email)
     return "1 = 1", []
 
 
@@ -1170,26 +1162,24 @@ class Publisher:
                 lock = self._locks.setdefault(scope_text, threading.Lock())
             with lock:
                 entry = self._cache.get(scope_text)
-                if not self._fresh(entry, as_of, state):
+                fresh = self._fresh(entry, as_of, state)
+                if not fresh or self._behind(entry, state):
                     rendered = render(r, Scope.parse(scope_text), as_of, self.windows)
-                    current = self._register(scope_text, rendered.etag, state.stamp)
+                    if fresh:
+                        # Another process stamped other bytes since: rendered again to catch
+                        # up, once per stamp seen. Bytes still different (other windows,
+                        # another day or version) are served without a Last-Modified and not
+                        # stamped, so two such processes do not take the stamp from each other
+                        # on every request (only at their own renders: a change, a new day,
+                        # the ttl).
+                        seen = state.stamp
+                    else:
+                        seen = current = self._register(scope_text, rendered.etag, state.stamp)
                     entry = _Entry(
-                        as_of, state.version, state.running, time.monotonic(), rendered, current
+                        as_of, state.version, state.running, time.monotonic(), rendered, seen
                     )
-                elif self._behind(entry, state):
-                    # Another process stamped other bytes since: render again to catch up,
-                    # once per stamp seen. Bytes still different (other windows, another
-                    # day or version) are served without a Last-Modified and not stamped,
-                    # so two such processes do not take the stamp from each other on every
-                    # request (only at their own renders: a change, a new day, the ttl).
-                    rendered = render(r, Scope.parse(scope_text), as_of, self.windows)
-                    entry = _Entry(
-                        as_of, state.version, state.running, time.monotonic(), rendered,
-                        state.stamp,
-                    )  # fmt: skip
-                if entry is not None:
                     self._cache[scope_text] = entry
-                    self._warn(scope_text, entry.rendered)
+                    self._warn(scope_text, rendered)
         assert entry is not None
         if current is None or current[0] != entry.rendered.etag:
             return entry.rendered, None

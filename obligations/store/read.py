@@ -82,6 +82,23 @@ class Row:
         }
 
 
+def duties_of(person: str) -> tuple[str, list[Any]]:
+    """The condition on ``obligation o`` for the duties ``person`` (an e-mail) is assigned:
+    a whole case, one party's duties in it (with those on both parties), or one duty; and its
+    parameters. ``upcoming --person`` and a person's feed both read through it. The person's
+    cases come first, so the database reads them by the case index, not every row."""
+    email = person.lower()
+    return (
+        "o.case_id IN (SELECT a.case_id FROM assignment a JOIN person p ON p.id = a.person_id"
+        " WHERE p.email = ?) AND "
+        "EXISTS (SELECT 1 FROM assignment a JOIN person p ON p.id = a.person_id"
+        " WHERE p.email = ? AND a.case_id = o.case_id"
+        " AND (a.party IS NULL OR a.party = o.party OR o.party = 'both')"
+        " AND (a.obligation_ref IS NULL OR a.obligation_ref = o.ref))",
+        [email, email],
+    )
+
+
 class Reader:
     """A read-only connection to the docket, SQLite or PostgreSQL."""
 
@@ -177,16 +194,9 @@ class Reader:
             where.append("(o.party = ? OR o.party = 'both')")
             params.append(party)
         if person:
-            # the person's cases first, so the database reads them by the case index
-            where.append(
-                "o.case_id IN (SELECT a.case_id FROM assignment a JOIN person p"
-                " ON p.id = a.person_id WHERE p.email = ?) AND "
-                "EXISTS (SELECT 1 FROM assignment a JOIN person p ON p.id = a.person_id"
-                " WHERE p.email = ? AND a.case_id = o.case_id"
-                " AND (a.party IS NULL OR a.party = o.party OR o.party = 'both')"
-                " AND (a.obligation_ref IS NULL OR a.obligation_ref = o.ref))"
-            )
-            params += [person.lower(), person.lower()]
+            condition, values = duties_of(person)
+            where.append(condition)
+            params += values
         sql = (
             f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM obligation o WHERE {' AND '.join(where)}"
             " ORDER BY CASE WHEN o.due IS NULL THEN 1 ELSE 0 END, o.due, o.case_id, o.ref"
