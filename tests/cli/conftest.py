@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import email
+import email.utils
 import os
+import re
 import socket
 import subprocess
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -141,3 +144,66 @@ def inbox() -> Iterator[Inbox]:
         yield box
     finally:
         controller.stop()
+
+
+# -- the reminder tests' order and mail -------------------------------------------------------------
+
+CASE = "acme-v-zenith"
+#: Two dated duties (produce, due Mon 2024-04-01; respond, Wed 2024-04-03), one waiting on a
+#: hearing notice, one standing; the text of the first is unsafe as HTML.
+ORDER = """
+[order]
+id = "order-1"
+case = "acme-v-zenith"
+court = "njd"
+entered = 2024-03-01
+title = "Scheduling order"
+
+[[obligation]]
+id = "produce"
+summary = "produce documents"
+party = "defendant"
+text = \"\"\"Defendant shall <script>alert("x")</script> produce all documents & "things".\"\"\"
+cite = "¶ 3"
+due = "on 2024-04-01"
+
+[[obligation]]
+id = "respond"
+summary = "respond to the interrogatories"
+party = "plaintiff"
+text = "Plaintiff shall respond to the interrogatories."
+cite = "¶ 4"
+due = "on 2024-04-03"
+
+[[obligation]]
+id = "reply"
+summary = "reply to the notice"
+party = "defendant"
+text = "Within 7 days after the hearing notice, defendant shall reply."
+cite = "¶ 6"
+due = "7 days after hearing-notice"
+
+[[obligation]]
+id = "confer"
+summary = "keep conferring"
+party = "both"
+kind = "standing"
+text = "The parties shall continue to meet and confer."
+cite = "¶ 7"
+"""
+
+
+def refs(msg: EmailMessage) -> list[str]:
+    """The obligations an e-mail reminds of, from its "docketcal explain REF" lines."""
+    plain = msg.get_body(("plain",))
+    assert plain is not None
+    return re.findall(r"docketcal explain (\S+)", str(plain.get_content()))  # type: ignore[attr-defined]
+
+
+def told(messages: list[EmailMessage]) -> Counter[tuple[str, str]]:
+    """How many times each (recipient, obligation id) was reminded in ``messages``."""
+    return Counter(
+        (email.utils.parseaddr(str(m["To"]))[1], ref.rsplit("/", 1)[1])
+        for m in messages
+        for ref in refs(m)
+    )

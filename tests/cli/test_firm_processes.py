@@ -21,11 +21,9 @@ PostgreSQL schema follow ``tests/cli/test_remind.py``.
 
 from __future__ import annotations
 
-import email
 import http.client
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -35,7 +33,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -48,7 +45,7 @@ from obligations.feeds import Publisher, Scope, Tokens
 from obligations.store.docket import Docket
 from obligations.store.tables import FeedStamp
 
-from .conftest import Inbox, Where, free_port
+from .conftest import CASE, ORDER, Inbox, Where, free_port, told
 
 EXE = Path(sys.executable).parent / "docketcal"
 ORDERS = sorted(data_path("orders").glob("*.toml"))
@@ -384,31 +381,6 @@ def test_a_writer_committing_after_a_later_history_id_is_seen_at_the_next_reques
 
 # -- (B) two remind runs on two hosts --------------------------------------------------------------
 
-ORDER = """
-[order]
-id = "order-1"
-case = "acme-v-zenith"
-court = "njd"
-entered = 2024-03-01
-title = "Scheduling order"
-
-[[obligation]]
-id = "produce"
-summary = "produce documents"
-party = "defendant"
-text = "Defendant shall produce all documents."
-cite = "¶ 3"
-due = "on 2024-04-01"
-
-[[obligation]]
-id = "respond"
-summary = "respond to the interrogatories"
-party = "plaintiff"
-text = "Plaintiff shall respond to the interrogatories."
-cite = "¶ 4"
-due = "on 2024-04-03"
-"""
-CASE = "acme-v-zenith"
 PEOPLE = 100  # five batches of 20 e-mails (cli/remind.py BATCH) to claim
 HOSTS = ("host-a", "host-b")
 #: Each day's run reminds every person of both duties: lead times 0 and 3 on 04-01, overdue 1
@@ -427,13 +399,6 @@ def uts() -> None:
     )  # fmt: skip
     if probe.returncode != 0 or probe.stdout.strip() != "probe-host":
         pytest.skip(f"cannot make a UTS namespace here (root is needed): {probe.stderr.strip()}")
-
-
-def refs(msg: EmailMessage) -> list[str]:
-    """The obligations an e-mail reminds of, from its "docketcal explain REF" lines."""
-    plain = msg.get_body(("plain",))
-    assert plain is not None
-    return re.findall(r"docketcal explain (\S+)", str(plain.get_content()))  # type: ignore[attr-defined]
 
 
 def outbox(where: Where) -> dict[int, tuple[str, int, str]]:
@@ -492,11 +457,7 @@ def test_two_hosts_reminding_at_once_send_each_reminder_once(
             assert p.returncode == 0, err.decode()
             outs.append(json.loads(out))
         messages = inbox.take()
-        delivered = Counter(
-            (email.utils.parseaddr(str(m["To"]))[1], ref.rsplit("/", 1)[1])
-            for m in messages
-            for ref in refs(m)
-        )
+        delivered = told(messages)
         assert set(delivered) == expected, day
         assert set(delivered.values()) == {1}, (day, [k for k, v in delivered.items() if v > 1])
         assert len(messages) == PEOPLE == sum(o["sent"] for o in outs)

@@ -17,14 +17,12 @@ import email
 import gc
 import json
 import os
-import re
 import shutil
 import sqlite3
 import ssl
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -40,55 +38,13 @@ from typer.testing import CliRunner
 from cli.main import app, hoist
 from cli.remind import plan_today
 
-from .conftest import Inbox, Where, free_port
+from .conftest import CASE, ORDER, Inbox, Where, free_port, refs, told
 
 runner = CliRunner()
-CASE = "acme-v-zenith"
 REF = f"{CASE}/order-1/"
 EXE = Path(sys.executable).parent / "docketcal"
 #: The reminders due on Mon 2024-04-01: produce (due that day) and respond (due in 2 days: 3).
 DUE_ON_04_01 = {("produce", 0), ("respond", 3)}
-
-ORDER = """
-[order]
-id = "order-1"
-case = "acme-v-zenith"
-court = "njd"
-entered = 2024-03-01
-title = "Scheduling order"
-
-[[obligation]]
-id = "produce"
-summary = "produce documents"
-party = "defendant"
-text = \"\"\"Defendant shall <script>alert("x")</script> produce all documents & "things".\"\"\"
-cite = "¶ 3"
-due = "on 2024-04-01"
-
-[[obligation]]
-id = "respond"
-summary = "respond to the interrogatories"
-party = "plaintiff"
-text = "Plaintiff shall respond to the interrogatories."
-cite = "¶ 4"
-due = "on 2024-04-03"
-
-[[obligation]]
-id = "reply"
-summary = "reply to the notice"
-party = "defendant"
-text = "Within 7 days after the hearing notice, defendant shall reply."
-cite = "¶ 6"
-due = "7 days after hearing-notice"
-
-[[obligation]]
-id = "confer"
-summary = "keep conferring"
-party = "both"
-kind = "standing"
-text = "The parties shall continue to meet and confer."
-cite = "¶ 7"
-"""
 
 
 # -- the mail received ----------------------------------------------------------------------------
@@ -99,11 +55,6 @@ def parts(msg: EmailMessage) -> tuple[str, str]:
     page = msg.get_body(("html",))
     assert plain is not None and page is not None
     return str(plain.get_content()), str(page.get_content())  # type: ignore[attr-defined]
-
-
-def refs(msg: EmailMessage) -> list[str]:
-    """The obligations a message reminds of, from its "docketcal explain REF" lines."""
-    return re.findall(r"docketcal explain (\S+)", parts(msg)[0])
 
 
 def by_person(messages: list[EmailMessage]) -> dict[str, list[str]]:
@@ -766,11 +717,7 @@ def test_runs_at_once_send_each_reminder_once(
         assert p.returncode == 0, err.decode()
         outs.append(json.loads(out))
     messages = inbox.take()
-    delivered = Counter(
-        (email.utils.parseaddr(str(m["To"]))[1], r.rsplit("/", 1)[1])
-        for m in messages
-        for r in refs(m)
-    )
+    delivered = told(messages)
     expected = {
         (f"p{n:02d}@firm.example", ob) for n in range(PEOPLE) for ob in ("produce", "respond")
     }
