@@ -65,7 +65,7 @@ from obligations.orderfile import parse_order
 
 # the store's own conversion of a scheduled item to its stored columns: the rows written here are
 # then exactly what a recomputation would write
-from obligations.store.docket import SNAPSHOT, _values
+from obligations.store.docket import _values, fact_json, snapshot
 
 AS_OF = date(2026, 11, 23)
 STATE_COURTS = ("calsuperct", "njsuper", "nysupct", "texdistct", "flacirct")  # trial courts
@@ -418,13 +418,13 @@ def make_case(setting: Setting, index: int, size: int, court: str) -> Case:
         added_at = order_loaded[item.order]
         case.history.append(
             {"at": added_at, "who": who, "what": "obligation added", "case_id": case.id,
-             "ref": item.ref, "why": "order loaded", "before": None, "after": _snapshot(first, 0, court)}
+             "ref": item.ref, "why": "order loaded", "before": None, "after": snapshot({**first, "revision": 0}, court)}
         )  # fmt: skip
         if changed:
             case.history.append(
                 {"at": last_change, "who": who, "what": "schedule changed", "case_id": case.id,
-                 "ref": item.ref, "why": "facts recorded", "before": _snapshot(first, 0, court),
-                 "after": _snapshot(values, 1, court)}
+                 "ref": item.ref, "why": "facts recorded", "before": snapshot({**first, "revision": 0}, court),
+                 "after": snapshot({**values, "revision": 1}, court)}
             )  # fmt: skip
         case.obligations.append(
             {"ref": item.ref, "uid": _uid(rng), "case_id": case.id, "order_id": item.order,
@@ -437,7 +437,7 @@ def make_case(setting: Setting, index: int, size: int, court: str) -> Case:
         case.history.append(
             {"at": f["recorded_at"], "who": who, "what": what, "case_id": case.id, "ref": ref,
              "why": f.get("reason", ""), "before": None,
-             "after": {k: _iso(v) for k, v in f.items() if v not in (None, "", False)}}
+             "after": fact_json(f)}
         )  # fmt: skip
     case.history.sort(key=lambda h: h["at"])
     if len(case.obligations) != size:
@@ -457,23 +457,6 @@ def _facts(
     seqs = {i: n + 1 for n, i in enumerate(ordered)}
     out = [dataclasses.replace(fact, seq=seqs[i]) for i, (fact, _) in enumerate(facts)]
     return model.Facts.of([*out, *closures])
-
-
-def _iso(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _snapshot(values: dict[str, Any], revision: int, court: str) -> dict[str, Any]:
-    """What the store's history keeps of an obligation (``docket._snapshot``)."""
-    out = {k: _iso(values.get(k)) for k in SNAPSHOT if k != "revision"}
-    out["revision"] = revision
-    due_at = values.get("due_at")
-    out["due_at"] = _iso(due_at.astimezone(get_court(court).zone)) if due_at else None
-    return out
 
 
 # -- the whole docket ---------------------------------------------------------------------------

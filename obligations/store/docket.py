@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -777,33 +777,31 @@ def _same(stored: Any, value: Any) -> bool:
     return bool(stored == value)
 
 
-def _snapshot(row: Obligation) -> dict[str, Any]:
-    """What a history row keeps; ``due_at`` in court time, as everywhere a person reads it."""
-    out = {k: _jsonable(getattr(row, k)) for k in SNAPSHOT}
-    out["due_at"] = _iso(_court_time(row.due_at, row.court))
+FACT_KEYS = (
+    "id", "kind", "case_id", "court", "order_id", "obligation_id", "name", "day", "at",
+    "by_period", "occurrence", "undone", "reason", "note", "source", "recorded_by",
+)  # fmt: skip
+
+
+def snapshot(values: Mapping[str, Any], court: str) -> dict[str, Any]:
+    """What a history row keeps of an obligation's schedule (``values``: its stored columns);
+    ``due_at`` in court time, as everywhere a person reads it. bench/generate.py writes the same."""
+    out = {k: _jsonable(values.get(k)) for k in SNAPSHOT}
+    out["due_at"] = _iso(_court_time(values.get("due_at"), court))
     return out
 
 
+def fact_json(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What a history row keeps of a fact (``values``: its stored columns)."""
+    return {k: _jsonable(values[k]) for k in FACT_KEYS if values.get(k) not in (None, "", False)}
+
+
+def _snapshot(row: Obligation) -> dict[str, Any]:
+    return snapshot({k: getattr(row, k) for k in SNAPSHOT}, row.court)
+
+
 def _fact_json(f: Fact) -> dict[str, Any]:
-    keys = (
-        "id",
-        "kind",
-        "case_id",
-        "court",
-        "order_id",
-        "obligation_id",
-        "name",
-        "day",
-        "at",
-        "by_period",
-        "occurrence",
-        "undone",
-        "reason",
-        "note",
-        "source",
-        "recorded_by",
-    )
-    return {k: _jsonable(getattr(f, k)) for k in keys if getattr(f, k) not in (None, "", False)}
+    return fact_json({k: getattr(f, k) for k in FACT_KEYS})
 
 
 def obligation_json(o: Obligation, today: date | None = None) -> dict[str, Any]:
