@@ -66,6 +66,7 @@ from obligations.orderfile import parse_order
 # the store's own conversion of a scheduled item to its stored columns: the rows written here are
 # then exactly what a recomputation would write
 from obligations.store.docket import _values, fact_json, snapshot
+from obligations.store.location import libpq_url
 
 AS_OF = date(2026, 11, 23)
 STATE_COURTS = ("calsuperct", "njsuper", "nysupct", "texdistct", "flacirct")  # trial courts
@@ -588,7 +589,7 @@ class Writer:
         if not self.sqlite and schema:
             import psycopg
 
-            with psycopg.connect(_conninfo(url), autocommit=True) as conn:
+            with psycopg.connect(libpq_url(url), autocommit=True) as conn:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         db = Database(url, schema=schema)
         try:
@@ -612,9 +613,9 @@ class Writer:
 
             options = f"-csearch_path={schema}" if schema else None
             self.conn = (
-                psycopg.connect(_conninfo(url), options=options)
+                psycopg.connect(libpq_url(url), options=options)
                 if options
-                else psycopg.connect(_conninfo(url))
+                else psycopg.connect(libpq_url(url))
             )
         self.next_id = {t: 1 for t in COLUMNS}
         self.buffer: dict[str, list[tuple[Any, ...]]] = {t: [] for t in COLUMNS}
@@ -681,10 +682,6 @@ class Writer:
             self.conn.autocommit = True
             self.conn.execute("ANALYZE")
         self.conn.close()
-
-
-def _conninfo(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def write(

@@ -71,7 +71,9 @@ def _postgres_version() -> str:
     try:
         import psycopg
 
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        from obligations.store.location import libpq_url
+
+        with psycopg.connect(libpq_url(url)) as conn:
             row = conn.execute("SHOW server_version").fetchone()
             return str(row[0]).split()[0] if row else ""
     except Exception:

@@ -21,3 +21,9 @@ def resolve_url(db: str | None) -> str:
     if "://" in value:
         return value
     return f"sqlite:///{Path(value).expanduser()}"
+
+
+def libpq_url(url: str) -> str:
+    """A PostgreSQL URL as the drivers themselves take it (``postgresql+psycopg://...`` ->
+    ``postgresql://...``): for the code that talks to PostgreSQL without SQLAlchemy."""
+    return "postgresql://" + url.split("://", 1)[1]

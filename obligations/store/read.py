@@ -121,7 +121,9 @@ class Reader:
             # 130-180 ms, and a whole ``upcoming`` has 300 ms (bench/README.md).
             import psycopg2
 
-            conninfo = "postgresql://" + url.split("://", 1)[1]
+            from obligations.store.location import libpq_url
+
+            conninfo = libpq_url(url)
             self.conn = (
                 psycopg2.connect(conninfo, options=f"-csearch_path={schema}")
                 if schema

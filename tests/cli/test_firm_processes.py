@@ -43,6 +43,7 @@ from sqlmodel import select
 from calendars.data import data_path
 from obligations.feeds import Publisher, Scope, Tokens
 from obligations.store.docket import Docket
+from obligations.store.location import libpq_url
 from obligations.store.tables import FeedStamp
 
 from .conftest import CASE, ORDER, Inbox, Where, free_port, told
@@ -342,7 +343,7 @@ def test_a_writer_committing_after_a_later_history_id_is_seen_at_the_next_reques
     servers = serve(3)
     before = {s.get(token)[1]["ETag"] for s in servers}
     assert len(before) == 1
-    plain = where.base.replace("postgresql+psycopg://", "postgresql://", 1)
+    plain = libpq_url(where.base)
     path = f"-csearch_path={where.schema}"
     with (
         psycopg.connect(plain, options=path) as holder,
