@@ -60,6 +60,7 @@ from obligations.feeds import Scope, Tokens, render, tokens
 from obligations.reminders import Leads
 from obligations.store.db import Database
 from obligations.store.docket import Docket
+from obligations.store.location import libpq_url
 from obligations.store.plans import full_scans, hot_reads
 from obligations.store.read import Reader
 
@@ -106,7 +107,7 @@ def docket(backend: str, size: int, seed: int, reuse: bool, jobs: int) -> Target
         target = Target(backend, size, base, schema)
         import psycopg
 
-        with psycopg.connect(generate._conninfo(base), autocommit=True) as conn:
+        with psycopg.connect(libpq_url(base), autocommit=True) as conn:
             exists = conn.execute(
                 "SELECT 1 FROM information_schema.tables WHERE table_schema = %s"
                 " AND table_name = 'obligation'",
