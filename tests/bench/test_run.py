@@ -1,17 +1,24 @@
-"""``make bench``'s table: written between the markers from the figures each script printed."""
+"""``make bench``: its table, written between the markers from the figures each script printed,
+and the firm-scale benchmark run end to end at small sizes."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from .conftest import load_bench
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
 @pytest.fixture(scope="module")
-def run() -> ModuleType:
+def run(load_bench: Callable[[str], ModuleType]) -> ModuleType:
     return load_bench("run")
 
 
@@ -76,3 +83,40 @@ def test_a_readme_without_markers_gets_the_table_at_its_end(
     assert text.rstrip().endswith(run.END)
     run.write_readme({}, readme)  # a second time: the same table in the same place
     assert readme.read_text() == text
+
+
+def test_the_firm_benchmark_runs_on_both_databases(postgres_url: str, tmp_path: Path) -> None:
+    """bench/firm.py end to end at two small sizes, as ``make bench`` runs it: every figure
+    and its growth ratio come out, on SQLite and PostgreSQL (its own seed: nothing of a real
+    run is touched; its dockets are removed afterwards)."""
+    seed, sizes = 97, (1000, 2000)
+    env = {**os.environ, "DOCKETCAL_TEST_POSTGRES": postgres_url}
+    try:
+        done = subprocess.run(
+            [sys.executable, str(BENCH / "firm.py"), "--backend", "both", "--seed", str(seed),
+             "--sizes", ",".join(map(str, sizes)), "--events", "3", "--loads", "1", "--runs", "2",
+             "--jobs", "1"],
+            capture_output=True, text=True, env=env, timeout=600,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+        lines = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
+        got = {(f["figure"], f["backend"], f["obligations"]) for f in lines}
+        for backend in ("sqlite", "postgres"):
+            for size in sizes:
+                for figure in (
+                    "upcoming --person (busiest attorney), whole process",
+                    "reminder planning run (read due duties and assignments, plan)",
+                    "record an event with its case's recomputation",
+                    "load new orders",
+                ):
+                    assert (figure, backend, size) in got
+            assert ("growth: load new orders (time per orders)", backend, sizes[1]) in got
+    finally:
+        for size in sizes:
+            for suffix in ("", "-wal", "-shm"):
+                (BENCH / "out" / f"firm-{size}-s{seed}.db{suffix}").unlink(missing_ok=True)
+        engine = create_engine(postgres_url)
+        with engine.begin() as conn:
+            for size in sizes:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "firm_{size}_s{seed}" CASCADE'))
+        engine.dispose()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import email
 import email.utils
-import os
 import re
 import socket
 import subprocess
@@ -25,8 +24,6 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
 from obligations.store.db import Database, upgrade
-
-POSTGRES_ENV = "DOCKETCAL_TEST_POSTGRES"
 
 
 def free_port() -> int:
@@ -62,11 +59,7 @@ def where(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Where]:
         db.dispose()
         yield Where(url, url)
         return
-    base = os.environ.get(POSTGRES_ENV, "")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_ENV} is not set (CI: the PostgreSQL tests must run)")
-        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test on")
+    base = request.getfixturevalue("postgres_url")
     schema = f"docketcal_cli_{uuid.uuid4().hex[:10]}"
     engine = create_engine(base)
     with engine.begin() as conn:

@@ -11,7 +11,6 @@ running the code.
 from __future__ import annotations
 
 import email
-import os
 import re
 import shutil
 import uuid
@@ -393,8 +392,6 @@ def test_a_long_ascii_subject_is_folded_and_reads_back_whole() -> None:
 
 # -- the outbox on SQLite and PostgreSQL -----------------------------------------------------------
 
-POSTGRES_ENV = "DOCKETCAL_TEST_POSTGRES"
-
 
 @pytest.fixture(scope="module")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -408,12 +405,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def pg_schema() -> Iterator[tuple[str, str]]:
-    url = os.environ.get(POSTGRES_ENV, "")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_ENV} is not set (CI: the PostgreSQL tests must run)")
-        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test on")
+def pg_schema(postgres_url: str) -> Iterator[tuple[str, str]]:
+    url = postgres_url
     schema = f"docketcal_outbox_{uuid.uuid4().hex[:10]}"
     engine = create_engine(url)
     with engine.begin() as conn:

@@ -10,7 +10,6 @@ SQLite: a database migrated to the head once per session is copied to a file of 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import uuid
@@ -29,7 +28,6 @@ from obligations.store.db import Database, upgrade
 from obligations.store.docket import Docket
 from obligations.store.tables import History, Obligation
 
-POSTGRES_ENV = "DOCKETCAL_TEST_POSTGRES"
 #: The history rows that change an obligation's revision (obligations/store/docket.py _recompute).
 REVISING = ("obligation added", "schedule changed", "obligation removed")
 
@@ -47,28 +45,6 @@ class Where:
 
     def open(self) -> Database:
         return Database(self.url, schema=self.schema)
-
-
-def _postgres_unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: the PostgreSQL tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    url = os.environ.get(POSTGRES_ENV, "")
-    if not url:
-        _postgres_unavailable(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test on")
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:
-        _postgres_unavailable(f"cannot reach PostgreSQL at {POSTGRES_ENV}={url}: {exc}")
-    finally:
-        engine.dispose()
-    return url
 
 
 class Schemas:

@@ -11,10 +11,9 @@ fresh machine generates it once (about 8 minutes on 2 cores).
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
-import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 
@@ -27,23 +26,6 @@ from obligations.store.read import Reader
 
 ROOT = Path(__file__).resolve().parents[3]
 MILLION = 1_000_000
-
-
-def _generator() -> ModuleType:
-    bench = ROOT / "bench"
-    if str(bench) not in sys.path:
-        sys.path.insert(0, str(bench))
-    if "generate" in sys.modules:  # one module object: the generator's workers pickle its classes
-        return sys.modules["generate"]
-    spec = importlib.util.spec_from_file_location("generate", bench / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = _generator()
 
 
 def _fingerprint() -> str:
@@ -72,7 +54,7 @@ def _complete(conn: Connection, schema: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def million(postgres_url: str) -> Iterator[str]:
+def million(postgres_url: str, generate: ModuleType) -> Iterator[str]:
     """The schema of a generated docket of a million obligations (made once, then kept).
 
     A session reading a kept schema holds the advisory lock shared, so no other session drops
@@ -116,9 +98,9 @@ def _busiest(reader: Reader) -> tuple[str, str]:
     return str(person), str(case)
 
 
-def _assert_indexed(reader: Reader) -> None:
+def _assert_indexed(reader: Reader, as_of: date) -> None:
     person, case = _busiest(reader)
-    statements = hot_reads(reader, generate.AS_OF, person, case)
+    statements = hot_reads(reader, as_of, person, case)
     assert len(statements) >= 12
     scans = full_scans(reader, statements)
     assert not scans, "\n\n".join(
@@ -127,29 +109,29 @@ def _assert_indexed(reader: Reader) -> None:
 
 
 def test_no_hot_read_scans_a_whole_table_at_a_million_obligations(
-    postgres_url: str, million: str
+    postgres_url: str, million: str, generate: ModuleType
 ) -> None:
     reader = Reader(postgres_url, schema=million)
     try:
         assert reader.query("SELECT count(*) FROM obligation")[0][0] == MILLION
-        _assert_indexed(reader)
+        _assert_indexed(reader, generate.AS_OF)
     finally:
         reader.close()
 
 
-def test_no_hot_read_scans_a_whole_table_on_sqlite(tmp_path: Path) -> None:
+def test_no_hot_read_scans_a_whole_table_on_sqlite(tmp_path: Path, generate: ModuleType) -> None:
     url = f"sqlite:///{tmp_path / 'docket.db'}"
     generate.write(url, 20_000, seed=1)
     reader = Reader(url)
     try:
-        _assert_indexed(reader)
+        _assert_indexed(reader, generate.AS_OF)
     finally:
         reader.close()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_a_whole_table_read_is_found(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, generate: ModuleType
 ) -> None:
     """The check can fail: a search of the duties' text reads them all; ``max(id)`` does not."""
     if backend == "sqlite":
