@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test lint demo bench clean
+.PHONY: venv test lint demo bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ lint: venv
 
 test: lint
 	$(VENV)/bin/pytest
+
+# The fuzz tests with a budget of 20,000 examples each (make test runs them with 100).
+fuzz: venv
+	DOCKETCAL_HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest -m fuzz
 
 demo: venv
 	$(VENV)/bin/docketcal demo

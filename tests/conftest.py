@@ -11,9 +11,15 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 POSTGRES_ENV = "DOCKETCAL_TEST_POSTGRES"
+
+# Fuzz tests (marked ``fuzz``) take their budget from the profile: hypothesis's default in
+# ``make test``, and the "fuzz" profile's far larger one in ``make fuzz``.
+settings.register_profile("fuzz", max_examples=20_000, deadline=None)
+settings.load_profile(os.environ.get("DOCKETCAL_HYPOTHESIS_PROFILE", "default"))
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
