@@ -273,18 +273,16 @@ def extend_command(
     ] = None,
 ) -> None:
     """Record an extension: to a date, or by a period counted under the court's rules."""
-    from obligations.when import Relative, WhenSyntaxError, parse_when
+    from obligations.when import WhenSyntaxError, parse_period
 
     period = None
     if by is not None:
         try:
-            parsed = parse_when(f"{by} after order")
+            period = parse_period(by)
         except WhenSyntaxError as exc:
             fail(
                 f"--by '{by}': expected a period such as '14 days' or '2 court days' ({exc.expected})"
             )
-        assert isinstance(parsed, Relative)
-        period = parsed.period
     with docket(ctx, create=True) as d:
         changes = d.extend(ref, to=_day(to, "--to") if to else None, by=period, reason=reason)
     _changes(ctx, changes, f"recorded an extension of {ref}")

@@ -33,7 +33,11 @@ def calculate(
             raise ComputeError("a fixed date takes no service method")
         fixed = when.on if when.at is None else datetime.combine(when.on, when.at)
         return compute(court, Request(fixed=fixed, closures=shut), rules=rules)
-    assert isinstance(when, Relative)
+    if not isinstance(when, Relative):
+        raise ComputeError(
+            f"the calculator computes a fixed date or one period from a date, not '{when}';"
+            " same-day rules, combinations of rules and series are computed when an order is scheduled"
+        )
     if not isinstance(when.anchor, DateAnchor):
         raise ComputeError(
             f"the calculator needs a date anchor such as 2013-11-12, not '{when.anchor}';"

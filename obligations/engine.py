@@ -494,7 +494,7 @@ def _deadline(
             fixed = when.on if when.at is None else datetime.combine(when.on, when.at)
             due = compute(order.court, Request(fixed=fixed, closures=closures), rules=order.rules)
             chain.append(f"a date fixed by the court: {when}")
-        else:
+        elif isinstance(when, Relative):
             resolved = _resolve(state, order, when.anchor, occurrence)
             chain += resolved.chain
             depends += resolved.depends

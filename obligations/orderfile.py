@@ -30,6 +30,7 @@ from obligations.when import (
     Relative,
     When,
     WhenSyntaxError,
+    parse_period,
     parse_when,
 )
 
@@ -403,7 +404,7 @@ def _is_name(text: str) -> bool:
 
 
 def _anchors(when: When | None) -> tuple[NamedAnchor | DueAnchor, ...]:
-    if when is None or isinstance(when, Fixed):
+    if not isinstance(when, Relative):
         return ()
     anchors = when.anchor.anchors if isinstance(when.anchor, Combined) else (when.anchor,)
     return tuple(a for a in anchors if isinstance(a, NamedAnchor | DueAnchor))
@@ -418,17 +419,11 @@ def _find(anchor: NamedAnchor | DueAnchor) -> str:
 
 
 def _period(text: str) -> Period | WhenSyntaxError:
-    """A period such as "14 days", read by the when-language parser so units mean the same."""
+    """A period such as "14 days", read by the when-language so units mean the same."""
     try:
-        when = parse_when(f"{text} after order")
+        return parse_period(text)
     except WhenSyntaxError as err:
-        if err.column <= len(text) and "'after'" not in err.expected:
-            return err  # a mistake in the count or the unit, which the parser explains
-        when = None
-    if isinstance(when, Relative):
-        return when.period
-    expected = "a period such as '14 days' or '2 court days'"
-    return WhenSyntaxError(text, 1, expected, f"'{text}'")
+        return err
 
 
 def _day_hint(text: str, line: int, column: int) -> str | None:
@@ -691,6 +686,9 @@ class _Reader:
                 f"due rule does not parse: expected {err.expected}, found {err.found}{hint}",
                 offset=err.column - 1,
             )
+            return None
+        if not isinstance(when, Fixed | Relative):
+            self.error(w, f"due rule '{when}': this form is not scheduled yet")
             return None
         if isinstance(when, Relative) and when.service is not None and methods is not None:
             where = text.lower().rfind(when.service)

@@ -16,15 +16,21 @@ from obligations.when import (
     Combined,
     DateAnchor,
     DueAnchor,
+    Either,
     Fixed,
+    MissedAnchor,
     NamedAnchor,
     OrderAnchor,
+    Part,
+    Periodic,
     Relative,
+    SameDay,
     SimpleAnchor,
     When,
     WhenSyntaxError,
     format_when,
     names,
+    parse_period,
     parse_when,
 )
 
@@ -273,7 +279,13 @@ ERRORS: list[tuple[str, int, str, str, str | None]] = [
     ("-3 days after order", 1, START, "'-3'", "a count is a whole number without a sign"),
     ("1.5 days after order", 1, START, "'1.5'", "a count is a whole number without a sign"),
     # counts
-    ("0 days after order", 1, "a count from 1 to 10000", "'0'", None),
+    (
+        "0 days after order",
+        1,
+        "a count from 1 to 10000",
+        "'0'",
+        "a duty due on the day of its anchor is written 'on ANCHOR'",
+    ),
     ("10001 days after order", 1, "a count from 1 to 10000", "'10001'", None),
     ("9" * 40 + " days after order", 1, "a count from 1 to 10000", f"'{'9' * 40}'", None),
     # units
@@ -310,7 +322,7 @@ ERRORS: list[tuple[str, int, str, str, str | None]] = [
     ("14 days after 7", 15, ANCHOR, "'7'", "a number cannot be a name"),
     ("14 days after , a", 15, ANCHOR, "','", None),
     ("14 days after .due", 15, ANCHOR, "'.due'", None),
-    ("14 days after a.b", 15, ANCHOR, "'a.b'", "only '.due' may follow a name"),
+    ("14 days after a.b", 15, ANCHOR, "'a.b'", "only '.due' or '.missed' may follow a name"),
     (
         "14 days after café",
         15,
@@ -332,7 +344,7 @@ ERRORS: list[tuple[str, int, str, str, str | None]] = [
     ("on 2013-13-01", 4, DATE, "'2013-13-01'", "there is no month 13"),
     ("on 0000-01-01", 4, DATE, "'0000-01-01'", "there is no year 0"),
     ("on 2013-7-5", 4, DATE, "'2013-7-5'", "did you mean '2013-07-05'?"),
-    ("on July 15, 2013", 4, DATE, "'July'", None),
+    ("on July 15, 2013", 4, DATE, "'July'", "a date is written YYYY-MM-DD"),
     ("on", 3, DATE, END, None),
     ("by 2013-07-15 25:00", 15, TIME, "'25:00'", None),
     ("by 2013-07-15 12:60", 15, TIME, "'12:60'", None),
@@ -424,7 +436,7 @@ ERRORS: list[tuple[str, int, str, str, str | None]] = [
     ("14 days after order tomorrow", 21, TAIL, "'tomorrow'", None),
     ("14 days after order with service by mail please", 42, END, "'please'", None),
     ("on 2013-07-15 at noon", 15, "a time HH:MM or end of text", "'at'", None),
-    ("by 2013-07-15 17:00 sharp", 21, END, "'sharp'", None),
+    ("by 2013-07-15 17:00 sharp", 21, "'to HH:MM' or end of text", "'sharp'", None),
     ("on 2013-07-15 with service by mail", 15, "a time HH:MM or end of text", "'with'", None),
     ("14 days after 7 days after order", 15, ANCHOR, "'7'", "a number cannot be a name"),
 ]
@@ -469,11 +481,305 @@ def test_syntax_error_is_a_value_error() -> None:
         parse_when("soon")
 
 
+# --- The forms of issue 14 (../shared language spec: docs/when-language.md) -------------------
+
+D = date(2025, 3, 3)
+SERVICE = NamedAnchor("service")
+RULING = NamedAnchor("dispositive-ruling")
+
+ISSUE_14: list[tuple[str, When]] = [
+    # a period and a fixed date together
+    (
+        "120 days after service or by 2025-03-03, whichever is earlier",
+        Either((rel(120, Unit.DAYS, SERVICE), Fixed(D, None, "by")), "earlier"),
+    ),
+    (
+        "by 2025-06-06 or 30 days after dispositive-ruling, whichever is later",
+        Either((Fixed(date(2025, 6, 6), None, "by"), rel(30, Unit.DAYS, RULING)), "later"),
+    ),
+    (
+        "by 2025-06-06, or 30 days after dispositive-ruling, whichever is later",
+        Either((Fixed(date(2025, 6, 6), None, "by"), rel(30, Unit.DAYS, RULING)), "later"),
+    ),
+    (
+        "120 days after service, and in any event by 2025-03-03",
+        Either((rel(120, Unit.DAYS, SERVICE), Fixed(D, None, "by")), "earlier", True),
+    ),
+    (
+        "by 2025-06-06, or 30 days after dispositive-ruling once it happens",
+        Either((Fixed(date(2025, 6, 6), None, "by"), rel(30, Unit.DAYS, RULING)), "once"),
+    ),
+    (
+        "by 2025-06-06 or 30 days after dispositive-ruling once it happens",
+        Either((Fixed(date(2025, 6, 6), None, "by"), rel(30, Unit.DAYS, RULING)), "once"),
+    ),
+    (
+        "on 2025-01-10 or 14 days after a or 7 days after the later of b, c, whichever is later",
+        Either(
+            (
+                Fixed(date(2025, 1, 10), None, "on"),
+                rel(14, Unit.DAYS, A),
+                rel(7, Unit.DAYS, Combined("later", (B, C))),
+            ),
+            "later",
+        ),
+    ),
+    (
+        "14 days after a with service by mail or by 2025-03-03, whichever is earlier",
+        Either((rel(14, Unit.DAYS, A, service="mail"), Fixed(D, None, "by")), "earlier"),
+    ),
+    # same day
+    ("on order", SameDay(ORDER, "on")),
+    ("on protective-order", SameDay(NamedAnchor("protective-order"), "on")),
+    ("on x.due", SameDay(DueAnchor("x"), "on")),
+    ("by opposition.due", SameDay(DueAnchor("opposition"), "by")),
+    ("upon receipt", SameDay(NamedAnchor("receipt"), "upon")),
+    (
+        "Immediately Upon protective-order",
+        SameDay(NamedAnchor("protective-order"), "immediately upon"),
+    ),
+    ("on the later of a, b", SameDay(Combined("later", (A, B)), "on")),
+    # periodic duties
+    (
+        "every 90 days after stay-entered until stay-lifted",
+        Periodic(
+            Period(90, Unit.DAYS),
+            rel(90, Unit.DAYS, NamedAnchor("stay-entered")),
+            False,
+            NamedAnchor("stay-lifted"),
+        ),
+    ),
+    (
+        "every 180 days after order for 4 times",
+        Periodic(Period(180, Unit.DAYS), rel(180, Unit.DAYS), False, None, 4),
+    ),
+    (
+        "by 2025-03-01 and every 90 days thereafter until stay-lifted",
+        Periodic(
+            Period(90, Unit.DAYS),
+            Fixed(date(2025, 3, 1), None, "by"),
+            True,
+            NamedAnchor("stay-lifted"),
+        ),
+    ),
+    (
+        "14 days after order and every 1 month thereafter until stay-lifted for 1 time",
+        Periodic(Period(1, Unit.MONTHS), rel(14, Unit.DAYS), True, NamedAnchor("stay-lifted"), 1),
+    ),
+    # default as a trigger; another order's obligation
+    ("3 days after perfect-appeal.missed", rel(3, Unit.DAYS, MissedAnchor("perfect-appeal"))),
+    (
+        "14 days after scheduling/expert-report",
+        rel(14, Unit.DAYS, NamedAnchor("scheduling/expert-report")),
+    ),
+    ("by scheduling/expert-report.due", SameDay(DueAnchor("scheduling/expert-report"), "by")),
+    # times
+    ("on 2024-01-19 10:00 to 12:00", Fixed(date(2024, 1, 19), time(10), "on", time(12))),
+    ("on 2024-01-19 from 10:00 to 12:00", Fixed(date(2024, 1, 19), time(10), "on", time(12))),
+    ("on 2024-01-19T10:00 to 12:00", Fixed(date(2024, 1, 19), time(10), "on", time(12))),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ISSUE_14)
+def test_parses_the_forms_of_issue_14(text: str, expected: When) -> None:
+    when = parse_when(text)
+    assert when == expected
+    assert parse_when(format_when(when)) == when
+
+
+ISSUE_14_CANONICAL = [
+    (
+        "by 2025-06-06, or 30 days after x, whichever is later",
+        "by 2025-06-06 or 30 days after x, whichever is later",
+    ),
+    (
+        "120 days after service , And In Any Event by 2025-03-03",
+        "120 days after service, and in any event by 2025-03-03",
+    ),
+    (
+        "by 2025-06-06 or 30 days after x Once It Happens",
+        "by 2025-06-06, or 30 days after x once it happens",
+    ),
+    ("on 2024-01-19 from 10:00 to 12:00", "on 2024-01-19 10:00 to 12:00"),
+    ("EVERY 90 DAYS AFTER order FOR 1 TIME", "every 90 days after order for 1 time"),
+    ("3 days after x.MISSED", "3 days after x.missed"),
+]
+
+
+@pytest.mark.parametrize(("text", "canonical"), ISSUE_14_CANONICAL)
+def test_the_forms_of_issue_14_print_back_canonically(text: str, canonical: str) -> None:
+    assert format_when(parse_when(text)) == canonical
+
+
+def test_names_of_the_new_forms() -> None:
+    when = parse_when("by 2025-03-01 and every 90 days thereafter until stay-lifted")
+    assert names(when) == ("stay-lifted",)
+    when = parse_when("30 days after a or on b.due or 3 days after c.missed, whichever is later")
+    assert names(when) == ("a", "b", "c")
+
+
+COMBINE_ENDINGS = "', whichever is earlier', ', whichever is later' or 'once it happens'"
+COMBINE_HINT = (
+    "a rule with 'or' says which date governs: 'A or B, whichever is earlier',"
+    " 'A or B, whichever is later' or 'A, or B once it happens'"
+)
+
+ISSUE_14_ERRORS: list[tuple[str, int, str, str, str | None]] = [
+    # what clerks write
+    (
+        "30 days after the date of this order",
+        19,
+        "'later' or 'earlier'",
+        "'date'",
+        "the order's own date is written 'order': '30 days after order'",
+    ),
+    (
+        "14 days after entry of this order",
+        21,
+        TAIL,
+        "'of'",
+        "the order's own date is written 'order': '14 days after order'",
+    ),
+    ("by 2025-06-06, or 30 days after ruling", 39, COMBINE_ENDINGS, END, COMBINE_HINT),
+    (
+        "by 2025-06-06 or 30 days after ruling whichever is later",
+        39,
+        f"'with service by METHOD', 'or', {COMBINE_ENDINGS}",
+        "'whichever'",
+        "a comma goes before 'whichever'",
+    ),
+    (
+        "a or b, whichever is later",
+        1,
+        START,
+        "'a'",
+        None,
+    ),
+    (
+        "14 days after a or 7 days after b, whichever is earliest",
+        49,
+        "'earlier' or 'later'",
+        "'earliest'",
+        "did you mean 'earlier'?",
+    ),
+    (
+        "by 2025-01-01 or 14 days after a or 7 days after b once it happens",
+        52,
+        COMBINE_ENDINGS,
+        "'once'",
+        "'once it happens' joins two rules: 'A, or B once it happens'",
+    ),
+    # same day
+    (
+        "upon 2025-01-01",
+        6,
+        "an anchor (order, a name, NAME.due, NAME.missed, or 'the later of' / 'the earlier of')",
+        "'2025-01-01'",
+        "a date is written 'on DATE'",
+    ),
+    ("on july 4", 4, DATE, "'july'", "a date is written YYYY-MM-DD"),
+    ("immediately protective-order", 13, "'upon'", "'protective-order'", None),
+    # periodic
+    (
+        "every 72 hours after x",
+        10,
+        "a unit a duty repeats in (days, court days, weeks, months, years)",
+        "'hours'",
+        None,
+    ),
+    (
+        "every 90 days before x",
+        15,
+        "'after'",
+        "'before'",
+        "a series runs forward: 'every N UNIT after ANCHOR'",
+    ),
+    ("every 90 days after x for 4", 28, "'times'", END, None),
+    ("every 90 days after x for 1 times", 29, "'time'", "'times'", None),
+    (
+        "every 90 days after x until",
+        28,
+        "an anchor that ends the series (order, a date, a date-time, a name or NAME.due)",
+        END,
+        None,
+    ),
+    ("every 90 days after x until y weekly", 31, "'for N times' or end of text", "'weekly'", None),
+    (
+        "by 2025-03-01 and every 90 days",
+        32,
+        "'thereafter'",
+        END,
+        "the series counts on from the first date: 'and every N UNIT thereafter'",
+    ),
+    (
+        "14 days after x or every 90 days after y, whichever is later",
+        20,
+        START,
+        "'every'",
+        "a series is the whole rule: 'every N UNIT after ANCHOR', not a part of one",
+    ),
+    # times
+    (
+        "on 2024-01-19 10:00 to 09:00",
+        24,
+        "a time after 10:00",
+        "'09:00'",
+        "an appearance ends after it begins",
+    ),
+    ("on 2024-01-19 from 10:00", 25, "'to'", END, None),
+    ("on 2024-01-19 10:00 to 12:00 sharp", 30, END, "'sharp'", None),
+    # names
+    ("3 days after x.late", 14, ANCHOR, "'x.late'", "only '.due' or '.missed' may follow a name"),
+    (
+        "3 days after a/b/c",
+        14,
+        ANCHOR,
+        "'a/b/c'",
+        "another order's obligation is written ORDER-ID/OBLIGATION-ID",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "column", "expected", "found", "hint"), ISSUE_14_ERRORS)
+def test_errors_in_the_new_forms_name_the_column(
+    text: str, column: int, expected: str, found: str, hint: str | None
+) -> None:
+    with pytest.raises(WhenSyntaxError) as caught:
+        parse_when(text)
+    err = caught.value
+    assert (err.column, err.expected, err.found, err.hint) == (column, expected, found, hint)
+
+
+UNWRITABLE_14: list[When] = [
+    Either((Fixed(D, None, "by"),), "earlier"),
+    Either((Fixed(D, None, "by"), rel(1, Unit.DAYS), rel(2, Unit.DAYS)), "once"),
+    Either((Fixed(D, None, "by"), rel(1, Unit.DAYS), rel(2, Unit.DAYS)), "earlier", True),
+    Either((Fixed(D, None, "by"), rel(1, Unit.DAYS)), "later", True),
+    Periodic(Period(3, Unit.HOURS), rel(3, Unit.HOURS), False),
+    Periodic(Period(3, Unit.DAYS), rel(4, Unit.DAYS), False),
+    Periodic(Period(3, Unit.DAYS), Fixed(D, None, "on"), False),
+    Periodic(Period(3, Unit.DAYS), rel(3, Unit.DAYS), True, None, 0),
+    SameDay(DateAnchor(D), "on"),
+    Fixed(D, None, "on", time(12)),
+    Fixed(D, time(12), "on", time(11)),
+    rel(3, Unit.DAYS, MissedAnchor("X")),
+    rel(3, Unit.DAYS, NamedAnchor("a/b/c")),
+]
+
+
+@pytest.mark.parametrize("when", UNWRITABLE_14)
+def test_format_when_refuses_new_forms_it_cannot_say(when: When) -> None:
+    with pytest.raises(ValueError, match="cannot be written"):
+        format_when(when)
+
+
 # --- Properties -------------------------------------------------------------------------------
 
-KEYWORDS = {"order", "on", "by", "after", "before", "with", "service", "the", "later", "earlier"}
+KEYWORDS = {"order", "on", "by", "after", "before", "with", "the", "later", "earlier"}
 KEYWORDS |= {"of", "and", "due", "court", "calendar", "day", "days", "hour", "hours", "week"}
 KEYWORDS |= {"weeks", "month", "months", "year", "years"}
+KEYWORDS |= {"or", "every", "until", "for", "once", "whichever", "upon", "immediately"}
+KEYWORDS |= {"thereafter"}
 
 
 def is_name(text: str) -> bool:
@@ -506,7 +812,65 @@ relatives = st.builds(
     st.one_of(st.none(), st.sampled_from(SERVICE_METHODS)),
 )
 fixeds = st.builds(Fixed, st.dates(), st.one_of(st.none(), minutes), st.sampled_from(["on", "by"]))
-whens: st.SearchStrategy[When] = st.one_of(fixeds, relatives)
+
+
+@st.composite
+def appearances(draw: st.DrawFn) -> Fixed:
+    """A fixed date with a start and a later end time."""
+    start = draw(st.builds(time, st.integers(0, 22), st.integers(0, 59)))
+    end = draw(minutes.filter(lambda t: t > start))
+    return Fixed(draw(st.dates()), start, draw(st.sampled_from(["on", "by"])), end)
+
+
+# The anchors of issue 14: a default as a trigger, another order's obligation.
+more_simple: st.SearchStrategy[SimpleAnchor] = st.one_of(
+    simple_anchors,
+    st.builds(MissedAnchor, name_text),
+    st.builds(lambda o, n: NamedAnchor(f"{o}/{n}"), name_text, name_text),
+    st.builds(lambda o, n: DueAnchor(f"{o}/{n}"), name_text, name_text),
+)
+not_dates = more_simple.filter(lambda a: not isinstance(a, DateAnchor))
+same_days = st.builds(
+    SameDay,
+    st.one_of(
+        not_dates,
+        st.builds(
+            Combined,
+            st.sampled_from(["later", "earlier"]),
+            st.lists(more_simple, min_size=2, max_size=3).map(tuple),
+        ),
+    ),
+    st.sampled_from(["on", "by", "upon", "immediately upon"]),
+)
+parts: st.SearchStrategy[Part] = st.one_of(fixeds, appearances(), same_days, relatives)
+eithers = st.one_of(
+    st.builds(
+        Either,
+        st.lists(parts, min_size=2, max_size=4).map(tuple),
+        st.sampled_from(["earlier", "later"]),
+    ),
+    st.builds(lambda a, b: Either((a, b), "once"), parts, parts),
+    st.builds(lambda a, b: Either((a, b), "earlier", in_any_event=True), parts, parts),
+)
+repeating = st.builds(
+    Period, st.integers(1, 10000), st.sampled_from([u for u in Unit if u is not Unit.HOURS])
+)
+series_end = st.tuples(
+    st.one_of(st.none(), more_simple), st.one_of(st.none(), st.integers(1, 10000))
+)
+
+
+@st.composite
+def periodics(draw: st.DrawFn) -> Periodic:
+    every = draw(repeating)
+    until, times = draw(series_end)
+    if draw(st.booleans()):
+        return Periodic(every, draw(parts), True, until, times)
+    first = Relative(every, Direction.AFTER, draw(anchors), None)
+    return Periodic(every, first, False, until, times)
+
+
+whens: st.SearchStrategy[When] = st.one_of(fixeds, relatives, same_days, eithers, periodics())
 
 
 @given(whens)
@@ -522,6 +886,9 @@ VOCABULARY = [
     *["years", "Order", "DAYS", "0", "1", "14", "10001", "-3", "hearing", "x.due", "x.y"],
     *["2013-07-15", "2013-02-30", "0000-01-01", "2024-03-08T12:00", "2013-07-15T", "12:00"],
     *["25:00", "9:00", "9" * 5000],
+    *["or", "whichever", "is", "once", "it", "happens", "in", "any", "event", "every"],
+    *["thereafter", "until", "for", "times", "upon", "immediately", "to", "from", "x.missed"],
+    *["o/x", "o/x.due", "10:00", "12:00"],
     *SERVICE_METHODS,
 ]
 token_soup = st.lists(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=5)), max_size=12)
@@ -535,3 +902,21 @@ def test_parse_raises_only_syntax_errors(text: str) -> None:
         assert 1 <= err.column <= len(text) + 1
         return
     assert parse_when(format_when(when)) == when
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [("14 days", Period(14, Unit.DAYS)), ("2 court days", Period(2, Unit.COURT_DAYS))],
+)
+def test_parse_period_reads_a_period_alone(text: str, period: Period) -> None:
+    assert parse_period(text) == period
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [("", 1), ("days", 1), ("14", 3), ("14 days after order", 9), ("1 day, and in any event", 6)],
+)
+def test_parse_period_refuses_anything_more(text: str, column: int) -> None:
+    with pytest.raises(WhenSyntaxError) as caught:
+        parse_period(text)
+    assert caught.value.column == column
