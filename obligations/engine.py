@@ -1,22 +1,30 @@
 """The engine: orders and facts in, a schedule out. Pure and deterministic.
 
 ``schedule(orders, facts, as_of)`` chains obligations by what triggers them (the order itself,
-a case event, another duty's completion or due date), computes every due date under the
-court's rules with ``calendars``, applies amendments, extensions and vacaturs in order without
-overwriting anything, and gives every obligation a state: waiting (and on what), open,
-overdue, done (on time or late), vacated, or standing.
+a case event, another duty's completion, due date or default), computes every due date under
+the court's rules with ``calendars``, applies amendments, extensions and vacaturs in order
+without overwriting anything, and gives every obligation a state: waiting (and on what), open,
+overdue, done (on time or late), vacated, moot (its condition not met, or the default it follows
+did not happen), or standing. A combined rule computes each part under its own rule and says
+which governs; a periodic duty is a series of instances (``ID#1``, ``ID#2``, ...).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from calendars import ComputeError, Direction, Due, Request, compute
+from calendars import ComputeError, Direction, Due, Period, Reading, Request, Step, Unit, compute
+from calendars.courts import get_court
+from calendars.errors import LAST_YEAR
+from calendars.rulesets.base import SETTLED
 from obligations.model import (
+    Amendment,
     Completion,
+    Condition,
     Event,
     Extension,
     Facts,
@@ -31,20 +39,33 @@ from obligations.when import (
     Combined,
     DateAnchor,
     DueAnchor,
+    Either,
     Fixed,
+    MissedAnchor,
     NamedAnchor,
     OrderAnchor,
+    Part,
+    Periodic,
     Relative,
+    SameDay,
     SimpleAnchor,
-    When,
+    anchors_of,
 )
 
 Key = tuple[str, str, str]  # case, order, obligation
+Node = tuple[str, str]  # order, obligation
+
+#: A periodic duty's instances are listed up to this many days past ``as_of`` or past its first
+#: instance not yet done, whichever is later (the store schedules without a clock).
+HORIZON = timedelta(days=366)
+#: At most this many instances of one series are computed (a guard, never reached in practice).
+MAX_INSTANCES = 2000
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One obligation (or one instance of a recurring one) as scheduled on ``as_of``."""
+    """One obligation (or one instance of a recurring or periodic one) as scheduled on ``as_of``."""
 
     ref: str
     case: str
@@ -68,6 +89,10 @@ class Item:
     condition: str = ""
     occurrence: str = ""
     summary: str = ""
+    end_at: datetime | None = None  # an appearance's end (DTEND), court time
+    opens_on: date | None = None  # waiting on a default: the day it opens if nothing is done
+    review: str = ""
+    source_text: str = ""
 
     @property
     def due_date(self) -> date | None:
@@ -99,7 +124,22 @@ class Item:
             "consequence": self.consequence,
             "condition": self.condition,
             "summary": self.summary,
+            "end_at": self.end_at.isoformat(timespec="minutes") if self.end_at else None,
+            "opens_on": self.opens_on.isoformat() if self.opens_on else None,
+            "review": self.review,
+            "source_text": self.source_text,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An amendment naming an order that is not loaded: held until that order is."""
+
+    case: str
+    order: str  # the amending order
+    target: str  # the order it amends
+    what: str  # what it changes, in words
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +147,7 @@ class Schedule:
     as_of: date
     items: tuple[Item, ...]
     problems: tuple[str, ...] = ()
+    pending: tuple[Pending, ...] = ()
 
     def get(self, ref: str) -> Item:
         for item in self.items:
@@ -127,18 +168,16 @@ def summarize(text: str, words: int = 8) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-# --- resolving anchors -----------------------------------------------------------------------
+# --- the case, indexed -----------------------------------------------------------------------
 
 
 @dataclass(slots=True)
-class _Resolved:
-    """What an anchor came to: a date, or what it is still waiting on; and the chain in words."""
+class _Change:
+    """An amendment or a recorded extension or vacatur, in the order it applies."""
 
-    at: date | datetime | None = None
-    waiting: list[str] = field(default_factory=list)
-    chain: list[str] = field(default_factory=list)
-    depends: list[str] = field(default_factory=list)
-    from_order: bool = False
+    seq: int
+    source: str
+    change: Amendment | Extension | Vacatur
 
 
 @dataclass(slots=True)
@@ -150,23 +189,27 @@ class _Case:
     completions: dict[tuple[str, str], Completion]
     events: dict[str, Event]
     occurrences: dict[str, list[Event]]
-    changes: dict[tuple[str, str], list[tuple[str, Any]]]
-    computed: dict[tuple[str, str], Item] = field(default_factory=dict)
+    changes: dict[tuple[str, str], list[_Change]]
+    conditions: dict[str, Condition]
+    computed: dict[Node, Item] = field(default_factory=dict)
     by_id: dict[str, dict[str, Obligation]] = field(default_factory=dict)
 
-    def has(self, order: Order, name: str) -> bool:
-        return name in self.by_id[order.id]
-
-    def due_of(self, order: Order, name: str) -> str | None:
-        """The order whose obligation ``name.due`` means: this one, else the one other order of
-        the case that has it (the loader rejects a name two other orders share)."""
+    def target(self, order: Order, name: str, *, event_allowed: bool) -> Node | None:
+        """The obligation a name means: ``order-id/obligation-id``; one of this order; for
+        ``x.due`` and ``x.missed`` (``event_allowed`` False) the one other order of the case that
+        has it (the loader rejects a name two other orders share). None: an event, or unknown."""
         if name in self.by_id[order.id]:
-            return order.id
-        others = [oid for oid, obs in self.by_id.items() if name in obs]
-        return others[0] if len(others) == 1 else None
+            return (order.id, name)
+        if "/" in name:
+            other, _, own = name.rpartition("/")
+            return (other, own) if own in self.by_id.get(other, {}) else None
+        if event_allowed:
+            return None
+        owners = [oid for oid, obs in self.by_id.items() if name in obs]
+        return (owners[0], name) if len(owners) == 1 else None
 
 
-_Fact = TypeVar("_Fact", Completion, Event, Vacatur)
+_Fact = TypeVar("_Fact", Completion, Event, Condition)
 
 
 def _latest(facts: Iterable[_Fact], key: Callable[[_Fact], Any]) -> dict[Any, _Fact]:
@@ -187,18 +230,17 @@ def schedule(orders: Sequence[Order], facts: Facts, as_of: date) -> Schedule:
         by_case.setdefault(order.case, []).append(order)
     items: list[Item] = []
     problems: list[str] = []
+    pending: list[Pending] = []
     for case, case_orders in by_case.items():
         state = _index(case, case_orders, facts)
+        pending.extend(_pending(state))
         for key in _order_of_work(state, problems):
             order = state.orders[key[0]]
             obligation = state.by_id[key[0]][key[1]]
-            items.extend(
-                _schedule_one(
-                    state, order, obligation, as_of, closures.get(order.court, frozenset())
-                )
-            )
+            ctx = _Ctx(state, order, obligation, as_of, closures.get(order.court, frozenset()))
+            items.extend(_schedule_one(ctx))
     items.sort(key=lambda i: (i.due_date or date.max, i.case, i.ref))
-    return Schedule(as_of, tuple(items), tuple(problems))
+    return Schedule(as_of, tuple(items), tuple(problems), tuple(pending))
 
 
 def _index(case: str, orders: list[Order], facts: Facts) -> _Case:
@@ -219,167 +261,581 @@ def _index(case: str, orders: list[Order], facts: Facts) -> _Case:
             occurrences.setdefault(name, []).append(event)
     for name in occurrences:
         occurrences[name].sort(key=lambda e: (_day(e.at), e.seq))
-    changes: dict[tuple[str, str], list[tuple[str, Any]]] = {}
-    # Amendments in later orders first (in order of entry), then recorded facts in the order recorded.
+    conditions = _latest((c for c in facts.conditions if c.case == case), lambda c: c.name)
+    by_id = {o.id: {ob.id: ob for ob in o.obligations} for o in orders}
+    changes: dict[tuple[str, str], list[_Change]] = {}
+    seq = 0
+    # Amendments in later orders first (in order of entry), then recorded facts in the order
+    # recorded. An amendment of every obligation is filed under "*"; one of several, under each.
     for order in orders:
         for amend in order.amendments:
-            changes.setdefault((amend.order, amend.obligation), []).append(
-                (f"order {order.id}", amend)
-            )
+            if amend.order not in mine:
+                continue
+            seq += 1
+            names = ("*",) if amend.every else amend.targets
+            for name in names:
+                changes.setdefault((amend.order, name), []).append(
+                    _Change(seq, f"order {order.id}", amend)
+                )
     recorded: list[Extension | Vacatur] = [e for e in facts.extensions if e.case == case]
     recorded += [v for v in facts.vacaturs if v.case == case]
     for fact in sorted(recorded, key=lambda f: f.seq):
-        changes.setdefault((fact.order, fact.obligation), []).append(("recorded", fact))
-    by_id = {o.id: {ob.id: ob for ob in o.obligations} for o in orders}
-    return _Case(case, mine, completions, events, occurrences, changes, by_id=by_id)
+        seq += 1
+        changes.setdefault((fact.order, fact.obligation), []).append(_Change(seq, "recorded", fact))
+    return _Case(case, mine, completions, events, occurrences, changes, conditions, by_id=by_id)
 
 
-def _order_of_work(state: _Case, problems: list[str]) -> list[tuple[str, str]]:
-    """Obligations in dependency order (what they wait on first); cycles reported in full."""
-    nodes: list[tuple[str, str]] = [
-        (o.id, ob.id) for o in state.orders.values() for ob in o.obligations
+def _pending(state: _Case) -> list[Pending]:
+    """Amendments of an order the case does not have (yet)."""
+    return [
+        Pending(state.case, order.id, amend.order, amend.describe(), amend.line)
+        for order in state.orders.values()
+        for amend in order.amendments
+        if amend.order not in state.orders
     ]
-    edges: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+
+def _order_of_work(state: _Case, problems: list[str]) -> list[Node]:
+    """Obligations in dependency order (what they wait on first); cycles reported in full.
+    Iterative, so a chain of any length is scheduled (no recursion limit)."""
+    nodes: list[Node] = [(o.id, ob.id) for o in state.orders.values() for ob in o.obligations]
+    edges: dict[Node, list[Node]] = {}
     for order_id, obligation_id in nodes:
         order = state.orders[order_id]
-        ob = state.by_id[order_id][obligation_id]
-        deps = []
-        for anchor in _anchors(ob.due):
-            if isinstance(anchor, DueAnchor):
-                where = state.due_of(order, anchor.name)
-                if where is not None:
-                    deps.append((where, anchor.name))
-            elif isinstance(anchor, NamedAnchor) and anchor.name in state.by_id[order_id]:
-                deps.append((order_id, anchor.name))
+        due = state.by_id[order_id][obligation_id].due
+        if due is None or type(due) is Fixed:
+            edges[(order_id, obligation_id)] = []
+            continue
+        deps: list[Node] = []
+        if type(due) is Relative and type(due.anchor) is NamedAnchor:
+            found = state.target(order, due.anchor.name, event_allowed=True)
+            if found is not None:
+                deps.append(found)
+            edges[(order_id, obligation_id)] = deps
+            continue
+        for anchor in anchors_of(due):
+            if isinstance(anchor, NamedAnchor | DueAnchor | MissedAnchor):
+                found = state.target(order, anchor.name, event_allowed=type(anchor) is NamedAnchor)
+                if found is not None:
+                    deps.append(found)
         edges[(order_id, obligation_id)] = deps
-    done: set[tuple[str, str]] = set()
-    path: list[tuple[str, str]] = []
-    out: list[tuple[str, str]] = []
-
-    def visit(node: tuple[str, str]) -> None:
-        if node in done:
-            return
-        if node in path:
-            loop = [*path[path.index(node) :], node]
-            problems.append(f"a chain loops: {' -> '.join(n[1] for n in loop)} (order {node[0]})")
-            return
-        path.append(node)
-        for dep in edges[node]:
-            visit(dep)
-        path.pop()
-        done.add(node)
-        out.append(node)
-
-    for node in nodes:
-        visit(node)
+    done: set[Node] = set()
+    on_path: set[Node] = set()
+    out: list[Node] = []
+    for root in nodes:
+        if root in done:
+            continue
+        path: list[Node] = [root]
+        on_path.add(root)
+        stack: list[Iterable[Node]] = [iter(edges[root])]
+        while stack:
+            node = path[-1]
+            for dep in stack[-1]:
+                if dep in done:
+                    continue
+                if dep in on_path:
+                    loop = [*path[path.index(dep) :], dep]
+                    problems.append(
+                        f"a chain loops: {' -> '.join(n[1] for n in loop)} (order {dep[0]})"
+                    )
+                    continue
+                path.append(dep)
+                on_path.add(dep)
+                stack.append(iter(edges[dep]))
+                break
+            else:
+                stack.pop()
+                path.pop()
+                on_path.discard(node)
+                done.add(node)
+                out.append(node)
     return out
-
-
-def _anchors(when: When | None) -> tuple[SimpleAnchor, ...]:
-    if not isinstance(when, Relative):
-        return ()
-    return when.anchor.anchors if isinstance(when.anchor, Combined) else (when.anchor,)
 
 
 def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _resolve_simple(
-    state: _Case, order: Order, anchor: SimpleAnchor, occurrence: Event | None
-) -> _Resolved:
-    r = _Resolved()
-    if isinstance(anchor, OrderAnchor):
-        r.at = order.start
-        r.from_order = True
-        r.chain.append(f"order {order.id} {order.runs_from} {order.start.isoformat()}")
-    elif isinstance(anchor, DateAnchor):
-        r.at = anchor.at
-        r.chain.append(f"the date {anchor}")
-    elif isinstance(anchor, DueAnchor):
-        where = state.due_of(order, anchor.name)
-        item = state.computed.get((where, anchor.name)) if where else None
-        if item is None or item.due is None:
-            why = (
-                f" (itself waiting on {', '.join(item.waiting_on)})"
-                if item and item.waiting_on
-                else ""
-            )
-            r.waiting.append(f"{anchor.name}.due{why}")
-        else:
-            r.at = item.due.due
-            r.chain.append(f"{anchor.name} due {item.due.due.isoformat()}")
-            r.depends.append(item.ref)
-    elif state.has(order, anchor.name):
-        item = state.computed.get((order.id, anchor.name))
-        done = state.completions.get((order.id, anchor.name))
-        if done is None:
-            r.waiting.append(f"{anchor.name} (not yet done)")
-        else:
-            r.at = done.on
-            late = ""
-            if item is not None and item.due is not None and done.on > item.due.due:
-                late = f", {(done.on - item.due.due).days} days late"
-            r.chain.append(f"{anchor.name} done {done.on.isoformat()}{late}")
-        if item is not None:
-            r.depends.append(item.ref)
-    else:
-        event = (
-            occurrence
-            if occurrence is not None and occurrence.name == anchor.name
-            else state.events.get(anchor.name)
-        )
-        if event is None:
-            r.waiting.append(f"{anchor.name} (event not recorded)")
-        else:
-            r.at = event.at
-            r.chain.append(f"{anchor.name} recorded for {_iso(event.at)}")
-    return r
-
-
-def _resolve(state: _Case, order: Order, anchor: Anchor, occurrence: Event | None) -> _Resolved:
-    if not isinstance(anchor, Combined):
-        return _resolve_simple(state, order, anchor, occurrence)
-    parts = [_resolve_simple(state, order, a, occurrence) for a in anchor.anchors]
-    out = _Resolved()
-    for p in parts:
-        out.chain += p.chain
-        out.depends += p.depends
-    known = [p for p in parts if p.at is not None]
-    missing = [w for p in parts for w in p.waiting]
-    if anchor.pick == "later":
-        if missing:
-            out.waiting = missing  # the later of them cannot be known until all are
-            return out
-        best = max(known, key=lambda p: _day(p.at))  # type: ignore[arg-type]
-    else:
-        if not known:
-            out.waiting = missing
-            return out
-        best = min(known, key=lambda p: _day(p.at))  # type: ignore[arg-type]
-        if missing:
-            out.chain.append(f"provisional: it comes earlier if {', '.join(missing)} happens first")
-    out.at, out.from_order = best.at, best.from_order
-    out.chain.append(f"the {anchor.pick} is {_iso(best.at)}")  # type: ignore[arg-type]
-    return out
-
-
 def _iso(value: date | datetime) -> str:
     return value.isoformat(timespec="minutes") if isinstance(value, datetime) else value.isoformat()
-
-
-# --- scheduling one obligation ---------------------------------------------------------------
 
 
 def _ref(case: str, order: str, obligation: str) -> str:
     return f"{case}/{order}/{obligation}"
 
 
-def _schedule_one(
-    state: _Case, order: Order, ob: Obligation, as_of: date, closures: frozenset[date]
-) -> list[Item]:
-    base: dict[str, Any] = {
-        "case": state.case,
+# --- one obligation's context ----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Ctx:
+    """What scheduling one obligation needs: the case, its order, the duty, the day, closures."""
+
+    state: _Case
+    order: Order
+    ob: Obligation
+    as_of: date
+    closures: frozenset[date]
+
+    @property
+    def cite(self) -> str:
+        """The citation of the engine's own steps: the order's pinpoint."""
+        return f"order {self.order.id} {self.ob.cite}".rstrip()
+
+    def compute(self, request: Request) -> Due:
+        order = self.order
+        return compute(order.court, request, rules=order.rules)
+
+
+# --- resolving anchors -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Resolved:
+    """What an anchor came to: a date, or what it is still waiting on; and the chain in words."""
+
+    at: date | datetime | None = None
+    waiting: tuple[str, ...] = ()
+    chain: tuple[str, ...] = ()
+    depends: tuple[str, ...] = ()
+    from_order: bool = False
+    service: str = ""  # the method recorded with the fact, if any
+    service_from: str = ""  # which fact it was recorded with
+    moot: str = ""  # why the anchor can never happen
+    pending: tuple[str, ...] = ()  # a default not yet happened
+    opens_on: date | None = None
+
+
+def _resolve_simple(ctx: _Ctx, anchor: SimpleAnchor, occurrence: Event | None) -> _Resolved:
+    state, order = ctx.state, ctx.order
+    r = _Resolved()
+    if isinstance(anchor, OrderAnchor):
+        r.at = order.start
+        r.from_order = True
+        r.chain += (f"order {order.id} {order.runs_from} {order.start.isoformat()}",)
+        return r
+    if isinstance(anchor, DateAnchor):
+        r.at = anchor.at
+        r.chain += (f"the date {anchor}",)
+        return r
+    target = state.target(order, anchor.name, event_allowed=isinstance(anchor, NamedAnchor))
+    item = state.computed.get(target) if target is not None else None
+    if isinstance(anchor, DueAnchor):
+        if item is None or item.due is None or item.state is State.MOOT:
+            why = (
+                f" (itself waiting on {', '.join(item.waiting_on)})"
+                if item and item.waiting_on
+                else ""
+            )
+            if item is not None and item.state is State.MOOT:
+                r.moot = f"{anchor.name} is moot"
+            r.waiting += (f"{anchor.name}.due{why}",)
+            return r
+        r.at = item.due.due
+        r.chain += (f"{anchor.name} due {item.due.due.isoformat()}",)
+        r.depends += (item.ref,)
+        if item.state is State.WAITING:  # a date at the earliest, or a default not yet happened
+            r.pending += item.waiting_on
+            r.opens_on = item.opens_on
+        return r
+    if isinstance(anchor, MissedAnchor):
+        return _resolve_missed(ctx, anchor, item, target, r)
+    if target is not None:
+        done = state.completions.get(target)
+        if done is None:
+            r.waiting += (f"{anchor.name} (not yet done)",)
+        else:
+            r.at = done.on
+            late = ""
+            if item is not None and item.due is not None and done.on > item.due.due:
+                late = f", {(done.on - item.due.due).days} days late"
+            r.chain += (f"{anchor.name} done {done.on.isoformat()}{late}",)
+            if done.service:
+                r.service, r.service_from = (
+                    done.service,
+                    f"{anchor.name} done {done.on.isoformat()}",
+                )
+        if item is not None:
+            r.depends += (item.ref,)
+        return r
+    event = (
+        occurrence
+        if occurrence is not None and occurrence.name == anchor.name
+        else state.events.get(anchor.name)
+    )
+    if event is None:
+        r.waiting += (f"{anchor.name} (event not recorded)",)
+    else:
+        r.at = event.at
+        r.chain += (f"{anchor.name} recorded for {_iso(event.at)}",)
+        if event.service:
+            r.service, r.service_from = (
+                event.service,
+                f"{anchor.name} recorded for {_iso(event.at)}",
+            )
+    return r
+
+
+def _resolve_missed(
+    ctx: _Ctx, anchor: MissedAnchor, item: Item | None, target: Node | None, r: _Resolved
+) -> _Resolved:
+    """The day after another duty's due date, once it passed with no completion by then."""
+    name = anchor.name
+    if item is None or target is None or item.due is None or item.state is State.WAITING:
+        why = (
+            f" (itself waiting on {', '.join(item.waiting_on)})" if item and item.waiting_on else ""
+        )
+        r.waiting += (f"{name}.due{why}",)
+        return r
+    r.depends += (item.ref,)
+    if item.state in (State.VACATED, State.MOOT):
+        r.moot = f"{name} is {item.state.value}: there is no default to follow"
+        return r
+    due = item.due.due
+    day_after = due + ONE_DAY
+    done = ctx.state.completions.get(target)
+    if done is not None and done.on <= due:
+        r.moot = f"{name} done {done.on.isoformat()}, on or before its due date {due.isoformat()}: the default did not happen"
+        return r
+    r.at = day_after
+    if done is not None:
+        late = (done.on - due).days
+        r.chain += (
+            f"{name} not done by {due.isoformat()} (done {done.on.isoformat()}, {late} days late):"
+            f" the default happened on {day_after.isoformat()}",
+        )
+    elif ctx.as_of > due:
+        r.chain += (
+            f"{name} not done by {due.isoformat()}: the default happened on {day_after.isoformat()}",
+        )
+    else:
+        r.chain += (
+            f"if {name} is not done by {due.isoformat()}, the default happens on {day_after.isoformat()}",
+        )
+        r.pending += (f"{name} not done by {due.isoformat()}",)
+        r.opens_on = day_after
+    return r
+
+
+def _resolve(ctx: _Ctx, anchor: Anchor, occurrence: Event | None) -> _Resolved:
+    if not isinstance(anchor, Combined):
+        return _resolve_simple(ctx, anchor, occurrence)
+    parts = [_resolve_simple(ctx, a, occurrence) for a in anchor.anchors]
+    out = _Resolved()
+    for p in parts:
+        out.chain += p.chain
+        out.depends += p.depends
+        out.pending += p.pending
+        if p.opens_on is not None:
+            out.opens_on = max(out.opens_on or p.opens_on, p.opens_on)
+    known = [p for p in parts if p.at is not None]
+    missing = tuple(w for p in parts for w in p.waiting)
+    if anchor.pick == "later":
+        if missing or not known:
+            out.waiting = missing  # the later of them cannot be known until all are
+            out.moot = next((p.moot for p in parts if p.moot), "")
+            return out
+        best = max(known, key=lambda p: _day(p.at))  # type: ignore[arg-type]
+    else:
+        if not known:
+            out.waiting = tuple(missing)
+            out.moot = (
+                "; ".join(p.moot for p in parts if p.moot) if all(p.moot for p in parts) else ""
+            )
+            return out
+        best = min(known, key=lambda p: _day(p.at))  # type: ignore[arg-type]
+        if missing:
+            out.chain += (f"provisional: it comes earlier if {', '.join(missing)} happens first",)
+    out.at, out.from_order = best.at, best.from_order
+    out.service, out.service_from = best.service, best.service_from
+    out.chain += (f"the {anchor.pick} is {_iso(best.at)}",)  # type: ignore[arg-type]
+    return out
+
+
+# --- computing a rule ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Got:
+    """What a rule came to: a date (and what else it may still wait on), or only what it
+    waits on, or why it cannot happen, or a computation the rules refuse."""
+
+    due: Due | None = None
+    waiting: tuple[str, ...] = ()
+    chain: tuple[str, ...] = ()
+    depends: tuple[str, ...] = ()
+    problem: str = ""
+    moot: str = ""
+    provisional: bool = False  # the date is not yet the date: the duty waits (with the date)
+    opens_on: date | None = None
+    end_at: datetime | None = None
+    unrolled: date | None = None  # the date before any roll, for a series' other reading
+    start: date | None = None  # a period's anchor day (no service added), to find that date
+
+
+def _with_steps(
+    due: Due,
+    before: Sequence[tuple[str, date | datetime | None, date | datetime | None, str]] = (),
+    *,
+    readings: tuple[Reading, ...] | None = None,
+    warnings: tuple[str, ...] = (),
+) -> Due:
+    """``due`` with the engine's own steps before the rule set's (numbered on), more readings
+    and warnings. The trace stays lazy: it is built when read."""
+    ordered = readings if readings is not None else due.readings
+
+    def explain() -> tuple[Step, ...]:
+        steps = [Step(n, rule, a, b, note) for n, (rule, a, b, note) in enumerate(before, 1)]
+        steps += [replace(s, step=len(before) + s.step) for s in due.trace]
+        return tuple(steps)
+
+    return Due(
+        due.due,
+        due.due_at,
+        min(r.due for r in ordered) if ordered else due.safe_due,
+        ordered,
+        tuple(dict.fromkeys((*due.warnings, *warnings))),
+        explain=explain if before else (lambda: due.trace),
+    )
+
+
+def _fixed_day(ctx: _Ctx, on: date | datetime) -> Due:
+    return ctx.compute(Request(fixed=on, closures=ctx.closures))
+
+
+def _part(ctx: _Ctx, part: Part, occurrence: Event | None) -> _Got:
+    """One simple rule, computed under its own rule."""
+    got = _Got()
+    if isinstance(part, Fixed):
+        on = part.on if part.at is None else datetime.combine(part.on, part.at)
+        got.due = _fixed_day(ctx, on)
+        got.unrolled = part.on
+        got.chain += (f"a date fixed by the court: {part}",)
+        if part.end is not None:
+            zone = get_court(ctx.order.court).zone
+            got.end_at = datetime.combine(part.on, part.end, tzinfo=zone)
+        return got
+    resolved = _resolve(ctx, part.anchor, occurrence)
+    got.chain += resolved.chain
+    got.depends += resolved.depends
+    got.opens_on = resolved.opens_on
+    if resolved.moot:
+        got.moot = resolved.moot
+        return got
+    if resolved.at is None:
+        got.waiting = resolved.waiting
+        return got
+    if resolved.pending:
+        got.waiting += resolved.pending
+        got.provisional = True
+    if isinstance(part, SameDay):
+        day = _day(resolved.at)
+        base = _fixed_day(ctx, day)
+        note = (
+            f"'{part}': due on the day of its anchor, {day.isoformat()}; no period is counted"
+            " and the day is not rolled"
+        )
+        got.due = _with_steps(base, [(ctx.cite, day, day, note)])
+        got.unrolled = day
+        return got
+    return _relative(ctx, part, resolved, got)
+
+
+def _relative(ctx: _Ctx, part: Relative, resolved: _Resolved, got: _Got) -> _Got:
+    order, ob = ctx.order, ctx.ob
+    assert resolved.at is not None
+    service, source = part.service, "the due rule"
+    if service is None and resolved.service:
+        service, source = resolved.service, f"recorded with {resolved.service_from}"
+    if service is None and ob.service:
+        service, source = ob.service, "the obligation's service key"
+    method = service or "none"
+    steps: list[tuple[str, date | datetime | None, date | datetime | None, str]] = []
+    if method != "none" and resolved.from_order and order.runs_from != "served":
+        got.chain += (
+            f"service by {method} adds no time: the period runs from the order's {order.runs_from} date,"
+            " not from service (Fed. R. Civ. P. 6(d) applies only after being served)",
+        )
+        method = "none"
+    elif method != "none" and source != "the due rule":
+        got.chain += (f"service by {method}, {source}",)
+        steps.append(
+            (
+                ctx.cite,
+                resolved.at,
+                resolved.at,
+                f"service by {method}: {source}; the rule set decides what it adds",
+            )
+        )
+    due = compute(
+        order.court,
+        Request(
+            anchor=resolved.at,
+            period=part.period,
+            direction=part.direction,
+            service=method,
+            closures=ctx.closures,
+        ),
+        rules=order.rules,
+    )
+    got.due = _with_steps(due, steps) if steps else due
+    if method == "none":
+        got.start = _day(resolved.at)
+    return got
+
+
+def _count(start: date, period: Period, direction: Direction) -> date | None:
+    """A period counted on the calendar with no roll (months clamp to the month's end): the
+    date a series' other reading counts on from. None for units whose end is never rolled or
+    that are not counted in days."""
+    sign = 1 if direction is Direction.AFTER else -1
+    try:
+        if period.unit in (Unit.DAYS, Unit.WEEKS):
+            days = period.n * (7 if period.unit is Unit.WEEKS else 1)
+            return start + timedelta(days=sign * days)
+        if period.unit in (Unit.MONTHS, Unit.YEARS):
+            months = period.n * (12 if period.unit is Unit.YEARS else 1)
+            index = start.year * 12 + start.month - 1 + sign * months
+            year, month = divmod(index, 12)
+            import calendar
+
+            last = calendar.monthrange(year, month + 1)[1]
+            return date(year, month + 1, min(start.day, last))
+    except (OverflowError, ValueError):
+        return None
+    return None
+
+
+def _rule(ctx: _Ctx, when: Part | Either, occurrence: Event | None) -> _Got:
+    """A simple rule, or whole rules combined: each part under its own rule."""
+    try:
+        if not isinstance(when, Either):
+            return _part(ctx, when, occurrence)
+        return _either(ctx, when, [_part(ctx, p, occurrence) for p in when.parts])
+    except ComputeError as exc:
+        return _Got(problem=str(exc))
+
+
+def _either(ctx: _Ctx, when: Either, gots: list[_Got]) -> _Got:
+    out = _Got()
+    for g in gots:
+        out.chain += g.chain
+        out.depends += g.depends
+        if g.opens_on is not None:
+            out.opens_on = max(out.opens_on or g.opens_on, g.opens_on)
+    problems = [g.problem for g in gots if g.problem]
+    if problems:
+        out.problem = problems[0]
+        return out
+    live = [(n, g) for n, g in enumerate(gots, 1) if not g.moot]
+    if not live:
+        out.moot = "; ".join(g.moot for g in gots)
+        return out
+    known = [(n, g) for n, g in live if g.due is not None]
+    waits = [(n, g) for n, g in live if g.due is None]
+    missing = [w for _, g in waits for w in g.waiting]
+    if when.pick == "once":
+        first, second = gots
+        if second.due is not None:
+            n, g = 2, second
+            why = f"part 2 governs: '{when.parts[1]}' can be computed"
+        elif first.due is not None:
+            n, g = 1, first
+            why = f"part 1 governs until '{when.parts[1]}' can be computed"
+            if not second.moot:
+                out.waiting += second.waiting
+        else:
+            out.waiting = tuple(missing)
+            return out
+        out.due = _combine(ctx, when, gots, [(n, g)], n, why)
+        out.waiting += tuple(w for w in g.waiting if w not in out.waiting)
+        out.provisional = g.provisional
+        out.end_at = g.end_at
+        return out
+    if not known:
+        out.waiting = tuple(missing)
+        return out
+    earlier = when.pick == "earlier"
+
+    def rank(ng: tuple[int, _Got]) -> tuple[date, int]:
+        """By date; of equal dates, the part written first."""
+        n, g = ng
+        assert g.due is not None
+        return (g.due.due, n if earlier else -n)
+
+    n_best, best = min(known, key=rank) if earlier else max(known, key=rank)
+    assert best.due is not None
+    dates = ", ".join(f"{g.due.due.isoformat()} (part {n})" for n, g in known if g.due)
+    why = f"the {when.pick} of {dates} governs: {best.due.due.isoformat()} (part {n_best})"
+    if waits:
+        what = ", ".join(missing)
+        if when.pick == "earlier":
+            why += f"; it comes earlier if the other part does once it can be computed ({what})"
+        else:
+            why += f"; this is the earliest it can be: the later of the parts cannot be known until {what}"
+            out.provisional = True
+        out.waiting = tuple(missing)
+    out.waiting += tuple(w for _, g in known for w in g.waiting if w not in out.waiting)
+    out.provisional = out.provisional or any(g.provisional for _, g in known)
+    out.due = _combine(ctx, when, gots, known, n_best, why)
+    out.end_at = best.end_at
+    return out
+
+
+def _combine(
+    ctx: _Ctx, when: Either, gots: list[_Got], known: list[tuple[int, _Got]], n_best: int, why: str
+) -> Due:
+    """The governing part's date, with every part's steps in the trace and the readings of
+    the combination (each part's readings in turn) and its safe date."""
+    best = gots[n_best - 1].due
+    assert best is not None
+    pick = min if when.pick == "earlier" else max
+    if when.pick == "once":
+        readings = best.readings
+    else:
+        choices = [[(n, r) for r in g.due.readings] for n, g in known if g.due is not None]
+        found: dict[date, Reading] = {}
+        for combo in itertools.islice(itertools.product(*choices), 512):
+            day = pick(r.due for _, r in combo)
+            if day not in found:
+                said = [f"part {n}: {r.assumes}" for n, r in combo if r.assumes != SETTLED]
+                found[day] = Reading(day, "; ".join(said) or SETTLED)
+        readings = tuple(found.values())
+    warnings = tuple(w for g in gots if g.due is not None for w in g.due.warnings)
+    parts = when.parts
+    total = len(parts)
+
+    def explain() -> tuple[Step, ...]:
+        steps: list[Step] = []
+        for n, (part, g) in enumerate(zip(parts, gots, strict=True), 1):
+            if g.due is not None:
+                note = f"part {n} of {total}, '{part}', computed under its own rule: {g.due.due.isoformat()}"
+                steps.append(Step(len(steps) + 1, ctx.cite, None, g.due.due, note))
+                steps += [replace(s, step=len(steps) + i) for i, s in enumerate(g.due.trace, 1)]
+            else:
+                why_not = g.moot or f"waits on {', '.join(g.waiting)}"
+                note = f"part {n} of {total}, '{part}': not computed yet ({why_not})"
+                steps.append(Step(len(steps) + 1, ctx.cite, None, None, note))
+        steps.append(Step(len(steps) + 1, ctx.cite, None, best.due, why))
+        return tuple(steps)
+
+    return Due(
+        best.due,
+        best.due_at,
+        min(r.due for r in readings),
+        readings,
+        tuple(dict.fromkeys(warnings)),
+        explain=explain,
+    )
+
+
+# --- scheduling one obligation ---------------------------------------------------------------
+
+
+def _base(ctx: _Ctx) -> dict[str, Any]:
+    ob, order = ctx.ob, ctx.order
+    return {
+        "case": ctx.state.case,
         "order": order.id,
         "court": order.court,
         "party": ob.party,
@@ -387,10 +843,18 @@ def _schedule_one(
         "cite": ob.cite,
         "kind": ob.kind,
         "when": str(ob.due) if ob.due is not None else "",
-        "consequence": ob.consequence,
+        "consequence": ob.consequence or order.consequence,
         "condition": ob.condition,
         "summary": ob.summary or summarize(ob.text),
+        "review": ob.review,
+        "source_text": ob.source_text,
     }
+
+
+def _schedule_one(ctx: _Ctx) -> list[Item]:
+    state, order, ob = ctx.state, ctx.order, ctx.ob
+    base = _base(ctx)
+    node = (order.id, ob.id)
     if ob.kind is Kind.RECURRING:
         head = Item(
             ref=_ref(state.case, order.id, ob.id),
@@ -399,156 +863,186 @@ def _schedule_one(
             chain=(f"one instance each time {ob.on} is recorded",),
             **base,
         )
-        head = _apply_vacatur_only(state, order, ob, head)
+        head = _apply_vacatur_only(ctx, ob.id, head)
         items = [head]
         for n, occurrence in enumerate(state.occurrences.get(ob.on, []), 1):
-            instance = _deadline(
-                state, order, ob, f"{ob.id}#{n}", base, as_of, closures, occurrence
-            )
+            instance = _deadline(ctx, f"{ob.id}#{n}", base, occurrence)
             if head.state is State.VACATED:
                 instance = replace(instance, state=State.VACATED, history=head.history)
             items.append(instance)
-        state.computed[(order.id, ob.id)] = head
+        state.computed[node] = head
         return items
     if ob.kind in (Kind.STANDING, Kind.PROHIBITION):
         item = Item(
             ref=_ref(state.case, order.id, ob.id), obligation=ob.id, state=State.STANDING, **base
         )
-        item = _apply_vacatur_only(state, order, ob, item)
-        state.computed[(order.id, ob.id)] = item
+        item = _apply_vacatur_only(ctx, ob.id, item)
+        state.computed[node] = item
         return [item]
-    item = _deadline(state, order, ob, ob.id, base, as_of, closures, None)
-    state.computed[(order.id, ob.id)] = item
+    if isinstance(ob.due, Periodic):
+        items = _series(ctx, ob.due, base)
+        state.computed[node] = items[0]
+        return items
+    item = _deadline(ctx, ob.id, base, None)
+    state.computed[node] = item
     return [item]
 
 
-def _vacates(change: Any) -> bool | None:
+def _changes(ctx: _Ctx, oid: str) -> list[_Change]:
+    """Every change that applies to ``oid`` (an obligation or an instance of one), in order:
+    to all of its order's obligations, to the obligation, to the instance."""
+    changes = ctx.state.changes
+    if not changes:
+        return []
+    order_id, ob_id = ctx.order.id, ctx.ob.id
+    every = changes.get((order_id, "*"))
+    own = changes.get((order_id, ob_id), [])
+    instance = changes.get((order_id, oid)) if oid != ob_id else None
+    if not every and not instance:
+        return own
+    found = [*(every or ()), *own, *(instance or ())]
+    found.sort(key=lambda c: c.seq)
+    return found
+
+
+def _vacates(change: Amendment | Extension | Vacatur) -> bool | None:
     """True if a change vacates the duty, False if it undoes a vacatur, None if it extends."""
     if isinstance(change, Vacatur):
         return not change.undone
-    return True if getattr(change, "action", "extend") in ("vacate", "supersede") else None
+    if isinstance(change, Amendment):
+        return True if change.action in ("vacate", "supersede") else None
+    return None
 
 
-def _apply_vacatur_only(state: _Case, order: Order, ob: Obligation, item: Item) -> Item:
+def _applies(change: Amendment | Extension | Vacatur, due: Due | None) -> bool:
+    """An amendment of obligations due on or after a date reaches only those, by their date."""
+    if not isinstance(change, Amendment) or change.due_on_or_after is None:
+        return True
+    return due is not None and due.due >= change.due_on_or_after
+
+
+def _apply_vacatur_only(ctx: _Ctx, oid: str, item: Item) -> Item:
     """For a duty with no date to extend: only vacaturs (and their undoing) change it."""
     history: list[str] = []
     vacated = False
-    for source, change in state.changes.get((order.id, ob.id), []):
-        verdict = _vacates(change)
-        if verdict is not None:
+    for c in _changes(ctx, oid):
+        verdict = _vacates(c.change)
+        if verdict is not None and _applies(c.change, item.due):
             vacated = verdict
-            history.append(_amend_line(source, change))
+            history.append(_amend_line(c.source, c.change))
     if not history:
         return item
     return replace(item, state=State.VACATED if vacated else item.state, history=tuple(history))
 
 
-def _amend_line(source: str, change: Any) -> str:
+def _amend_line(source: str, change: Amendment | Extension | Vacatur) -> str:
     """One history line: what changed, on whose authority, why."""
-    action = getattr(change, "action", "extend")
     if isinstance(change, Vacatur):
         what = "vacatur undone" if change.undone else "vacated"
-    elif action == "extend":
-        what = (
-            f"extended to {_iso(change.to)}"
-            if change.to is not None
-            else f"extended by {change.by}"
-        )
-    elif action == "supersede":
+    elif isinstance(change, Amendment) and change.action == "supersede":
         what = f"superseded by {change.replacement}"
-    else:
+    elif isinstance(change, Amendment) and change.action == "vacate":
         what = "vacated"
+    elif change.to is not None:
+        what = f"extended to {_iso(change.to)}"
+    else:
+        what = f"extended by {change.by}"
     return f"{what} ({source})" + (f": {change.reason}" if change.reason else "")
 
 
 def _deadline(
-    state: _Case,
-    order: Order,
-    ob: Obligation,
+    ctx: _Ctx,
     oid: str,
     base: dict[str, Any],
-    as_of: date,
-    closures: frozenset[date],
     occurrence: Event | None,
+    got: _Got | None = None,
 ) -> Item:
+    """A dated duty (or an instance): its rule computed (or ``got``, computed already), then
+    the court's changes, the completion and the condition, in that order."""
+    ob, order, state = ctx.ob, ctx.order, ctx.state
     ref = _ref(state.case, order.id, oid)
+    occurrence_text = _iso(occurrence.at) if occurrence else ""
+    chain: list[str] = [f"{ob.on} recorded for {occurrence_text}"] if occurrence else []
     when = ob.due
-    chain: list[str] = []
-    depends: list[str] = []
-    due: Due | None = None
-    problem = ""
-    if occurrence is not None:
-        chain.append(f"{ob.on} recorded for {_iso(occurrence.at)}")
-    if when is None:  # a recurring duty without its own due rule
-        item = Item(
-            ref=ref,
-            obligation=oid,
-            state=State.STANDING,
-            chain=tuple(chain),
-            occurrence=_iso(occurrence.at) if occurrence else "",
-            **base,
-        )
-        return item
-    try:
-        if isinstance(when, Fixed):
-            fixed = when.on if when.at is None else datetime.combine(when.on, when.at)
-            due = compute(order.court, Request(fixed=fixed, closures=closures), rules=order.rules)
-            chain.append(f"a date fixed by the court: {when}")
-        elif isinstance(when, Relative):
-            resolved = _resolve(state, order, when.anchor, occurrence)
-            chain += resolved.chain
-            depends += resolved.depends
-            if resolved.at is None:
+    if got is None:
+        if when is None:
+            if ob.review:
                 waiting = Item(
                     ref=ref,
                     obligation=oid,
                     state=State.WAITING,
-                    waiting_on=tuple(resolved.waiting),
-                    chain=tuple(chain),
-                    depends_on=tuple(depends),
-                    occurrence=_iso(occurrence.at) if occurrence else "",
+                    waiting_on=(f"review: {ob.review}",),
+                    chain=(f"the due rule is not written yet: {ob.review}",),
                     **base,
                 )
-                return _apply_vacatur_only(state, order, ob, waiting)
-            service = when.service or ob.service or "none"
-            if service != "none" and resolved.from_order and order.runs_from != "served":
-                chain.append(
-                    f"service by {service} adds no time: the period runs from the order's {order.runs_from} date,"
-                    " not from service (Fed. R. Civ. P. 6(d) applies only after being served)"
-                )
-                service = "none"
-            due = compute(
-                order.court,
-                Request(
-                    anchor=resolved.at,
-                    period=when.period,
-                    direction=when.direction,
-                    service=service,
-                    closures=closures,
-                ),
-                rules=order.rules,
+                return _apply_vacatur_only(ctx, oid, waiting)
+            # a recurring duty without its own due rule
+            return Item(
+                ref=ref,
+                obligation=oid,
+                state=State.STANDING,
+                chain=tuple(chain),
+                occurrence=occurrence_text,
+                **base,
             )
-    except ComputeError as exc:
-        problem = str(exc)
+        got = _rule(ctx, when.first if isinstance(when, Periodic) else when, occurrence)
+    chain += got.chain
+    depends = tuple(dict.fromkeys(got.depends))
+    if got.problem:
+        return Item(
+            ref=ref,
+            obligation=oid,
+            state=State.WAITING,
+            waiting_on=(f"a computation the rules refuse: {got.problem}",),
+            chain=tuple(chain),
+            depends_on=depends,
+            occurrence=occurrence_text,
+            **base,
+        )
+    if got.moot:
+        moot = Item(
+            ref=ref,
+            obligation=oid,
+            state=State.MOOT,
+            chain=(*chain, got.moot),
+            depends_on=depends,
+            occurrence=occurrence_text,
+            **base,
+        )
+        return _apply_vacatur_only(ctx, oid, moot)
+    if got.due is None:
+        waiting = Item(
+            ref=ref,
+            obligation=oid,
+            state=State.WAITING,
+            waiting_on=tuple(got.waiting),
+            chain=tuple(chain),
+            depends_on=depends,
+            occurrence=occurrence_text,
+            **base,
+        )
+        return _apply_vacatur_only(ctx, oid, waiting)
+    due: Due | None = got.due
     history: list[str] = []
     vacated = False
-    for source, change in state.changes.get((order.id, ob.id), []):
-        verdict = _vacates(change)
+    problem = ""
+    for c in _changes(ctx, oid):
+        if not _applies(c.change, due):
+            continue
+        verdict = _vacates(c.change)
         if verdict is not None:
             vacated = verdict
-            history.append(_amend_line(source, change))
+            history.append(_amend_line(c.source, c.change))
             continue
         before = due.due if due is not None else None
         try:
-            due = _extend(order, change, due, closures)
+            due = _extend(ctx, c.change, due)
         except ComputeError as exc:
             problem = str(exc)
-        line = _amend_line(source, change)
+        line = _amend_line(c.source, c.change)
         if before is not None and due is not None:
             line += f"; was {before.isoformat()}, now {due.due.isoformat()}"
         history.append(line)
-    done = state.completions.get((order.id, oid))
-    occurrence_text = _iso(occurrence.at) if occurrence else ""
     if problem:
         return Item(
             ref=ref,
@@ -557,18 +1051,43 @@ def _deadline(
             waiting_on=(f"a computation the rules refuse: {problem}",),
             chain=tuple(chain),
             history=tuple(history),
-            depends_on=tuple(depends),
+            depends_on=depends,
             occurrence=occurrence_text,
             **base,
         )
+    flags: list[str] = []
+    condition = ob.condition_name
+    met = state.conditions.get(condition) if condition else None
+    if condition and met is None:
+        flags.append(
+            f"condition '{condition}' is not recorded as met or not met: the date holds if it is met"
+        )
+    if ob.review:
+        flags.append(f"review: {ob.review}")
+    if due is not None and flags:
+        due = _with_steps(due, warnings=tuple(flags))
+    done = state.completions.get((order.id, oid))
+    waiting_on = tuple(got.waiting)
+    opens_on = got.opens_on if got.provisional else None
     if vacated:
         st = State.VACATED
     elif done is not None:
         st = State.DONE
-    elif due is not None and as_of > due.due:
+    elif met is not None and not met.met:
+        st = State.MOOT
+        on = f" on {met.on.isoformat()}" if met.on else ""
+        chain.append(f"condition '{condition}' recorded as not met{on}: the duty is moot")
+    elif got.provisional:
+        st = State.WAITING
+    elif due is not None and ctx.as_of > due.due:
         st = State.OVERDUE
     else:
         st = State.OPEN
+    if met is not None and met.met:
+        chain.append(
+            f"condition '{condition}' recorded as met"
+            + (f" on {met.on.isoformat()}" if met.on else "")
+        )
     late = None
     if done is not None and due is not None:
         late = max(0, (done.on - due.due).days)
@@ -577,25 +1096,139 @@ def _deadline(
         obligation=oid,
         state=st,
         due=due,
+        waiting_on=waiting_on,
         chain=tuple(chain),
         history=tuple(history),
-        depends_on=tuple(depends),
+        depends_on=depends,
         done_on=done.on if done else None,
         late_by=late,
         occurrence=occurrence_text,
+        end_at=got.end_at
+        if due is not None and got.due is not None and due.due == got.due.due
+        else None,
+        opens_on=opens_on,
         **base,
     )
 
 
-def _extend(order: Order, change: Any, due: Due | None, closures: frozenset[date]) -> Due | None:
-    """An extension: to a date the court fixes, or by a period counted from the current due date."""
-    to = change.to
-    if to is not None:
-        return compute(order.court, Request(fixed=to, closures=closures), rules=order.rules)
-    if due is None:
-        return None
-    return compute(
-        order.court,
-        Request(anchor=due.due, period=change.by, direction=Direction.AFTER, closures=closures),
-        rules=order.rules,
+def _extend(ctx: _Ctx, change: Amendment | Extension | Vacatur, due: Due | None) -> Due | None:
+    """An extension: to a date the court fixes, or by a period counted from the current due
+    date under the court's rules."""
+    assert not isinstance(change, Vacatur)
+    if change.to is not None:
+        return ctx.compute(Request(fixed=change.to, closures=ctx.closures))
+    if due is None or change.by is None:
+        return due
+    return ctx.compute(
+        Request(anchor=due.due, period=change.by, direction=Direction.AFTER, closures=ctx.closures)
     )
+
+
+# --- periodic duties -------------------------------------------------------------------------
+
+
+def _series(ctx: _Ctx, when: Periodic, base: dict[str, Any]) -> list[Item]:
+    """A periodic duty: its head (standing, for the series as a whole) and its instances, each
+    counted from the one before it as rolled; counting from the one before it as it was before
+    the roll is the other reading where it differs."""
+    state, order, ob = ctx.state, ctx.order, ctx.ob
+    head = Item(
+        ref=_ref(state.case, order.id, ob.id),
+        obligation=ob.id,
+        state=State.STANDING,
+        chain=(f"a series: {when}",),
+        **base,
+    )
+    head = _apply_vacatur_only(ctx, ob.id, head)
+    items = [head]
+    end: date | None = None
+    end_text = ""
+    if when.until is not None:
+        until = _resolve_simple(ctx, when.until, None)
+        if until.at is not None:
+            end = _day(until.at)
+            end_text = (
+                f"the series ends at {when.until}, {end.isoformat()}: no instance due after it"
+            )
+    first_open: date | None = None
+    got = _rule(ctx, when.first, None)
+    unrolled = got.unrolled  # instance #1's date before any roll
+    if isinstance(when.first, Relative) and got.start is not None:
+        unrolled = _count(got.start, when.first.period, when.first.direction)
+    k = 1
+    while True:
+        if got.due is None or got.problem or got.moot:
+            items.append(_deadline(ctx, f"{ob.id}#{k}", base, None, got))
+            break
+        day = got.due.due
+        if end is not None and day > end:
+            break
+        if first_open is not None and day > max(ctx.as_of, first_open) + HORIZON:
+            break
+        if end_text:
+            got.chain += (end_text,)
+        item = _deadline(ctx, f"{ob.id}#{k}", base, None, got)
+        items.append(item)
+        if first_open is None and item.state not in (State.DONE, State.VACATED, State.MOOT):
+            first_open = day
+        if when.times is not None and k >= when.times:
+            break
+        if k >= MAX_INSTANCES or day.year >= LAST_YEAR:
+            break
+        k += 1
+        got = _next(ctx, when, k, got, unrolled)
+        unrolled = got.unrolled
+    if head.state is State.VACATED:
+        items[1:] = [replace(i, state=State.VACATED, history=head.history) for i in items[1:]]
+    return items
+
+
+def _next(ctx: _Ctx, when: Periodic, k: int, previous: _Got, unrolled: date | None) -> _Got:
+    """Instance ``k``: ``when.every`` after the previous instance's date as rolled; the reading
+    that counts from the previous date before its roll (``unrolled``) where it differs."""
+    assert previous.due is not None
+    prior = previous.due.due
+    every = when.every
+    got = _Got(depends=previous.depends)
+    got.chain += (f"instance #{k - 1} due {prior.isoformat()}; every {every} after it",)
+    try:
+        due = ctx.compute(
+            Request(anchor=prior, period=every, direction=Direction.AFTER, closures=ctx.closures)
+        )
+        other: Due | None = None
+        if unrolled is not None and unrolled != prior:
+            other = ctx.compute(
+                Request(
+                    anchor=unrolled, period=every, direction=Direction.AFTER, closures=ctx.closures
+                )
+            )
+    except ComputeError as exc:
+        return _Got(problem=str(exc))
+    note = f"instance #{k} of '{when}': {every} counted from instance #{k - 1}'s due date, {prior.isoformat()}, as rolled"
+    readings = due.readings
+    if other is not None:
+        note += (
+            f"; counted from its date before the roll, {unrolled.isoformat()},"  # type: ignore[union-attr]
+            f" it is {other.due.isoformat()}"
+        )
+        if other.due not in {r.due for r in readings}:
+            first = readings[0]
+            readings = (
+                Reading(
+                    first.due,
+                    f"{first.assumes}; the next instance is counted from the previous one's due date as rolled",
+                ),
+                *readings[1:],
+                Reading(
+                    other.due,
+                    f"the next instance is counted from the previous one's date before the roll, {unrolled.isoformat()}",  # type: ignore[union-attr]
+                ),
+            )
+    got.due = _with_steps(due, [(ctx.cite, prior, due.due, note)], readings=readings)
+    got.unrolled = _count(unrolled if unrolled is not None else prior, every, Direction.AFTER)
+    if got.unrolled is None and other is not None:
+        got.unrolled = other.due
+    return got
+
+
+__all__ = ["HORIZON", "Item", "Pending", "Schedule", "schedule", "summarize"]

@@ -28,6 +28,7 @@ class State(StrEnum):
     DONE = "done"
     VACATED = "vacated"
     STANDING = "standing"
+    MOOT = "moot"  # its condition was not met, or the default it follows did not happen
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +47,25 @@ class Obligation:
     on: str = ""  # for a recurring duty: the event whose every occurrence creates an instance
     summary: str = ""  # the duty in a few words, for agendas and calendar titles
     line: int = 0  # where it stands in its order file, for messages
+    condition_id: str = ""  # the name its condition is recorded under (default: its own id)
+    review: str = ""  # what a person must decide before its due rule can be written or trusted
+    source_text: str = ""  # the order's words the due rule was read from
+
+    @property
+    def condition_name(self) -> str:
+        """The name a condition of this duty is recorded under, or "" without a condition."""
+        if not self.condition and not self.condition_id:
+            return ""
+        return self.condition_id or self.id
 
 
 @dataclass(frozen=True, slots=True)
 class Amendment:
-    """A later order's change to an earlier order's obligation. Nothing is overwritten."""
+    """A later order's change to an earlier order's obligations. Nothing is overwritten.
+
+    It names one obligation (``obligation``), several (``obligations``) or all of them
+    (``every``), optionally only those due on or after a date; the order it names may not be
+    loaded yet (the amendment is then pending until it is)."""
 
     order: str
     obligation: str
@@ -60,6 +75,26 @@ class Amendment:
     replacement: str = ""  # supersede: the id of the new obligation in the amending order
     reason: str = ""
     line: int = 0
+    obligations: tuple[str, ...] = ()
+    every: bool = False  # obligations = "all"
+    due_on_or_after: date | None = None
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The obligation ids it names (none when it names all)."""
+        return ((self.obligation,) if self.obligation else ()) + self.obligations
+
+    def describe(self) -> str:
+        """What it changes, in words: "extend all obligations due on or after 2025-03-01 by 60 days"."""
+        what = "all obligations" if self.every else ", ".join(self.targets)
+        if self.due_on_or_after is not None:
+            what += f" due on or after {self.due_on_or_after.isoformat()}"
+        how = ""
+        if self.action == "extend":
+            how = f" to {self.to.isoformat()}" if self.to is not None else f" by {self.by}"
+        elif self.action == "supersede":
+            how = f" with {self.replacement}"
+        return f"{self.action} {what} of order {self.order}{how}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +102,13 @@ class Check:
     """An example an order file carries: given these facts, expect these dates or states."""
 
     given: tuple[tuple[str, date | datetime], ...]
-    expect: tuple[tuple[str, str], ...]  # obligation id -> ISO date or a state name
+    expect: tuple[tuple[str, str], ...]  # obligation id -> ISO date, date-time or a state name
     as_of: date | None = None
     name: str = ""
     line: int = 0
+    service: tuple[tuple[str, str], ...] = ()  # given name -> the service method it came by
+    conditions: tuple[tuple[str, str], ...] = ()  # condition name -> "met" | "not-met"
+    expect_lines: tuple[int, ...] = ()  # the line of each expectation, for failures
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +131,8 @@ class Order:
     amendments: tuple[Amendment, ...] = ()
     checks: tuple[Check, ...] = ()
     path: str = ""
+    consequence: str = ""  # stated once for the whole order, shown on each duty without its own
+    warnings: tuple[str, ...] = ()  # what the loader found worth a second look (never an error)
 
     @property
     def start(self) -> date:
@@ -119,6 +159,7 @@ class Event:
     seq: int = 0
     note: str = ""
     occurrence: str = ""  # distinguishes occurrences of a recurring event; "" = the event itself
+    service: str = ""  # how it was served, when that adds time to periods counted from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +170,19 @@ class Completion:
     order: str
     obligation: str
     on: date
+    seq: int = 0
+    note: str = ""
+    service: str = ""  # how what was done was served (a response served by mail)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A condition of duties recorded as met (``met``) or not met, on a date."""
+
+    case: str
+    name: str
+    met: bool
+    on: date | None = None
     seq: int = 0
     note: str = ""
 
@@ -168,7 +222,7 @@ class Closure:
     seq: int = 0
 
 
-Fact = Event | Completion | Extension | Vacatur | Closure
+Fact = Event | Completion | Extension | Vacatur | Closure | Condition
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +234,7 @@ class Facts:
     extensions: tuple[Extension, ...] = ()
     vacaturs: tuple[Vacatur, ...] = ()
     closures: tuple[Closure, ...] = field(default=())
+    conditions: tuple[Condition, ...] = ()
 
     @classmethod
     def of(cls, facts: tuple[Fact, ...] | list[Fact]) -> Facts:
@@ -189,4 +244,5 @@ class Facts:
             extensions=tuple(f for f in facts if isinstance(f, Extension)),
             vacaturs=tuple(f for f in facts if isinstance(f, Vacatur)),
             closures=tuple(f for f in facts if isinstance(f, Closure)),
+            conditions=tuple(f for f in facts if isinstance(f, Condition)),
         )

@@ -20,18 +20,23 @@ from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from calendars import RULESET_IDS, SERVICE_METHODS, UnknownCourt, get_court, get_ruleset
+from calendars.errors import OutOfSpan, check_span
 from calendars.period import Period
 from obligations.model import Amendment, Check, Kind, Obligation, Order, State
 from obligations.when import (
-    Combined,
+    DateAnchor,
     DueAnchor,
     Fixed,
+    MissedAnchor,
     NamedAnchor,
+    Periodic,
     Relative,
     When,
     WhenSyntaxError,
+    anchors_of,
     parse_period,
     parse_when,
+    parts_of,
 )
 
 __all__ = [
@@ -76,7 +81,7 @@ class OrderFileErrors(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class _Key:
-    type: str  # string | date | moment (a date or a date-time) | dates | expect
+    type: str  # string | date | moment (a date or a date-time) | given | expect | targets
     title: str
     description: str
     required: bool = False
@@ -89,6 +94,10 @@ _ID = r"[a-z0-9][a-z0-9_-]*"
 _STATES = tuple(s.value for s in State)
 _KINDS = tuple(k.value for k in Kind)
 _ACTIONS = ("extend", "vacate", "supersede")
+_CONDITION_STATES = ("met", "not-met")
+#: The largest order file read: a real order's file is a few kilobytes; anything near this is
+#: not an order, and reading it would cost seconds and memory for nothing.
+MAX_BYTES = 5 * 1024 * 1024
 
 _ORDER: dict[str, _Key] = {
     "id": _Key(
@@ -120,6 +129,11 @@ _ORDER: dict[str, _Key] = {
         "Rule set",
         "A rule set other than the court's, e.g. frcrp for a criminal case.",
         choices=RULESET_IDS,
+    ),
+    "consequence": _Key(
+        "string",
+        "Consequence",
+        "What the order says follows any failure to comply; shown on every duty without its own.",
     ),
 }
 _OBLIGATION: dict[str, _Key] = {
@@ -155,6 +169,20 @@ _OBLIGATION: dict[str, _Key] = {
     ),
     "consequence": _Key("string", "Consequence", "What the order says follows a failure."),
     "condition": _Key("string", "Condition", "A condition the duty depends on."),
+    "condition_id": _Key(
+        "string",
+        "Condition name",
+        "The name the condition is recorded under (docketcal condition CASE NAME met|not-met); several duties may share one. Default: the obligation's id.",
+        pattern=_ID,
+    ),
+    "review": _Key(
+        "string",
+        "Review",
+        "What a person must decide before the due rule can be written or trusted. Without a due rule the duty waits on the review.",
+    ),
+    "source_text": _Key(
+        "string", "Source text", "The words of the order the due rule was read from."
+    ),
     "on": _Key(
         "string",
         "On",
@@ -163,8 +191,21 @@ _OBLIGATION: dict[str, _Key] = {
     ),
 }
 _AMEND: dict[str, _Key] = {
-    "order": _Key("string", "Order", "The earlier order (same case).", True),
-    "obligation": _Key("string", "Obligation", "The earlier order's obligation.", True),
+    "order": _Key(
+        "string",
+        "Order",
+        "The earlier order (same case); one not loaded yet is held as pending until it is.",
+        True,
+    ),
+    "obligation": _Key("string", "Obligation", "The earlier order's obligation."),
+    "obligations": _Key(
+        "targets",
+        "Obligations",
+        'Several of the earlier order\'s obligations (a list of ids), or "all".',
+    ),
+    "due_on_or_after": _Key(
+        "date", "Due on or after", "Only the obligations due on or after this date."
+    ),
     "action": _Key("string", "Action", "extend, vacate or supersede.", True, choices=_ACTIONS),
     "to": _Key("moment", "Extend to", "extend: the new due date (or date-time)."),
     "by": _Key(
@@ -178,7 +219,9 @@ _AMEND: dict[str, _Key] = {
 _CHECK: dict[str, _Key] = {
     "name": _Key("string", "Name", "What the example shows."),
     "given": _Key(
-        "dates", "Given", "Completions (obligation ids) and case events, each with its date."
+        "given",
+        "Given",
+        'Completions (obligation ids) and case events, each with its date (or { on = DATE, service = "mail" }); conditions as "met" or "not-met".',
     ),
     "as_of": _Key("date", "As of", "The day the states are taken on."),
     "expect": _Key(
@@ -196,7 +239,8 @@ _EXPECTED = {
     "string": "a string in quotes",
     "date": "a TOML date such as 2013-11-12",
     "moment": "a TOML date or date-time such as 2013-11-12 or 2013-11-12T17:00:00",
-    "dates": 'an inline table of dates such as { "return-documents" = 2013-11-25 }',
+    "given": 'an inline table such as { "return-documents" = 2013-11-25 }',
+    "targets": 'the string "all" or an array of obligation ids such as ["a", "b"]',
     "expect": 'an inline table such as { "bates-stamp" = 2013-12-09, "meet-and-confer" = "standing" }',
 }
 
@@ -384,6 +428,8 @@ def _type_ok(kind: str, value: object) -> bool:
         return isinstance(value, date) and not isinstance(value, datetime)
     if kind == "moment":
         return isinstance(value, date)
+    if kind == "targets":
+        return isinstance(value, str | list)
     return isinstance(value, dict)
 
 
@@ -396,6 +442,8 @@ def _is_date_text(value: object) -> bool:
 
 def _is_name(text: str) -> bool:
     """Whether a due rule can name ``text``: the parser decides, so the two never disagree."""
+    if "/" in text:
+        return False
     try:
         when = parse_when(f"1 day after {text}")
     except WhenSyntaxError:
@@ -403,19 +451,28 @@ def _is_name(text: str) -> bool:
     return isinstance(when, Relative) and when.anchor == NamedAnchor(text)
 
 
-def _anchors(when: When | None) -> tuple[NamedAnchor | DueAnchor, ...]:
-    if not isinstance(when, Relative):
-        return ()
-    anchors = when.anchor.anchors if isinstance(when.anchor, Combined) else (when.anchor,)
-    return tuple(a for a in anchors if isinstance(a, NamedAnchor | DueAnchor))
+_Ref = NamedAnchor | DueAnchor | MissedAnchor
 
 
-def _find(anchor: NamedAnchor | DueAnchor) -> str:
+def _anchors(when: When | None) -> tuple[_Ref, ...]:
+    return tuple(
+        a for a in anchors_of(when) if isinstance(a, NamedAnchor | DueAnchor | MissedAnchor)
+    )
+
+
+def _word(name: str) -> str:
+    """A pattern for a name standing alone (in a list of names)."""
+    return rf"(?<![a-z0-9_-]){re.escape(name)}(?![a-z0-9_-])"
+
+
+def _find(anchor: _Ref) -> str:
     """A pattern for where a rule writes this anchor, to point at it."""
     name = re.escape(anchor.name)
     if isinstance(anchor, DueAnchor):
-        return rf"(?<![a-z0-9_-]){name}\.(?i:due)"
-    return rf"(?<![a-z0-9_-]){name}(?![a-z0-9_.-])"
+        return rf"(?<![a-z0-9_/-]){name}\.(?i:due)"
+    if isinstance(anchor, MissedAnchor):
+        return rf"(?<![a-z0-9_/-]){name}\.(?i:missed)"
+    return rf"(?<![a-z0-9_/-]){name}(?![a-z0-9_./-])"
 
 
 def _period(text: str) -> Period | WhenSyntaxError:
@@ -424,6 +481,10 @@ def _period(text: str) -> Period | WhenSyntaxError:
         return parse_period(text)
     except WhenSyntaxError as err:
         return err
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _day_hint(text: str, line: int, column: int) -> str | None:
@@ -561,8 +622,9 @@ class _Reader:
             rules=head.get("rules"),
             obligations=obligations,
             amendments=self.amendments(self.table(data, "amend"), obligations),
-            checks=self.checks(self.table(data, "check"), obligations),
+            checks=self.checks(self.table(data, "check"), obligations, methods),
             path=self.path,
+            consequence=head.get("consequence", ""),
         )
 
     def head(self, head: Mapping[str, Any]) -> tuple[str, tuple[str, ...]] | None:
@@ -572,6 +634,9 @@ class _Reader:
                 ("order", 0, ("id",)),
                 f"id: expected lowercase letters, digits, - and _ (starting with a letter or digit), found '{head['id']}'",
             )
+        for key in ("entered", "issued", "served"):
+            if key in head:
+                self.span(("order", 0, (key,)), head[key], key)
         runs_from = head.get("runs_from", "entered")
         if runs_from != "entered" and runs_from not in head:
             self.error(
@@ -592,6 +657,15 @@ class _Reader:
             return None
         rules = get_ruleset(ruleset)
         return rules.name, tuple(rules.methods)
+
+    def span(self, w: _Where, value: date, what: str, **at: Any) -> bool:
+        """Refuse a date outside the supported years (FIRST_YEAR to LAST_YEAR)."""
+        try:
+            check_span(value, what)
+        except OutOfSpan as exc:
+            self.error(w, str(exc), **at)
+            return False
+        return True
 
     def service(
         self, w: _Where, method: str, known: tuple[str, tuple[str, ...]], **at: Any
@@ -635,6 +709,16 @@ class _Reader:
                 )
             if "service" in f and methods is not None:
                 self.service(("obligation", i, ("service",)), f["service"], methods)
+            if "condition_id" in f and "condition" not in raw:
+                self.error(
+                    ("obligation", i, ("condition_id",)),
+                    'condition_id: give the condition it names (condition = "if ...")',
+                )
+            if isinstance(due, Periodic) and kind is not Kind.DEADLINE:
+                self.error(
+                    ("obligation", i, ("due",)),
+                    f"a {kind} obligation cannot repeat by its due rule: a series ('every ...') is a deadline's",
+                )
             result.append(
                 Obligation(
                     id=oid,
@@ -649,6 +733,9 @@ class _Reader:
                     on=f.get("on", ""),
                     summary=f.get("summary", ""),
                     line=line,
+                    condition_id=f.get("condition_id", ""),
+                    review=f.get("review", ""),
+                    source_text=f.get("source_text", ""),
                 )
             )
         self.references(result)
@@ -658,9 +745,10 @@ class _Reader:
         """A deadline needs a due rule, a standing duty or a prohibition has none, and only a
         recurring duty has the event that starts each instance."""
         w: _Where = ("obligation", i, ())
-        if kind is Kind.DEADLINE and "due" not in raw:
+        if kind is Kind.DEADLINE and "due" not in raw and "review" not in raw:
             self.error(
-                w, "a deadline needs due = RULE (or kind = standing, prohibition or recurring)"
+                w,
+                "a deadline needs due = RULE (or review = WHAT IS UNCLEAR, or kind = standing, prohibition or recurring)",
             )
         if kind in (Kind.STANDING, Kind.PROHIBITION) and "due" in raw:
             self.error(("obligation", i, ("due",)), f"a {kind} obligation has no due rule")
@@ -687,35 +775,67 @@ class _Reader:
                 offset=err.column - 1,
             )
             return None
-        if not isinstance(when, Fixed | Relative):
-            self.error(w, f"due rule '{when}': this form is not scheduled yet")
-            return None
-        if isinstance(when, Relative) and when.service is not None and methods is not None:
-            where = text.lower().rfind(when.service)
-            self.service(w, when.service, methods, offset=where)
-        return when
+        ok = True
+        for part in parts_of(when):
+            if isinstance(part, Relative) and part.service is not None and methods is not None:
+                where = text.lower().rfind(part.service)
+                self.service(w, part.service, methods, offset=where)
+            days = [part.on] if isinstance(part, Fixed) else []
+            days += [a.at for a in anchors_of(part) if isinstance(a, DateAnchor)]
+            for day in days:
+                ok &= self.span(w, day, "the date", find=re.escape(_day(day).isoformat()))
+        if isinstance(when, Periodic) and isinstance(when.until, DateAnchor):
+            ok &= self.span(
+                w, when.until.at, "the date", find=re.escape(_day(when.until.at).isoformat())
+            )
+        return when if ok else None
 
     def references(self, obligations: list[Obligation]) -> None:
-        """x.due must name an obligation; due rules must not loop (a bare name that is not an
-        obligation of this order is a case event, which nothing can check)."""
+        """x.due, x.missed and order-id/x must name an obligation; a series has no one date to
+        count from; due rules must not loop (a bare name that is not an obligation of this
+        order is a case event, which nothing can check)."""
         index: dict[str, int] = {}
         for i, ob in enumerate(obligations):
             index.setdefault(ob.id, i)
+        series = {ob.id for ob in obligations if isinstance(ob.due, Periodic)}
         edges: dict[str, list[str]] = {o.id: [] for o in obligations}
         for i, ob in enumerate(obligations):
+            w: _Where = ("obligation", i, ("due",))
             for anchor in _anchors(ob.due):
-                if anchor.name in index:
-                    edges[ob.id].append(anchor.name)
-                elif isinstance(anchor, DueAnchor) and not self.together:
-                    known = ", ".join(index) or "none"
+                other, slash, name = anchor.name.rpartition("/")
+                if slash and other != self.order_id:
+                    if not self.together:
+                        self.error(
+                            w,
+                            f"'{anchor}' names an obligation of order '{other}': it is found only when the orders are loaded together",
+                            find=_find(anchor),
+                        )
+                    continue
+                if name in series:
                     self.error(
-                        ("obligation", i, ("due",)),
-                        f"'{anchor}' names no obligation of this order (obligations: {known}; one of another order is found only when the orders are loaded together)",
+                        w,
+                        f"'{anchor}': '{name}' repeats (a series), so it has no one date to count from",
+                        find=_find(anchor),
+                    )
+                elif name in index:
+                    edges[ob.id].append(name)
+                elif slash or (not isinstance(anchor, NamedAnchor) and not self.together):
+                    known = ", ".join(index) or "none"
+                    tail = (
+                        ""
+                        if slash
+                        else "; one of another order is found only when the orders are loaded together"
+                    )
+                    self.error(
+                        w,
+                        f"'{anchor}' names no obligation of this order (obligations: {known}{tail})",
                         find=_find(anchor),
                     )
         for loop in _cycles(edges):
             i = index[loop[0]]
-            after = [a for a in _anchors(obligations[i].due) if a.name == loop[1]]
+            after = [
+                a for a in _anchors(obligations[i].due) if a.name.rpartition("/")[2] == loop[1]
+            ]
             self.error(
                 ("obligation", i, ("due",)),
                 f"due rules loop: {' -> '.join(loop)}",
@@ -754,11 +874,16 @@ class _Reader:
             for name, needs in (("to", "extend"), ("by", "extend"), ("replacement", "supersede")):
                 if name in raw and action and action != needs:
                     self.error(("amend", i, (name,)), f'{name}: only for action = "{needs}"')
-            if f.get("order") == self.order_id and "obligation" in f and f["obligation"] not in own:
-                self.error(
-                    ("amend", i, ("obligation",)),
-                    f"obligation: no obligation '{f['obligation']}' in this order (obligations: {known})",
-                )
+            targets = self.targets(i, f, raw, action)
+            if f.get("order") == self.order_id:
+                for name in targets:
+                    if name not in own:
+                        key = "obligation" if name == f.get("obligation") else "obligations"
+                        self.error(
+                            ("amend", i, (key,)),
+                            f"{key}: no obligation '{name}' in this order (obligations: {known})",
+                            find=_word(name) if key == "obligations" else "",
+                        )
             if action == "supersede" and "replacement" not in raw:
                 self.error(w, "supersede needs replacement = an [[obligation]] id of this order")
             elif action == "supersede" and "replacement" in f and f["replacement"] not in own:
@@ -766,6 +891,10 @@ class _Reader:
                     ("amend", i, ("replacement",)),
                     f"replacement: no obligation '{f['replacement']}' in this order (obligations: {known})",
                 )
+            for key in ("to", "due_on_or_after"):
+                if key in f:
+                    self.span(("amend", i, (key,)), f[key], key)
+            every = f.get("obligations") == "all"
             result.append(
                 Amendment(
                     order=f.get("order", ""),
@@ -776,57 +905,183 @@ class _Reader:
                     replacement=f.get("replacement", ""),
                     reason=f.get("reason", ""),
                     line=self.line("amend", i),
+                    obligations=()
+                    if every
+                    else tuple(t for t in targets if t != f.get("obligation")),
+                    every=every,
+                    due_on_or_after=f.get("due_on_or_after"),
                 )
             )
         return tuple(result)
 
+    def targets(
+        self, i: int, f: Mapping[str, Any], raw: Mapping[str, Any], action: str
+    ) -> list[str]:
+        """The obligation ids an amendment names: one, a list, or none for "all"."""
+        w: _Where = ("amend", i, ())
+        if ("obligation" in raw) == ("obligations" in raw):
+            message = (
+                'give either obligation = ID or obligations = [IDS] or "all", not both'
+                if "obligation" in raw
+                else 'name what it changes: obligation = ID, obligations = [IDS] or obligations = "all"'
+            )
+            self.error(("amend", i, ("obligations",)) if "obligations" in raw else w, message)
+        found: list[str] = []
+        if "obligation" in f:
+            found.append(f["obligation"])
+        many = f.get("obligations")
+        if isinstance(many, str) and many != "all":
+            self.error(
+                ("amend", i, ("obligations",)),
+                f'obligations: expected "all" or a list of obligation ids, found the string "{many}"'
+                + (f' (did you mean ["{many}"]?)' if re.fullmatch(_ID, many) else ""),
+            )
+        elif isinstance(many, list):
+            if not many:
+                self.error(("amend", i, ("obligations",)), "obligations: name at least one")
+            for name in many:
+                if not isinstance(name, str) or not re.fullmatch(_ID, name):
+                    self.error(
+                        ("amend", i, ("obligations",)),
+                        f"obligations: expected obligation ids, found {_describe(name)}",
+                    )
+                elif name in found:
+                    self.error(
+                        ("amend", i, ("obligations",)), f"obligations: '{name}' is named twice"
+                    )
+                else:
+                    found.append(name)
+        if action == "supersede" and "obligations" in raw:
+            self.error(
+                ("amend", i, ("obligations",)),
+                "supersede replaces one obligation: give obligation = ID",
+            )
+        return found
+
     def checks(
-        self, tables: list[dict[str, Any]], obligations: tuple[Obligation, ...]
+        self,
+        tables: list[dict[str, Any]],
+        obligations: tuple[Obligation, ...],
+        methods: tuple[str, tuple[str, ...]] | None = None,
     ) -> tuple[Check, ...]:
         own = [o.id for o in obligations]
         result: list[Check] = []
         for i, raw in enumerate(tables):
             f = self.fields("check", i, raw)
             given: list[tuple[str, date | datetime]] = []
+            service: list[tuple[str, str]] = []
+            conditions: list[tuple[str, str]] = []
             for name, value in f.get("given", {}).items():
                 w = ("check", i, ("given", name))
                 if not (_is_name(name) or re.fullmatch(f"{_ID}/{_ID}", name)):
                     self.error(
                         w, f"given: expected an obligation id or an event name, found '{name}'"
                     )
+                elif value in _CONDITION_STATES:
+                    conditions.append((name, value))
+                elif isinstance(value, dict):
+                    on = self.served(i, name, value, methods)
+                    if on is not None:
+                        given.append((name, on))
+                        if "service" in value:
+                            service.append((name, value["service"]))
                 elif not isinstance(value, date):
+                    hint = " (a date is written without quotes)" if _is_date_text(value) else ""
                     self.error(
                         w,
-                        f"given: expected a date or date-time for '{name}', found {_describe(value)}",
+                        f'given: expected a date or date-time, {{ on = DATE, service = "METHOD" }}, or "met" / "not-met" for \'{name}\', found {_describe(value)}{hint}',
                     )
-                else:
+                elif self.span(w, value, f"given '{name}'"):
                     given.append((name, value))
             expect: list[tuple[str, str]] = []
+            lines: list[int] = []
+            series = {o.id for o in obligations if isinstance(o.due, Periodic)}
             for name, value in f.get("expect", {}).items():
                 w = ("check", i, ("expect", name))
                 other, slash, oid = name.rpartition("/")  # another order's: checked together
-                if (not slash or other == self.order_id) and oid not in own:
+                base, hash_, number = oid.partition("#")
+                if hash_ and (base not in series or not re.fullmatch(r"[1-9][0-9]{0,3}", number)):
+                    self.error(
+                        w,
+                        f"expect: '{oid}' names no instance: ID#N names instance N (1, 2, ...) of a periodic obligation of this order"
+                        + (f"; periodic: {', '.join(sorted(series))}" if series else ""),
+                    )
+                elif (not slash or other == self.order_id) and base not in own:
                     self.error(
                         w,
                         f"expect: no obligation '{oid}' in this order{_hint(oid, own)}; obligations: {', '.join(own) or 'none'}",
                     )
                 elif isinstance(value, date):
-                    expect.append((name, value.isoformat()))
+                    if self.span(w, value, f"expect '{name}'"):
+                        text = (
+                            value.isoformat(timespec="minutes")
+                            if isinstance(value, datetime)
+                            else value.isoformat()
+                        )
+                        expect.append((name, text))
+                        lines.append(self.loc.where(w, key=True)[0])
                 elif value in _STATES:
                     expect.append((name, value))
+                    lines.append(self.loc.where(w, key=True)[0])
                 else:
                     hint = " (a date is written without quotes)" if _is_date_text(value) else ""
                     self.error(
                         w,
-                        f"expect: expected a date or one of {', '.join(_STATES)} for '{name}', found {_describe(value)}{hint}",
+                        f"expect: expected a date, a date-time or one of {', '.join(_STATES)} for '{name}', found {_describe(value)}{hint}",
                     )
             if f.get("expect") == {}:
                 self.error(("check", i, ("expect",)), "expect: name at least one obligation")
+            if "as_of" in f:
+                self.span(("check", i, ("as_of",)), f["as_of"], "as_of")
             line = self.line("check", i)
             result.append(
-                Check(tuple(given), tuple(expect), f.get("as_of"), f.get("name", ""), line)
+                Check(
+                    tuple(given),
+                    tuple(expect),
+                    f.get("as_of"),
+                    f.get("name", ""),
+                    line,
+                    service=tuple(service),
+                    conditions=tuple(conditions),
+                    expect_lines=tuple(lines),
+                )
             )
         return tuple(result)
+
+    def served(
+        self,
+        i: int,
+        name: str,
+        value: Mapping[str, Any],
+        methods: tuple[str, tuple[str, ...]] | None,
+    ) -> date | datetime | None:
+        """``{ on = DATE, service = "mail" }``: a fact and the method it was served by."""
+        w: _Where = ("check", i, ("given", name))
+        unknown = [k for k in value if k not in ("on", "service")]
+        ok = True
+        if unknown:
+            self.error(
+                ("check", i, ("given", name, unknown[0])),
+                f"given: unknown key '{unknown[0]}' for '{name}'; allowed: on, service",
+            )
+            ok = False
+        on = value.get("on")
+        if not isinstance(on, date):
+            self.error(w, f"given: '{name}' needs on = DATE (the day it happened or was served)")
+            ok = False
+        method = value.get("service")
+        if "service" in value:
+            if not isinstance(method, str) or method not in SERVICE_METHODS:
+                self.error(
+                    ("check", i, ("given", name, "service")),
+                    f"given: service for '{name}': expected one of {', '.join(SERVICE_METHODS)}, found {_describe(method)}",
+                )
+                ok = False
+            elif methods is not None:
+                self.service(("check", i, ("given", name, "service")), method, methods)
+        if ok and isinstance(on, date) and self.span(w, on, f"given '{name}'"):
+            return on
+        return None
 
 
 _N = TypeVar("_N", bound=Hashable)
@@ -908,24 +1163,26 @@ def _check(orders: Sequence[Order], locators: Mapping[str, _Locator]) -> list[Or
 def _check_amendments(
     case: str, group: list[Order], by_id: Mapping[str, Order], report: _Report
 ) -> None:
-    """An amendment, or a check's ``order-id/obligation-id``, names an order loaded with it."""
+    """An amendment names obligations of the order it amends when that order is loaded (one
+    not loaded yet is pending); a check's ``order-id/obligation-id`` names an order loaded."""
     duties = {oid: [ob.id for ob in o.obligations] for oid, o in by_id.items()}
     loaded = ", ".join(by_id)
     for order in group:
         for i, am in enumerate(order.amendments):
             if am.order not in by_id:
-                hint = _hint(am.order, [k for k in by_id if k != order.id])
-                message = f"order: no order '{am.order}' in case '{case}' among the orders loaded{hint}; loaded: {loaded}"
-                report(order, ("amend", i, ("order",)), message, "")
-            elif am.obligation not in duties[am.order]:
-                hint = _hint(am.obligation, duties[am.order])
-                known = ", ".join(duties[am.order]) or "none"
-                message = f"obligation: order '{am.order}' has no obligation '{am.obligation}'{hint}; its obligations: {known}"
-                report(order, ("amend", i, ("obligation",)), message, "")
+                continue  # pending until the order is loaded
+            for name in am.targets:
+                if name not in duties[am.order]:
+                    key = "obligation" if name == am.obligation else "obligations"
+                    hint = _hint(name, duties[am.order])
+                    known = ", ".join(duties[am.order]) or "none"
+                    message = f"{key}: order '{am.order}' has no obligation '{name}'{hint}; its obligations: {known}"
+                    find = _word(name) if key == "obligations" else ""
+                    report(order, ("amend", i, (key,)), message, find)
         for i, check in enumerate(order.checks):
             for name, _ in check.expect:
                 other, slash, oid = name.rpartition("/")
-                if slash and oid not in duties.get(other, ()):
+                if slash and oid.partition("#")[0] not in duties.get(other, ()):
                     message = f"expect: no obligation '{name}' among the orders of case '{case}' loaded ({loaded})"
                     report(order, ("check", i, ("expect", name)), message, "")
 
@@ -938,6 +1195,12 @@ def _check_due_rules(case: str, by_id: Mapping[str, Order], report: _Report) -> 
     ``order-id/obligation-id`` (not yet accepted by the when-language) is that obligation.
     """
     duties = {oid: [ob.id for ob in o.obligations] for oid, o in by_id.items()}
+    series = {
+        (oid, ob.id)
+        for oid, o in by_id.items()
+        for ob in o.obligations
+        if isinstance(ob.due, Periodic)
+    }
     owners: dict[str, list[str]] = {}
     for oid, ids in duties.items():
         for ob_id in ids:
@@ -955,12 +1218,15 @@ def _check_due_rules(case: str, by_id: Mapping[str, Order], report: _Report) -> 
                     found = [other] if name in duties.get(other, ()) else []
                 elif name in duties[oid]:
                     found = [oid]
-                elif isinstance(anchor, DueAnchor):
+                elif not isinstance(anchor, NamedAnchor):
                     found = [k for k in owners.get(name, []) if k != oid]
                 else:
                     continue  # a case event
                 w: _Where = ("obligation", i, ("due",))
-                if len(found) == 1:
+                if len(found) == 1 and (found[0], name) in series:
+                    message = f"'{anchor}': '{name}' repeats (a series), so it has no one date to count from"
+                    report(order, w, message, _find(anchor))
+                elif len(found) == 1:
                     targets.append((found[0], name))
                     via.setdefault((node, (found[0], name)), (i, _find(anchor)))
                 elif found:
@@ -1078,12 +1344,25 @@ def _property(key: _Key) -> dict[str, Any]:
         schema.update(day)
     elif key.type == "moment":
         schema.update(moment)
-    else:  # a map from names to dates, or to dates and states
-        value = (
-            moment
-            if key.type == "dates"
-            else {"anyOf": [*moment["anyOf"], {"enum": list(_STATES)}]}
-        )
+    elif key.type == "targets":
+        schema["anyOf"] = [
+            {"const": "all"},
+            {"type": "array", "items": {"type": "string", "pattern": f"^{_ID}$"}, "minItems": 1},
+        ]
+    elif key.type == "given":
+        served = {
+            "type": "object",
+            "properties": {
+                "on": moment,
+                "service": {"type": "string", "enum": list(SERVICE_METHODS)},
+            },
+            "required": ["on"],
+            "additionalProperties": False,
+        }
+        value = {"anyOf": [*moment["anyOf"], served, {"enum": list(_CONDITION_STATES)}]}
+        schema.update(type="object", additionalProperties=value)
+    else:  # a map from names to dates, date-times and states
+        value = {"anyOf": [*moment["anyOf"], {"enum": list(_STATES)}]}
         schema.update(type="object", additionalProperties=value)
     if key.choices:
         schema["enum"] = list(key.choices)
@@ -1097,7 +1376,14 @@ def order_schema() -> dict[str, Any]:
     key tables so the two cannot drift apart. TOML dates appear as strings with a format."""
     rules: dict[str, list[dict[str, Any]]] = {
         "obligation": [
-            {"if": {"properties": {"kind": {"const": "deadline"}}}, "then": {"required": ["due"]}},
+            {
+                "if": {
+                    "properties": {"kind": {"const": "deadline"}},
+                    "not": {"required": ["review"]},
+                },
+                "then": {"required": ["due"]},
+            },
+            {"if": {"required": ["condition_id"]}, "then": {"required": ["condition"]}},
             {
                 "if": {
                     "properties": {"kind": {"enum": ["standing", "prohibition"]}},
@@ -1121,8 +1407,9 @@ def order_schema() -> dict[str, Any]:
             },
             {
                 "if": {"properties": {"action": {"const": "supersede"}}},
-                "then": {"required": ["replacement"]},
+                "then": {"required": ["replacement", "obligation"]},
             },
+            {"oneOf": [{"required": ["obligation"]}, {"required": ["obligations"]}]},
         ],
     }
     properties: dict[str, Any] = {}

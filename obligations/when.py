@@ -498,6 +498,8 @@ class _Parser:
     def count(self) -> int:
         """1 to 10000: zero, or more than 27 years of days, is a typo rather than an order."""
         token = self.peek() or ""
+        if not _COUNT.fullmatch(token):
+            self.fail(f"a count from 1 to {_MAX_COUNT}")
         if len(token.lstrip("0")) > len(str(_MAX_COUNT)) or not 1 <= int(token) <= _MAX_COUNT:
             hint = None
             if token.strip("0") == "" and token:

@@ -38,8 +38,10 @@ def test_order_check_of_a_bad_file_names_file_line_and_column_and_exits_2() -> N
     assert bad, "real bad order files"
     good = BAD.parent / "good" / "first.toml"
     for path in bad:
-        # same_order_id.toml is bad only beside the order whose id it repeats
-        files = [str(good), str(path)] if path.name == "same_order_id.toml" else [str(path)]
+        # same_order_id.toml is bad only beside the order whose id it repeats, and
+        # amend_unknown.toml beside the order it amends (alone, its amendment is pending)
+        beside = path.name in ("same_order_id.toml", "amend_unknown.toml")
+        files = [str(good), str(path)] if beside else [str(path)]
         result = runner.invoke(app, ["order", "check", *files])
         assert result.exit_code == 2, path
         assert result.stdout == ""
