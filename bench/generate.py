@@ -557,10 +557,10 @@ def assignments(
 COLUMNS: dict[str, tuple[str, ...]] = {
     "case": ("id", "court", "created_at"),
     "order_version": ("id", "case_id", "order_id", "version", "court", "entered", "title", "path", "text", "sha256", "loaded_at", "loaded_by"),
-    "obligation": ("id", "ref", "uid", "case_id", "order_id", "obligation_id", "court", "party", "text", "summary", "cite", "kind", "when_text", "consequence", "condition", "active", "state", "due", "due_at", "safe_due", "done_on", "late_by", "waiting_on", "chain", "readings", "warnings", "trace", "amendments", "depends_on", "revision", "changed_at"),
+    "obligation": ("id", "ref", "uid", "case_id", "order_id", "obligation_id", "court", "party", "text", "summary", "cite", "kind", "when_text", "consequence", "condition", "active", "state", "due", "due_at", "safe_due", "done_on", "late_by", "waiting_on", "chain", "readings", "warnings", "trace", "amendments", "depends_on", "revision", "changed_at", "end_at", "opens_on", "review", "source_text"),
     "person": ("id", "name", "email", "role", "created_at"),
     "assignment": ("id", "person_id", "case_id", "party", "obligation_ref", "created_at", "created_by"),
-    "fact": ("id", "kind", "case_id", "court", "order_id", "obligation_id", "name", "day", "at", "by_period", "occurrence", "undone", "reason", "note", "source", "supersedes", "recorded_at", "recorded_by"),
+    "fact": ("id", "kind", "case_id", "court", "order_id", "obligation_id", "name", "day", "at", "by_period", "occurrence", "undone", "reason", "note", "source", "supersedes", "recorded_at", "recorded_by", "service", "met"),
     "history": ("id", "at", "who", "what", "case_id", "ref", "why", "before", "after"),
 }  # fmt: skip
 JSON_COLUMNS = frozenset(

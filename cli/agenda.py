@@ -21,7 +21,7 @@ from cli.render import day, short
 if TYPE_CHECKING:
     from obligations.store.read import Reader, Row
 
-STATES = ("overdue", "open", "waiting", "done", "vacated", "standing")
+STATES = ("overdue", "open", "waiting", "done", "vacated", "standing", "moot")
 
 
 def complete_ref(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -176,13 +176,16 @@ def render_rows(
             when = "today" if left == 0 else ("tomorrow" if left == 1 else f"in {left} days")
             lines.append(paint(f"{day(r.due)}  {when}", BOLD))
         item(r)
-    for state in ("waiting", "standing", "done", "vacated"):
+    for state in ("waiting", "standing", "done", "vacated", "moot"):
         group = [r for r in rest if r.state == state]
         if not group:
             continue
         lines.append(paint(state.capitalize(), BOLD))
         for r in group:
             item(r)
+            if r.state == "waiting" and r.due is not None:
+                when = "if the default happens" if r.opens_on else "at the earliest"
+                lines.append(paint("      " + short(f"due {day(r.due)} {when}", width - 6), DIM))
             if r.waiting_on:
                 lines.append(
                     paint("      " + short("waiting on " + ", ".join(r.waiting_on), width - 6), DIM)

@@ -153,6 +153,14 @@ def order_load(
     if fmt(ctx) == "json":
         emit_json({**changes.to_json(), "applied": not changes.pending})
         return
+    for warning in changes.warnings:
+        typer.echo(f"docketcal: warning: {warning}", err=True)
+    for h in changes.held:
+        typer.echo(
+            f"held: {h['case']}/{h['order']} amends order {h['amends']}, which is not loaded:"
+            f" {h['what']} (applied when it is loaded)",
+            err=True,
+        )
     loaded = [h for h in changes.history if h["what"] in ("order loaded", "order changed")]
     for h in loaded:
         typer.echo(f"{h['what']}: {h['ref']} ({h['why']})", err=True)
@@ -172,9 +180,11 @@ def order_list(
     ctx: typer.Context,
     case: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
 ) -> None:
-    """The orders on the docket, with their current version."""
+    """The orders on the docket, with their current version, and the amendments held for
+    orders not loaded yet."""
     with docket(ctx) as d:
         rows = d.orders(case)
+        held = d.held(case)
     if not rows:
         fail("no orders on the docket" + (f" for case {case}" if case else ""), NOT_FOUND)
     if fmt(ctx) == "json":
@@ -184,15 +194,19 @@ def order_list(
         typer.echo(
             f"{r['case']}/{r['order']}  {r['court']:<10} entered {r['entered']}  v{r['version']}  {r['obligations']} obligations  {r['title']}"
         )
+    for h in held:
+        typer.echo(f"held: {h['case']}/{h['order']} amends {h['amends']} (not loaded): {h['what']}")
 
 
 def order_show(
     ctx: typer.Context,
     order: Annotated[str, typer.Argument(help="CASE/ORDER, or an order id unique on the docket.")],
 ) -> None:
-    """One order: its versions and its obligations as scheduled."""
+    """One order: its versions and its obligations as scheduled, their states as of today
+    (or --as-of)."""
+    today = _today(ctx)
     with docket(ctx) as d:
-        row = d.order(order)
+        row = d.order(order, today)
     if fmt(ctx) == "json":
         emit_json(row)
         return
@@ -205,7 +219,11 @@ def order_show(
         )
     for o in row["obligations"]:
         when = o["due"] or ", ".join(o["waiting_on"]) or o["state"]
+        if o["due"] and o["waiting_on"]:
+            when = f"{o['due']} (waiting on {', '.join(o['waiting_on'])})"
         typer.echo(f"  {o['obligation']:<28} {o['party']:<10} {o['state']:<8} {when}")
+    for h in row["held"]:
+        typer.echo(f"  held: amends {h['amends']} (not loaded): {h['what']}")
 
 
 def event_record(
@@ -220,6 +238,13 @@ def event_record(
     occurrence: Annotated[
         str, typer.Option("--occurrence", help='For events that recur: which one ("second set").')
     ] = "",
+    service: Annotated[
+        str,
+        typer.Option(
+            "--service",
+            help="How it was served (mail, electronic, ...): periods counted from it add what the court's rules add for that method.",
+        ),
+    ] = "",
 ) -> None:
     """Record a case event; every duty that waits on it is scheduled."""
     try:
@@ -231,7 +256,7 @@ def event_record(
     if isinstance(at, datetime) and at.tzinfo is not None:
         fail(f"'{when}': give the court's local time without an offset")
     with docket(ctx, create=True) as d:
-        changes = d.record_event(case, event, at, note=note, occurrence=occurrence)
+        changes = d.record_event(case, event, at, note=note, occurrence=occurrence, service=service)
     _changes(ctx, changes, f"recorded {event} in {case} for {when}")
 
 
@@ -247,12 +272,43 @@ def done_command(
         str | None, typer.Option("--on", help="The day it was done (default: today).")
     ] = None,
     note: Annotated[str, typer.Option("--note", help="A note for the history.")] = "",
+    service: Annotated[
+        str,
+        typer.Option(
+            "--service",
+            help="How what was done was served (mail, electronic, ...), when periods run from its service.",
+        ),
+    ] = "",
 ) -> None:
     """Record an obligation done; the duties that wait on it are scheduled from that day."""
     day = _day(on, "--on") if on else _today(ctx)
     with docket(ctx, create=True) as d:
-        changes = d.done(ref, day, note=note)
+        changes = d.done(ref, day, note=note, service=service)
     _changes(ctx, changes, f"recorded {ref} done {day.isoformat()}")
+
+
+def condition_command(
+    ctx: typer.Context,
+    case: Annotated[str, typer.Argument(help="The case id.", autocompletion=complete_case)],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The condition's name (condition_id in the order file, else the duty's id)."
+        ),
+    ],
+    state: Annotated[str, typer.Argument(help="met or not-met.")],
+    on: Annotated[
+        str | None, typer.Option("--on", help="The day it was decided (default: today).")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="A note for the history.")] = "",
+) -> None:
+    """Record a condition as met or not met: the duties that depend on one not met are moot."""
+    if state not in ("met", "not-met"):
+        fail(f"condition state '{state}': expected met or not-met")
+    day = _day(on, "--on") if on else _today(ctx)
+    with docket(ctx, create=True) as d:
+        changes = d.condition(case, name, state, on=day, note=note)
+    _changes(ctx, changes, f"recorded condition {name} in {case} as {state} on {day.isoformat()}")
 
 
 def extend_command(
@@ -439,6 +495,10 @@ def register(app: typer.Typer, order_app: typer.Typer) -> None:
     app.command("done", epilog="Example:  docketcal done return-documents --on 2013-11-25")(
         done_command
     )
+    app.command(
+        "condition",
+        epilog="Example:  docketcal condition caed-2013-11-12 disputes-remain not-met --on 2013-12-02",
+    )(condition_command)
     app.command(
         "extend",
         epilog="Example:  docketcal extend produce-documents --by '14 days' --reason 'Stipulation, ECF 160'",

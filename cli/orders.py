@@ -20,7 +20,8 @@ def check_command(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Order files (TOML) to check together.")],
 ) -> None:
-    """Load order files without storing them and prove every [[check]] example they carry."""
+    """Load order files without storing them and prove every [[check]] example they carry;
+    show what is worth a second look (warnings: exit 0 all the same)."""
     from obligations.checks import run_checks
     from obligations.orderfile import OrderFileErrors, load_orders
 
@@ -37,7 +38,13 @@ def check_command(
         emit_json(
             {
                 "orders": [
-                    {"id": o.id, "case": o.case, "obligations": len(o.obligations)} for o in orders
+                    {
+                        "id": o.id,
+                        "case": o.case,
+                        "obligations": len(o.obligations),
+                        "warnings": list(o.warnings),
+                    }
+                    for o in orders
                 ],
                 "checks": [
                     {"check": r.label, "ok": r.ok, "failures": list(r.failures)} for r in results
@@ -50,6 +57,8 @@ def check_command(
                 f"{o.path}: order {o.id} ({o.case}, {o.court}): {len(o.obligations)} obligations",
                 err=True,
             )
+            for warning in o.warnings:
+                typer.echo(f"docketcal: {warning}", err=True)
         for r in results:
             typer.echo(f"{r.label}: {'ok' if r.ok else 'FAILED'}", err=True)
             for failure in r.failures:

@@ -22,8 +22,10 @@ def emit_json(value: Any) -> None:
 
 
 def fail(message: str, code: int = BAD_INPUT) -> NoReturn:
-    """Say what was wrong on stderr and exit with the documented code (nothing written)."""
-    typer.echo(f"docketcal: {message}", err=True)
+    """Say what was wrong on stderr and exit with the documented code (nothing written). A
+    report of several errors gets the same prefix on every line."""
+    for line in message.splitlines() or [""]:
+        typer.echo(f"docketcal: {line}", err=True)
     raise typer.Exit(code)
 
 

@@ -248,7 +248,7 @@ def plan_today(db: Database, leads: Leads, today: date, person: str | None = Non
     was_on = gc.isenabled()
     gc.disable()
     try:
-        items = outbox.open_items(db, today + timedelta(days=leads.horizon))
+        items = outbox.open_items(db, today + timedelta(days=leads.horizon), today)
         people = outbox.assignees(db)
         if person:
             people = [a for a in people if a.email.lower() == person.lower()]

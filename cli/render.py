@@ -46,13 +46,16 @@ def explain_stored(
 ) -> str:
     """``docketcal explain``: a careful note on one obligation as the docket holds it."""
     from calendars import get_court
+    from obligations.store.read import effective_state
 
     zone = get_court(row["court"]).zone
-    state = row["state"]
+    state = effective_state(row["state"], row["due"], row.get("opens_on"), today)
     if not row["active"]:
         state = "vacated (no longer in its order)"
-    elif state == "open" and row["due"] is not None and row["due"] < today:
+    elif state == "overdue":
         state = f"overdue by {(today - row['due']).days} days"
+    elif state == "moot":
+        state = "moot (its condition was not met, or the default it follows did not happen)"
     lines = [row["ref"], ""]
     lines.append(
         f"{row['party'].capitalize()}, {row['cite']} of order {row['order_id']} ({row['court']}):"
@@ -63,6 +66,13 @@ def explain_stored(
     if row["consequence"]:
         lines.append(f"Consequence: {row['consequence']}")
     lines.append("")
+    if row.get("review"):
+        lines.append(f"REVIEW:    {row['review']}")
+    if row.get("source_text"):
+        lines.extend(
+            "Read from: " + chunk if n == 0 else "           " + chunk
+            for n, chunk in enumerate(_wrap(f"\u201c{row['source_text']}\u201d", 68))
+        )
     if row["when_text"]:
         lines.append(f"Due rule:  {row['when_text']}")
     status = f"State:     {state}"
@@ -72,12 +82,20 @@ def explain_stored(
     lines.append(status)
     if row["waiting_on"]:
         lines.append(f"Waits on:  {', '.join(row['waiting_on'])}")
+    if row.get("opens_on") and row["state"] == "waiting":
+        lines.append(f"Opens on:  {day(row['opens_on'])} if nothing is recorded before")
     if row["chain"]:
         lines.append("Hangs on:")
         lines.extend(f"  - {c}" for c in row["chain"])
     if row["due"] is not None:
         at = row["due_at"].astimezone(zone).strftime(" (ends %H:%M %Z)") if row["due_at"] else ""
-        lines.append(f"Due:       {day(row['due'])}{at}")
+        if row.get("end_at") and row["due_at"]:
+            start = row["due_at"].astimezone(zone).strftime("%H:%M")
+            at = f" from {start} to {row['end_at'].astimezone(zone).strftime('%H:%M %Z')}"
+        early = ""
+        if row["state"] == "waiting":
+            early = "  (if the default happens)" if row.get("opens_on") else "  (at the earliest)"
+        lines.append(f"Due:       {day(row['due'])}{at}{early}")
         if row["safe_due"] and row["safe_due"] != row["due"]:
             lines.append(
                 f"Safe date: {day(row['safe_due'])}  (the earliest date under every reading)"

@@ -165,7 +165,7 @@ ITEM_COLUMNS = (
     "ref", "uid", "case_id", "order_id", "obligation_id", "court", "party", "summary", "text",
     "cite", "when_text", "kind", "state", "active", "due", "due_at", "safe_due", "done_on",
     "readings", "warnings", "trace", "depends_on", "revision", "changed_at", "consequence",
-    "condition",
+    "condition", "end_at", "opens_on", "review",
 )  # fmt: skip
 
 
@@ -185,7 +185,7 @@ class Item:
     cite: str
     when: str
     kind: str
-    state: str  # open | done | vacated (an obligation no longer in its order reads as vacated)
+    state: str  # open | done | vacated | moot (no longer in its order reads as vacated)
     due: date
     due_at: datetime | None
     safe_due: date | None
@@ -199,6 +199,8 @@ class Item:
     consequence: str = ""
     condition: str = ""
     removed: bool = False  # no longer in the current version of its order
+    end_at: datetime | None = None  # a timed appearance's end
+    review: str = ""  # what a person must still decide about its due rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +236,9 @@ def _bind(reader: Reader, value: date | datetime) -> Any:
 
 def read_feed(reader: Reader, scope: Scope, as_of: date, windows: Windows = Windows()) -> Feed:
     """The dated duties of ``scope`` a feed built on ``as_of`` shows: open ones (overdue ones
-    included), done ones until ``windows.done`` days after they were done, vacated or removed
-    ones until ``windows.vacated`` days after they changed. Deterministic order (by ref)."""
+    included, and those waiting on a default that has happened by ``as_of``), done ones until
+    ``windows.done`` days after they were done, vacated, moot or removed ones until
+    ``windows.vacated`` days after they changed. Deterministic order (by ref)."""
     where, params = _where(scope)
     done_since = as_of - timedelta(days=windows.done)
     changed_since = datetime.combine(as_of - timedelta(days=windows.vacated), clock_time(0), UTC)
@@ -243,11 +246,13 @@ def read_feed(reader: Reader, scope: Scope, as_of: date, windows: Windows = Wind
         f"SELECT {', '.join('o.' + c for c in ITEM_COLUMNS)} FROM obligation o"
         f" WHERE {where} AND o.due IS NOT NULL AND ("
         " (o.active = ? AND o.state = 'open')"
+        " OR (o.active = ? AND o.state = 'waiting' AND o.opens_on <= ?)"
         " OR (o.active = ? AND o.state = 'done' AND o.done_on >= ?)"
-        " OR ((o.active = ? OR o.state = 'vacated') AND o.changed_at >= ?))"
+        " OR ((o.active = ? OR o.state IN ('vacated', 'moot')) AND o.changed_at >= ?))"
         " ORDER BY o.ref"
     )
-    params += [True, True, _bind(reader, done_since), False, _bind(reader, changed_since)]
+    params += [True, True, _bind(reader, as_of), True, _bind(reader, done_since), False]
+    params.append(_bind(reader, changed_since))
     items = tuple(_item(row) for row in reader.query(sql, params))
     related = _uids(reader, sorted({r for i in items for r in i.depends_on}))
     name, description = _naming(reader, scope)
@@ -262,17 +267,19 @@ def _item(row: Sequence[Any]) -> Item:
     due = _date(d["due"])
     changed = _instant(d["changed_at"])
     assert due is not None and changed is not None
+    state = "vacated" if removed else "open" if d["state"] == "waiting" else d["state"]
     return Item(
         ref=d["ref"], uid=d["uid"], case=d["case_id"], order=d["order_id"],
         obligation=d["obligation_id"], court=d["court"], party=d["party"],
         summary=d["summary"] or "", text=d["text"] or "", cite=d["cite"] or "",
         when=d["when_text"] or "", kind=d["kind"],
-        state="vacated" if removed else d["state"], due=due, due_at=_instant(d["due_at"]),
+        state=state, due=due, due_at=_instant(d["due_at"]),
         safe_due=_date(d["safe_due"]), done_on=_date(d["done_on"]),
         readings=tuple(_json(d["readings"]) or ()), warnings=tuple(_json(d["warnings"]) or ()),
         trace=tuple(_json(d["trace"]) or ()), depends_on=tuple(_json(d["depends_on"]) or ()),
         revision=int(d["revision"]), changed_at=changed, consequence=d["consequence"] or "",
-        condition=d["condition"] or "", removed=removed,
+        condition=d["condition"] or "", removed=removed, end_at=_instant(d["end_at"]),
+        review=d["review"] or "",
     )  # fmt: skip
 
 
@@ -366,9 +373,15 @@ def describe(item: Item, timed: bool | None = None) -> str:
     lines = [item.text.strip(), ""]
     lines.append(f"Party: {party_label(item.party)}")
     lines.append(f"Cite: {item.cite or '-'} (order {item.order}, case {item.case})")
+    if item.review:
+        lines.append(f"NEEDS REVIEW: {item.review}")
     if item.when:
         lines.append(f"Rule: {item.when}")
-    if item.due_at is not None:
+    if item.due_at is not None and item.end_at is not None:
+        start = item.due_at.astimezone(court.zone).strftime("%H:%M")
+        end = item.end_at.astimezone(court.zone).strftime("%H:%M %Z")
+        lines.append(f"When: {_day(item.due)} from {start} to {end} (court time, {court.tz})")
+    elif item.due_at is not None:
         local = item.due_at.astimezone(court.zone)
         at = local.strftime("%H:%M %Z")
         if is_timed(item) if timed is None else timed:
@@ -404,22 +417,33 @@ def describe(item: Item, timed: bool | None = None) -> str:
         lines.append("REMOVED: no longer in the current version of its order.")
     elif item.state == "vacated":
         lines.append("VACATED: the court vacated it.")
+    elif item.state == "moot":
+        lines.append("MOOT: its condition was not met, or the default it follows did not happen.")
     lines.append(f"Ref: {item.ref}")
     return "\n".join(lines)
 
 
 def event(item: Item, related: Mapping[str, str]) -> ical.Event:
     """One duty as a VEVENT (pure: the stored data only)."""
-    prefix = {"done": "DONE: ", "vacated": "VACATED: "}.get(item.state, "")
+    prefix = {"done": "DONE: ", "vacated": "VACATED: ", "moot": "MOOT: "}.get(item.state, "")
+    if item.review and not prefix:
+        prefix = "REVIEW: "
     head = f"{prefix}{item.case} · {party_label(item.party)}: {item.summary or item.obligation}"
     categories = ["Deadline", item.case, party_label(item.party)]
-    if item.state in ("done", "vacated"):
+    if item.state in ("done", "vacated", "moot"):
         categories.append(item.state.capitalize())
     start: date | datetime
     end: date | datetime
     zone = None
     timed = is_timed(item)
-    if timed:
+    if timed and item.end_at is not None and item.due_at is not None and item.end_at > item.due_at:
+        # an appearance: from its start to its end (DTEND)
+        court = get_court(item.court)
+        zone = court.tz
+        start = item.due_at.astimezone(court.zone)
+        end = item.end_at.astimezone(court.zone)
+        head += f" ({start.strftime('%H:%M')}–{end.strftime('%H:%M %Z')})"
+    elif timed:
         assert item.due_at is not None
         court = get_court(item.court)
         zone = court.tz
@@ -437,7 +461,7 @@ def event(item: Item, related: Mapping[str, str]) -> ical.Event:
         end=end,
         zone=zone,
         description=describe(item, timed),
-        status="CANCELLED" if item.state == "vacated" else "CONFIRMED",
+        status="CANCELLED" if item.state in ("vacated", "moot") else "CONFIRMED",
         categories=tuple(categories),
         related=tuple(related[r] + UID_SUFFIX for r in item.depends_on if r in related),
     )

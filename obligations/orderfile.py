@@ -15,7 +15,7 @@ import tomllib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
@@ -528,6 +528,56 @@ def _syntax_error(text: str, path: str, err: tomllib.TOMLDecodeError) -> OrderFi
 
 class _Reader:
     """Reads one parsed file into an Order, collecting every error with its position."""
+
+    def controls(self, data: Mapping[str, Any]) -> list[OrderFileError]:
+        """Control characters in any key or string (a NUL cannot even be stored)."""
+        errors: list[OrderFileError] = []
+
+        def bad(value: object) -> str | None:
+            if isinstance(value, str):
+                m = _CONTROL.search(value)
+                return f"U+{ord(m.group()):04X}" if m else None
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    found = bad(k) or bad(v)
+                    if found:
+                        return found
+            if isinstance(value, list):
+                for v in value:
+                    found = bad(v)
+                    if found:
+                        return found
+            return None
+
+        def visit(section: str, index: int, table: Mapping[str, Any]) -> None:
+            for key, value in table.items():
+                found = bad(key) or bad(value)
+                if found:
+                    line, column = self.loc.where((section, index, (key,)))
+                    errors.append(
+                        OrderFileError(
+                            self.path,
+                            line,
+                            column,
+                            f"{key!r}: a control character ({found}) in a key or string; write the"
+                            " text without it (a NUL or an escape code cannot be stored or shown)",
+                        )
+                    )
+
+        for name, value in data.items():
+            if isinstance(value, dict):
+                visit(name, 0, value)
+            elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
+                for i, table in enumerate(value):
+                    visit(name, i, table)
+            elif bad(name) or bad(value):
+                line, column = self.loc.where(("", 0, (name,)))
+                errors.append(
+                    OrderFileError(
+                        self.path, line, column, "a control character in a key or string"
+                    )
+                )
+        return errors
 
     def __init__(self, path: str, text: str, together: bool) -> None:
         self.path = path
@@ -1088,29 +1138,32 @@ _N = TypeVar("_N", bound=Hashable)
 
 
 def _cycles(edges: Mapping[_N, Sequence[_N]]) -> list[list[_N]]:
-    """Each loop found once, written from its earliest node round to it again (a -> b -> a)."""
+    """Each loop found once, written from its earliest node round to it again (a -> b -> a).
+    Iterative: a chain of any length is followed without recursion."""
     rank = {n: k for k, n in enumerate(edges)}
     loops: dict[tuple[_N, ...], list[_N]] = {}
     on_path: dict[_N, bool] = {}  # False once every path from the node has been followed
-    path: list[_N] = []
-
-    def visit(n: _N) -> None:
-        on_path[n] = True
-        path.append(n)
-        for m in edges.get(n, ()):
-            if on_path.get(m):
-                loop = path[path.index(m) :]
-                k = loop.index(min(loop, key=lambda x: rank.get(x, len(rank))))
-                loop = loop[k:] + loop[:k]
-                loops.setdefault(tuple(loop), [*loop, loop[0]])
-            elif m not in on_path:
-                visit(m)
-        path.pop()
-        on_path[n] = False
-
-    for n in edges:
-        if n not in on_path:
-            visit(n)
+    for root in edges:
+        if root in on_path:
+            continue
+        path: list[_N] = [root]
+        on_path[root] = True
+        stack = [iter(edges.get(root, ()))]
+        while stack:
+            for m in stack[-1]:
+                if on_path.get(m):
+                    loop = path[path.index(m) :]
+                    k = loop.index(min(loop, key=lambda x: rank.get(x, len(rank))))
+                    loop = loop[k:] + loop[:k]
+                    loops.setdefault(tuple(loop), [*loop, loop[0]])
+                elif m not in on_path:
+                    on_path[m] = True
+                    path.append(m)
+                    stack.append(iter(edges.get(m, ())))
+                    break
+            else:
+                stack.pop()
+                on_path[path.pop()] = False
     return list(loops.values())
 
 
@@ -1245,6 +1298,17 @@ def _check_due_rules(case: str, by_id: Mapping[str, Order], report: _Report) -> 
 # --- The API --------------------------------------------------------------------------------
 
 
+#: Characters a string may not hold: C0 controls but tab, line feed and carriage return, and
+#: DEL. PostgreSQL refuses NUL in text, and none of them belongs in an order's words.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _too_deep(text: str, path: str) -> OrderFileError:
+    return OrderFileError(
+        path, 1, 1, "TOML: nested too deep (arrays or tables inside each other hundreds of times)"
+    )
+
+
 def _parse(
     text: str, path: str, together: bool
 ) -> tuple[Order | None, list[OrderFileError], _Locator | None]:
@@ -1252,9 +1316,16 @@ def _parse(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         return None, [_syntax_error(text, path, err)], None
-    reader = _Reader(path, text, together)
-    order = reader.read(data)
-    return order, sorted(reader.errors, key=lambda e: (e.line, e.column)), reader.loc
+    except RecursionError:
+        return None, [_too_deep(text, path)], None
+    try:
+        reader = _Reader(path, text, together)
+        controls = reader.controls(data)
+        order = reader.read(data)
+    except RecursionError:
+        return None, [_too_deep(text, path)], None
+    errors = sorted([*controls, *reader.errors], key=lambda e: (e.line, e.column))
+    return order, errors, reader.loc
 
 
 def _load(
@@ -1269,10 +1340,29 @@ def _load(
 
 
 def read_order_text(path: str | os.PathLike[str]) -> str:
-    """An order file's text (UTF-8; a BOM, as some Windows editors write, is not an error)."""
+    """An order file's text (UTF-8; a BOM, as some Windows editors write, is not an error), at
+    most ``MAX_BYTES``: a larger file is refused before it is read."""
     name = os.fspath(path)
-    with open(name, "rb") as f:
-        data = f.read()
+    try:
+        with open(name, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            data = f.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
+    except OSError as err:
+        raise OrderFileErrors(
+            [OrderFileError(name, 1, 1, f"cannot read the file: {err.strerror or err}")]
+        ) from err
+    if size > MAX_BYTES or len(data) > MAX_BYTES:
+        megabytes = max(size, len(data)) / (1024 * 1024)
+        raise OrderFileErrors(
+            [
+                OrderFileError(
+                    name,
+                    1,
+                    1,
+                    f"the file is {megabytes:.1f} MB: an order file is at most {MAX_BYTES // (1024 * 1024)} MB",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -1303,16 +1393,53 @@ def load_order(path: str | os.PathLike[str]) -> Order:
 
 
 def load_orders(paths: Iterable[str | os.PathLike[str]]) -> tuple[Order, ...]:
-    """Several order files: each file's own checks, then (if all pass) ``check_orders``."""
+    """Several order files: each file's own checks, then (if all pass) ``check_orders``; each
+    order carries its warnings (``Order.warnings``)."""
     results = [_load(p, together=True) for p in paths]
     errors = [e for _, errs, _ in results for e in errs]
     if errors:
         raise OrderFileErrors(errors)
     orders = tuple(o for o, _, _ in results if o is not None)
-    errors = _check(orders, {o.path: loc for o, _, loc in results if o and loc})
+    locators = {o.path: loc for o, _, loc in results if o and loc}
+    errors = _check(orders, locators)
     if errors:
         raise OrderFileErrors(errors)
-    return orders
+    return tuple(with_warnings(o, orders, locators.get(o.path)) for o in orders)
+
+
+def with_warnings(
+    order: Order, together: Sequence[Order], loc: _Locator | str | None = None
+) -> Order:
+    """``order`` with what is worth a second look (``obligations.lint``) and the amendments it
+    holds for orders not among ``together``. ``loc``: its file's text (or its locator), so
+    warnings point at their line and column."""
+    from obligations.lint import lint
+
+    if isinstance(loc, str):
+        loc = _Locator(loc)
+
+    def locate(section: str, index: int, path: tuple[str, ...], find: str) -> tuple[int, int]:
+        w: _Where = (section, index, path)
+        if loc is None:
+            return _line_of(order, w), 1
+        return loc.where(w, find=find, key=len(path) > 1)
+
+    found = list(lint(order, locate))
+    loaded = {o.id for o in together if o.case == order.case}
+    for i, am in enumerate(order.amendments):
+        if am.order not in loaded:
+            line, column = locate("amend", i, ("order",), "")
+            hint = _hint(am.order, sorted(loaded - {order.id}))
+            found.append(
+                f"{order.path or '<order>'}:{line}:{column}: warning: order: '{am.order}' is not"
+                f" loaded{hint}: held until it is ({am.describe()})"
+            )
+
+    def place(text: str) -> tuple[int, int]:
+        m = re.search(r":(\d+):(\d+): warning: ", text)
+        return (int(m[1]), int(m[2])) if m else (0, 0)
+
+    return replace(order, warnings=tuple(sorted(found, key=place)))
 
 
 def check_orders(orders: Sequence[Order]) -> None:

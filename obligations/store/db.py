@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 5000
-HEAD = "0007"  # the newest migration; a database at another revision is upgraded by ``init``
+HEAD = "0008"  # the newest migration; a database at another revision is upgraded by ``init``
 
 T = TypeVar("T")
 

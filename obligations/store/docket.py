@@ -25,15 +25,17 @@ from sqlmodel import Session, col, select
 from calendars import get_court
 from calendars.period import Period, Unit
 from obligations import model
-from obligations.engine import Item, schedule
+from obligations.engine import Item, Pending, schedule
 from obligations.orderfile import (
     OrderFileError,
     OrderFileErrors,
     check_orders,
     parse_order,
     read_order_text,
+    with_warnings,
 )
 from obligations.store.db import Database, retrying
+from obligations.store.read import effective_state
 from obligations.store.tables import (
     Assignment,
     Case,
@@ -41,6 +43,7 @@ from obligations.store.tables import (
     History,
     Obligation,
     OrderVersion,
+    PendingAmendment,
     Person,
     now,
 )
@@ -50,10 +53,12 @@ ROLES = ("attorney", "clerk", "paralegal")
 COMPUTED = (
     "party", "text", "summary", "cite", "kind", "when_text", "consequence", "condition", "active", "state",
     "due", "due_at", "safe_due", "done_on", "late_by", "waiting_on", "chain", "readings",
-    "warnings", "trace", "amendments", "depends_on",
+    "warnings", "trace", "amendments", "depends_on", "end_at", "opens_on", "review", "source_text",
 )  # fmt: skip
 #: What a history row keeps of an obligation before and after a change.
 SNAPSHOT = ("state", "due", "due_at", "safe_due", "done_on", "waiting_on", "active", "revision")
+#: A condition is recorded as one of these (``docketcal condition CASE NAME met|not-met``).
+CONDITION_STATES = ("met", "not-met")
 
 
 class DocketError(ValueError):
@@ -87,9 +92,20 @@ class Changes:
     history: list[dict[str, Any]] = field(default_factory=list)
     revised: list[str] = field(default_factory=list)
     pending: list[dict[str, Any]] = field(default_factory=list)  # order changes not applied
+    warnings: list[str] = field(default_factory=list)  # the loader's, worth a second look
+    held: list[dict[str, Any]] = field(default_factory=list)  # amendments of orders not loaded
 
     def to_json(self) -> dict[str, Any]:
-        return {"changes": self.history, "revised": self.revised, "pending": self.pending}
+        out: dict[str, Any] = {
+            "changes": self.history,
+            "revised": self.revised,
+            "pending": self.pending,
+        }
+        if self.warnings:
+            out["warnings"] = self.warnings
+        if self.held:
+            out["held"] = self.held
+        return out
 
 
 def _sha(text: str) -> str:
@@ -100,6 +116,53 @@ def _sha(text: str) -> str:
 def _parsed(sha: str, text: str, path: str) -> model.Order:
     """Order texts are parsed once per process: the hash names the text."""
     return parse_order(text, path, together=True)
+
+
+def _once_each(parsed: list[tuple[model.Order, str]]) -> list[tuple[model.Order, str]]:
+    """The same file named twice is loaded once; two files with one order id (in one case) in
+    one load are refused: the second would silently not be applied."""
+    seen: dict[tuple[str, str], tuple[model.Order, str]] = {}
+    errors: list[OrderFileError] = []
+    for order, text in parsed:
+        key = (order.case, order.id)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = (order, text)
+        elif first[1] != text:
+            errors.append(
+                OrderFileError(
+                    order.path,
+                    1,
+                    1,
+                    f"order id '{order.id}' of case '{order.case}' is also the id of {first[0].path}"
+                    " in this load: load one version of an order at a time",
+                )
+            )
+    if errors:
+        raise OrderFileErrors(errors)
+    return list(seen.values())
+
+
+def _prove(orders: Sequence[model.Order], world: Sequence[model.Order]) -> None:
+    """Run the ``[[check]]`` examples of the orders being loaded: one that fails stops the load,
+    as ``order check`` would have said."""
+    from obligations.checks import run_checks
+
+    errors = []
+    for result in run_checks(orders, world):
+        for failure in result.failures:
+            line, _, message = failure.partition(": ")
+            number = (
+                int(line.removeprefix("line ")) if line.startswith("line ") else result.check.line
+            )
+            name = f" ({result.check.name})" if result.check.name else ""
+            errors.append(
+                OrderFileError(
+                    result.order.path, number, 1, f"check{name} does not hold: {message}"
+                )
+            )
+    if errors:
+        raise OrderFileErrors(errors)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -138,6 +201,7 @@ class Docket:
                 errors.extend(exc.errors)
         if errors:
             raise OrderFileErrors(tuple(errors))
+        parsed = _once_each(parsed)
 
         def work() -> Changes:
             changes = Changes()
@@ -149,7 +213,12 @@ class Docket:
                 together = dict(current)
                 for order, _ in parsed:
                     together[(order.case, order.id)] = order
-                check_orders(list(together.values()))
+                world = list(together.values())
+                check_orders(world)
+                _prove([o for o, _ in parsed], world)
+                changes.warnings = [
+                    w for order, text in parsed for w in with_warnings(order, world, text).warnings
+                ]
                 touched: set[str] = set()
                 for order, text in parsed:
                     if self._load_one(s, order, text, apply, changes):
@@ -247,8 +316,10 @@ class Docket:
                 for r in latest.values()
             ]  # fmt: skip
 
-    def order(self, ident: str) -> dict[str, Any]:
-        """One order: ``CASE/ORDER`` or an order id that is unique across cases."""
+    def order(self, ident: str, today: date | None = None) -> dict[str, Any]:
+        """One order: ``CASE/ORDER`` or an order id that is unique across cases; its duties'
+        states as on ``today`` (overdue read off the date), and what it holds for orders not
+        loaded."""
         with self.db.read() as s:
             case, _, order_id = ident.rpartition("/")
             query = select(OrderVersion).where(OrderVersion.order_id == order_id)
@@ -273,20 +344,38 @@ class Docket:
                 "entered": latest.entered.isoformat(), "title": latest.title, "path": latest.path,
                 "versions": [{"version": r.version, "sha256": r.sha256, "loaded_at": _iso(r.loaded_at), "loaded_by": r.loaded_by} for r in rows],
                 "text": latest.text,
-                "obligations": [obligation_json(o) for o in obligations],
+                "obligations": [obligation_json(o, today) for o in obligations],
+                "held": [
+                    {"amends": r.target_order, "what": r.what, "held_since": _iso(r.held_since)}
+                    for r in s.exec(
+                        select(PendingAmendment).where(
+                            PendingAmendment.case_id == latest.case_id,
+                            PendingAmendment.order_id == latest.order_id,
+                        )
+                    ).all()
+                ],
             }  # fmt: skip
 
     # -- facts --------------------------------------------------------------------------------
 
     def record_event(
-        self, case: str, name: str, at: date | datetime, *, note: str = "", occurrence: str = ""
+        self,
+        case: str,
+        name: str,
+        at: date | datetime,
+        *,
+        note: str = "",
+        occurrence: str = "",
+        service: str = "",
     ) -> Changes:
-        """A case event: a date, or a date-time in the court's time (stored in UTC)."""
+        """A case event: a date, or a date-time in the court's time (stored in UTC); with the
+        method it was served by when periods counted from it depend on that."""
 
         def work() -> Changes:
             changes = Changes()
             with self.db.write() as s:
                 row = self._lock(s, case) or self._case(s, case)  # _case names a missing case
+                _check_service(service, row.court, s, case)
                 day, instant = _split(at, row.court)
                 fact = self._fact(
                     s,
@@ -298,6 +387,7 @@ class Docket:
                         at=instant,
                         note=note,
                         occurrence=occurrence,
+                        service=service or None,
                     ),
                 )
                 self._history(
@@ -308,10 +398,56 @@ class Docket:
 
         return retrying(work)
 
-    def done(self, ref: str, on: date, *, note: str = "") -> Changes:
-        return self._on_obligation(
-            ref, "done", lambda ob: Fact(kind="done", day=on, note=note), f"done {on.isoformat()}"
-        )
+    def done(self, ref: str, on: date, *, note: str = "", service: str = "") -> Changes:
+        def make(ob: Obligation, s: Session) -> Fact:
+            _check_service(service, ob.court, s, ob.case_id)
+            return Fact(kind="done", day=on, note=note, service=service or None)
+
+        how = f" (served by {service})" if service else ""
+        return self._on_obligation(ref, "done", make, f"done {on.isoformat()}{how}")
+
+    def condition(
+        self, case: str, name: str, state: str, *, on: date | None = None, note: str = ""
+    ) -> Changes:
+        """A condition of duties recorded as met or not met: not met makes them moot."""
+        if state not in CONDITION_STATES:
+            raise DocketError(f"condition '{name}': expected met or not-met, found '{state}'")
+
+        def work() -> Changes:
+            changes = Changes()
+            with self.db.write() as s:
+                self._lock(s, case) or self._case(s, case)
+                known = self._conditions(s, case)
+                if name not in known:
+                    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+                    hint = f"; did you mean {', '.join(close)}?" if close else ""
+                    listed = ", ".join(known) or "none"
+                    raise DocketError(
+                        f"no duty of case {case} depends on a condition '{name}'{hint}; its conditions: {listed}"
+                    )
+                fact = self._fact(
+                    s,
+                    Fact(
+                        kind="condition",
+                        case_id=case,
+                        name=name,
+                        met=state == "met",
+                        day=on,
+                        note=note,
+                    ),
+                )
+                self._history(
+                    s, changes, f"condition {state}", case, None, note, None, _fact_json(fact)
+                )
+                self._recompute(s, case, f"condition {name} recorded as {state}", changes)
+            return changes
+
+        return retrying(work)
+
+    def _conditions(self, s: Session, case: str) -> list[str]:
+        """The condition names the duties of a case depend on."""
+        names = {ob.condition_name for o in self._orders(s, case) for ob in o.obligations}
+        return sorted(n for n in names if n)
 
     def extend(
         self, ref: str, *, to: date | None = None, by: Period | None = None, reason: str
@@ -346,7 +482,7 @@ class Docket:
             with self.db.write() as s:
                 self._lock(s, self._resolve(s, ref).case_id)
                 ob = self._resolve(s, ref)
-                fact = make(ob)
+                fact = make(ob, s) if what == "done" else make(ob)
                 fact.case_id, fact.order_id, fact.obligation_id = (
                     ob.case_id,
                     ob.order_id,
@@ -542,6 +678,63 @@ class Docket:
         s.expire_all()
         return row
 
+    def _hold(
+        self, s: Session, case: str, pending: Sequence[Pending], why: str, changes: Changes
+    ) -> None:
+        """Keep the case's amendments of orders not loaded, and say when one is applied."""
+        rows = s.exec(select(PendingAmendment).where(PendingAmendment.case_id == case)).all()
+        had = {(r.order_id, r.target_order, r.what): r for r in rows}
+        now_held = {(p.order, p.target, p.what): p for p in pending}
+        for key, row in had.items():
+            if key not in now_held:
+                s.delete(row)
+                applied = key[1] in {o for o, _ in self._versions(s, case)}
+                what = "amendment applied" if applied else "amendment dropped"
+                self._history(
+                    s, changes, what, case, f"{case}/{key[0]}", f"{why}: {key[2]}", None, None
+                )
+        for key, p in now_held.items():
+            if key not in had:
+                s.add(
+                    PendingAmendment(
+                        case_id=case,
+                        order_id=p.order,
+                        target_order=p.target,
+                        what=p.what,
+                        line=p.line,
+                    )
+                )
+                self._history(
+                    s, changes, "amendment held", case, f"{case}/{p.order}",
+                    f"order {p.target} is not loaded: {p.what}", None, None,
+                )  # fmt: skip
+            changes.held.append(
+                {"case": case, "order": p.order, "amends": p.target, "what": p.what}
+            )
+
+    def _versions(self, s: Session, case: str) -> list[tuple[str, int]]:
+        return list(
+            s.exec(
+                select(OrderVersion.order_id, OrderVersion.version).where(
+                    OrderVersion.case_id == case
+                )
+            ).all()
+        )
+
+    def held(self, case: str | None = None) -> list[dict[str, Any]]:
+        """Amendments held for orders not loaded yet."""
+        with self.db.read() as s:
+            query = select(PendingAmendment).order_by(
+                col(PendingAmendment.case_id), col(PendingAmendment.id)
+            )
+            if case is not None:
+                query = query.where(PendingAmendment.case_id == case)
+            return [
+                {"case": r.case_id, "order": r.order_id, "amends": r.target_order, "what": r.what,
+                 "held_since": _iso(r.held_since)}
+                for r in s.exec(query).all()
+            ]  # fmt: skip
+
     def _case(self, s: Session, case: str) -> Case:
         row = s.get(Case, case)
         if row is None:
@@ -598,6 +791,10 @@ class Docket:
                 Fact.kind == "event", Fact.case_id == fact.case_id, Fact.name == fact.name,
                 Fact.occurrence == fact.occurrence,
             )  # fmt: skip
+        elif fact.kind == "condition":
+            same = select(Fact.id).where(
+                Fact.kind == "condition", Fact.case_id == fact.case_id, Fact.name == fact.name
+            )
         if same is not None:
             fact.supersedes = s.exec(same.order_by(col(Fact.id).desc())).first()
         s.add(fact)
@@ -634,6 +831,7 @@ class Docket:
         sched = schedule(
             orders, facts, date.min
         )  # states without the clock: "overdue" is read off the date
+        self._hold(s, case, sched.pending, why, changes)
         rows = {
             r.ref: r for r in s.exec(select(Obligation).where(Obligation.case_id == case)).all()
         }
@@ -685,6 +883,19 @@ class Docket:
         s.flush()
 
 
+def _check_service(method: str, court: str, s: Session, case: str) -> None:
+    """A service method the rules of the case's court know."""
+    if not method:
+        return
+    from calendars import get_ruleset
+
+    ruleset = get_ruleset(get_court(court).ruleset)
+    if method not in ruleset.methods:
+        raise DocketError(
+            f"service method '{method}' is not known to {ruleset.name}; known: {', '.join(ruleset.methods)}"
+        )
+
+
 def _split(at: date | datetime, court: str) -> tuple[date, datetime | None]:
     if isinstance(at, datetime):
         local = at if at.tzinfo is not None else at.replace(tzinfo=get_court(court).zone)
@@ -705,11 +916,23 @@ def _to_model(row: Fact, zone: Any) -> model.Fact | None:
             seq=seq,
             note=row.note,
             occurrence=row.occurrence,
+            service=row.service or "",
         )
     if row.kind == "done":
         assert row.case_id and row.order_id and row.obligation_id and row.day
         return model.Completion(
-            row.case_id, row.order_id, row.obligation_id, row.day, seq=seq, note=row.note
+            row.case_id,
+            row.order_id,
+            row.obligation_id,
+            row.day,
+            seq=seq,
+            note=row.note,
+            service=row.service or "",
+        )
+    if row.kind == "condition":
+        assert row.case_id and row.name
+        return model.Condition(
+            row.case_id, row.name, bool(row.met), row.day, seq=seq, note=row.note
         )
     if row.kind == "extension":
         assert row.case_id and row.order_id and row.obligation_id
@@ -768,6 +991,10 @@ def _values(item: Item) -> dict[str, Any]:
         "trace": [s.to_json() for s in due.trace] if due else [],
         "amendments": list(item.history),
         "depends_on": list(item.depends_on),
+        "end_at": item.end_at.astimezone(UTC) if item.end_at else None,
+        "opens_on": item.opens_on,
+        "review": item.review,
+        "source_text": item.source_text,
     }
 
 
@@ -779,7 +1006,8 @@ def _same(stored: Any, value: Any) -> bool:
 
 FACT_KEYS = (
     "id", "kind", "case_id", "court", "order_id", "obligation_id", "name", "day", "at",
-    "by_period", "occurrence", "undone", "reason", "note", "source", "recorded_by",
+    "by_period", "occurrence", "undone", "reason", "note", "source", "recorded_by", "service",
+    "met",
 )  # fmt: skip
 
 
@@ -792,8 +1020,13 @@ def snapshot(values: Mapping[str, Any], court: str) -> dict[str, Any]:
 
 
 def fact_json(values: Mapping[str, Any]) -> dict[str, Any]:
-    """What a history row keeps of a fact (``values``: its stored columns)."""
-    return {k: _jsonable(values[k]) for k in FACT_KEYS if values.get(k) not in (None, "", False)}
+    """What a history row keeps of a fact (``values``: its stored columns); a condition keeps
+    ``met`` even when it is false."""
+    return {
+        k: _jsonable(values[k])
+        for k in FACT_KEYS
+        if values.get(k) not in (None, "", False) or (k == "met" and values.get(k) is False)
+    }
 
 
 def _snapshot(row: Obligation) -> dict[str, Any]:
@@ -806,9 +1039,7 @@ def _fact_json(f: Fact) -> dict[str, Any]:
 
 def obligation_json(o: Obligation, today: date | None = None) -> dict[str, Any]:
     """The stable JSON of one obligation (the keys of ``upcoming``, then the rest)."""
-    state = o.state
-    if state == "open" and o.due is not None and today is not None and today > o.due:
-        state = "overdue"
+    state = effective_state(o.state, o.due, o.opens_on, today)
     if not o.active:
         state = "vacated"
     return {
@@ -821,7 +1052,8 @@ def obligation_json(o: Obligation, today: date | None = None) -> dict[str, Any]:
         "amendments": list(o.amendments), "depends_on": list(o.depends_on),
         "done_on": _iso(o.done_on), "late_by": o.late_by, "consequence": o.consequence,
         "condition": o.condition, "uid": o.uid, "revision": o.revision, "changed_at": _iso(o.changed_at),
-        "active": o.active,
+        "active": o.active, "end_at": _iso(_court_time(o.end_at, o.court)), "opens_on": _iso(o.opens_on),
+        "review": o.review, "source_text": o.source_text,
     }  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Integer, String, bindparam, text
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.selectable import TextualSelect
 
 from obligations.reminders import Assignee, Item, Key, Reminder
@@ -108,14 +109,22 @@ def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
 # -- what to plan over ------------------------------------------------------------------------
 
 
-def open_items(db: Database, until: date) -> list[Item]:
+def open_items(db: Database, until: date, today: date | None = None) -> list[Item]:
     """Every open, dated obligation still in its order and due by ``until`` (overdue included):
-    the only ones a reminder can be due for. One indexed read (state, due)."""
+    the only ones a reminder can be due for; with ``today``, also those waiting on a default
+    that has happened by then (open from their ``opens_on``). Indexed reads on (state, due)."""
+    opened = ""
+    if today is not None:
+        opened = (
+            " OR (obligation.state = 'waiting' AND obligation.due <= :until"
+            " AND obligation.opens_on <= :today)"
+        )
     sql = text(
         "SELECT obligation.uid, obligation.ref, obligation.case_id, obligation.party,"
-        " obligation.text, obligation.state, obligation.due, obligation.summary, obligation.cite,"
+        " obligation.text, CASE WHEN obligation.state = 'waiting' THEN 'open'"
+        " ELSE obligation.state END, obligation.due, obligation.summary, obligation.cite,"
         " obligation.due_at, obligation.court, obligation.active FROM obligation"
-        " WHERE obligation.state = 'open' AND obligation.due <= :until"
+        f" WHERE ((obligation.state = 'open' AND obligation.due <= :until){opened})"
         " AND obligation.active = :yes"
     ).columns(
         uid=String,
@@ -131,9 +140,17 @@ def open_items(db: Database, until: date) -> list[Item]:
         court=String,
         active=Boolean,
     )
-    sql = sql.bindparams(bindparam("until", type_=Date), bindparam("yes", type_=Boolean))
+    params: dict[str, Any] = {"until": until, "yes": True}
+    binds: list[BindParameter[Any]] = [
+        bindparam("until", type_=Date),
+        bindparam("yes", type_=Boolean),
+    ]
+    if today is not None:
+        params["today"] = today
+        binds.append(bindparam("today", type_=Date))
+    sql = sql.bindparams(*binds)
     with db.engine.connect() as conn:
-        return [Item(*r) for r in _tuples(conn.execute(sql, {"until": until, "yes": True}))]
+        return [Item(*r) for r in _tuples(conn.execute(sql, params))]
 
 
 def open_dues(db: Database, uids: Iterable[str]) -> dict[str, date]:
@@ -438,7 +455,8 @@ def prune(db: Database, before: date) -> int:
         "DELETE FROM reminder WHERE status IN ('sent', 'skipped') AND send_on < :before"
         " AND (lead < 0 OR NOT EXISTS (SELECT 1 FROM obligation o"
         " WHERE o.uid = reminder.obligation_uid AND o.due = reminder.due"
-        " AND o.state = 'open' AND o.active = :yes))"
+        " AND (o.state = 'open' OR (o.state = 'waiting' AND o.opens_on IS NOT NULL))"
+        " AND o.active = :yes))"
     ).bindparams(bindparam("before", type_=Date), bindparam("yes", type_=Boolean))
 
     def work() -> int:

@@ -15,12 +15,28 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-HEAD = "0007"  # kept equal to obligations.store.db.HEAD (a test checks)
+HEAD = "0008"  # kept equal to obligations.store.db.HEAD (a test checks)
 
 COLUMNS = (
     "ref", "case_id", "order_id", "obligation_id", "party", "text", "cite", "state", "due",
     "due_at", "safe_due", "waiting_on", "court", "kind", "done_on", "uid", "revision", "summary",
+    "opens_on",
 )  # fmt: skip
+#: The states a command may ask for: the stored ones and "overdue", read off the date.
+STATES = ("overdue", "open", "waiting", "done", "vacated", "standing", "moot")
+
+
+def effective_state(state: str, due: date | None, opens_on: date | None, today: date | None) -> str:
+    """The state on ``today`` of a stored duty: one waiting on a default opens on ``opens_on``
+    (the day after the other duty's due date) if it is not recomputed before; an open one past
+    its due date is overdue. The store keeps states without the clock; readers apply this."""
+    if today is None:
+        return state
+    if state == "waiting" and opens_on is not None and due is not None and opens_on <= today:
+        state = "open"
+    if state == "open" and due is not None and today > due:
+        return "overdue"
+    return state
 
 
 class ReadError(RuntimeError):
@@ -61,6 +77,7 @@ class Row:
     uid: str
     revision: int
     summary: str
+    opens_on: date | None = None
 
     def to_json(self) -> dict[str, Any]:
         from calendars import get_court
@@ -175,13 +192,21 @@ class Reader:
         where = ["o.active = ?"]
         params: list[Any] = [True]
         picks = []
+        day, last = today.isoformat(), until.isoformat()
+        # A duty waiting on a default is open from its opens_on: each branch stays indexable
+        # on (state, due).
         if "overdue" in states:
             picks.append("(o.state = 'open' AND o.due < ?)")
-            params.append(today.isoformat())
+            picks.append("(o.state = 'waiting' AND o.due < ? AND o.opens_on <= ?)")
+            params += [day, day, day]
         if "open" in states:
             picks.append("(o.state = 'open' AND o.due >= ? AND o.due <= ?)")
-            params += [today.isoformat(), until.isoformat()]
-        others = [s for s in states if s in ("waiting", "done", "standing", "vacated")]
+            picks.append("(o.state = 'waiting' AND o.due >= ? AND o.due <= ? AND o.opens_on <= ?)")
+            params += [day, last, day, last, day]
+        if "waiting" in states:
+            picks.append("(o.state = 'waiting' AND (o.opens_on IS NULL OR o.opens_on > ?))")
+            params.append(day)
+        others = [s for s in states if s in ("done", "standing", "vacated", "moot")]
         if others:
             picks.append(f"o.state IN ({', '.join('?' for _ in others)})")
             params += others
@@ -294,7 +319,7 @@ class Reader:
             "ref", "case_id", "order_id", "obligation_id", "court", "party", "text", "summary", "cite", "kind",
             "when_text", "consequence", "condition", "active", "state", "due", "due_at", "safe_due",
             "done_on", "late_by", "waiting_on", "chain", "readings", "warnings", "trace", "amendments",
-            "depends_on", "revision", "changed_at", "uid",
+            "depends_on", "revision", "changed_at", "uid", "end_at", "opens_on", "review", "source_text",
         )  # fmt: skip
         rows = self.query(f"SELECT {', '.join(names)} FROM obligation WHERE ref = ?", (ref,))
         if not rows:
@@ -310,9 +335,9 @@ class Reader:
             "depends_on",
         ):
             row[key] = _json(row[key])
-        for key in ("due", "safe_due", "done_on"):
+        for key in ("due", "safe_due", "done_on", "opens_on"):
             row[key] = _date(row[key])
-        for key in ("due_at", "changed_at"):
+        for key in ("due_at", "changed_at", "end_at"):
             row[key] = _instant(row[key])
         return row
 
@@ -332,15 +357,15 @@ class Reader:
     def _row(self, r: Sequence[Any], today: date) -> Row:
         d = dict(zip(COLUMNS, r, strict=True))
         due = _date(d["due"])
-        state = d["state"]
-        if state == "open" and due is not None and due < today:
-            state = "overdue"
+        opens_on = _date(d["opens_on"])
+        state = effective_state(d["state"], due, opens_on, today)
         return Row(
             ref=d["ref"], case=d["case_id"], order=d["order_id"], obligation=d["obligation_id"],
             party=d["party"], text=d["text"], cite=d["cite"], state=state, due=due,
             due_at=_instant(d["due_at"]), safe_due=_date(d["safe_due"]),
             waiting_on=tuple(_json(d["waiting_on"]) or ()), court=d["court"], kind=d["kind"],
             done_on=_date(d["done_on"]), uid=d["uid"], revision=int(d["revision"]), summary=d["summary"],
+            opens_on=opens_on,
         )  # fmt: skip
 
 
@@ -377,11 +402,9 @@ def explain_json(row: dict[str, Any], history: list[dict[str, Any]], today: date
     from calendars import get_court
 
     zone = get_court(row["court"]).zone
-    state = row["state"]
+    state = effective_state(row["state"], row["due"], row["opens_on"], today)
     if not row["active"]:
         state = "vacated"
-    elif state == "open" and row["due"] is not None and row["due"] < today:
-        state = "overdue"
 
     def iso(value: Any) -> Any:
         if isinstance(value, datetime):
@@ -400,7 +423,8 @@ def explain_json(row: dict[str, Any], history: list[dict[str, Any]], today: date
         "readings": row["readings"], "warnings": row["warnings"], "trace": row["trace"],
         "amendments": row["amendments"], "done_on": iso(row["done_on"]), "late_by": row["late_by"],
         "consequence": row["consequence"], "condition": row["condition"], "uid": row["uid"],
-        "revision": row["revision"],
+        "revision": row["revision"], "end_at": iso(row["end_at"]), "opens_on": iso(row["opens_on"]),
+        "review": row["review"], "source_text": row["source_text"],
         "history": [
             {"at": h["at"].isoformat(timespec="minutes"), "who": h["who"], "what": h["what"], "why": h["why"],
              "before": h["before"], "after": h["after"]}

@@ -106,9 +106,7 @@ class Obligation(SQLModel, table=True):
     consequence: str = ""
     condition: str = ""
     active: bool = True  # False once the current version of its order no longer has it
-    state: str = (
-        "waiting"  # waiting | open | done | vacated | standing ("overdue" is read off the date)
-    )
+    state: str = "waiting"  # waiting | open | done | vacated | standing | moot ("overdue" is read off the date)
     due: date | None = None
     due_at: datetime | None = _instant(default=None)
     safe_due: date | None = None
@@ -123,6 +121,12 @@ class Obligation(SQLModel, table=True):
     depends_on: list[str] = Field(default_factory=list, sa_type=JSON)
     revision: int = 0
     changed_at: datetime = _instant(default_factory=now)
+    end_at: datetime | None = _instant(default=None)  # a timed appearance's end (DTEND)
+    opens_on: date | None = (
+        None  # waiting on a default: from this day it is open (read off the date)
+    )
+    review: str = ""  # what a person must decide about its due rule
+    source_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class Person(SQLModel, table=True):
@@ -150,7 +154,7 @@ class Fact(SQLModel, table=True):
     key (and ``supersedes`` pointing at the one it corrects)."""
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(index=True)  # event | done | extension | vacatur | closure
+    kind: str = Field(index=True)  # event | done | extension | vacatur | closure | condition
     case_id: str | None = Field(default=None, foreign_key="case.id", index=True)
     court: str | None = Field(default=None, index=True)
     order_id: str | None = None
@@ -159,6 +163,8 @@ class Fact(SQLModel, table=True):
     day: date | None = None  # the event's, completion's, extension's or closure's date
     at: datetime | None = _instant(default=None)  # an event's instant, when it has a time
     by_period: str | None = None  # an extension by a period ("14 days")
+    service: str | None = None  # an event's or completion's service method ("mail")
+    met: bool | None = None  # a condition: met (True) or not met (False)
     occurrence: str = ""
     undone: bool = False
     reason: str = ""
@@ -167,6 +173,21 @@ class Fact(SQLModel, table=True):
     supersedes: int | None = None
     recorded_at: datetime = _instant(default_factory=now)
     recorded_by: str = ""
+
+
+class PendingAmendment(SQLModel, table=True):
+    """An amendment in a loaded order of an order not loaded yet: held, listed, and applied
+    when that order is loaded (rewritten whenever its case is scheduled)."""
+
+    __tablename__ = "pending_amendment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(foreign_key="case.id", index=True)
+    order_id: str  # the amending order
+    target_order: str  # the order it amends
+    what: str  # what it changes, in words
+    line: int = 0
+    held_since: datetime = _instant(default_factory=now)
 
 
 class History(SQLModel, table=True):

@@ -87,8 +87,10 @@ def counts(db: str) -> dict[str, int]:
         return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
 
 
-def obligations_of(run: Run, order: str) -> dict[str, dict[str, Any]]:
-    code, body, err = run("order", "show", order)
+def obligations_of(run: Run, order: str, as_of: str = "2013-07-02") -> dict[str, dict[str, Any]]:
+    """The order's obligations as ``order show`` gives them, their states as on ``as_of`` (by
+    default the first example order's day, so every dated duty reads open)."""
+    code, body, err = run("order", "show", order, "--as-of", as_of)
     assert code == 0, err
     return {o["obligation"]: o for o in body["obligations"]}
 
@@ -156,7 +158,15 @@ def test_a_changed_order_shows_its_differences_and_needs_apply(
     changed = tmp_path / "njd-changed.toml"
     text = Path(NJD).read_text(encoding="utf-8")
     assert 'due = "on 2013-07-15"' in text
-    changed.write_text(text.replace('due = "on 2013-07-15"', 'due = "on 2013-07-19"'), "utf-8")
+    # the order's own checks move with it (order load proves them)
+    text = text.replace('due = "on 2013-07-15"', 'due = "on 2013-07-19"')
+    text = text.replace(
+        'expect = { "joint-letter" = 2013-07-15 }', 'expect = { "joint-letter" = 2013-07-19 }'
+    )
+    text = text.replace(
+        'expect = { "joint-letter" = "overdue"', 'expect = { "joint-letter" = "open"'
+    )
+    changed.write_text(text, "utf-8")
     before = counts(db)
 
     code, body, err = loaded("order", "load", str(changed))
@@ -164,7 +174,10 @@ def test_a_changed_order_shows_its_differences_and_needs_apply(
     assert body["applied"] is False and body["changes"] == [] and body["revised"] == []
     [pending] = body["pending"]
     assert pending["order"] == f"{NJ_CASE}/{NJ_CASE}" and pending["version"] == 1
-    assert pending["differences"] == ["obligation joint-letter due: on 2013-07-15 -> on 2013-07-19"]
+    assert pending["differences"] == [
+        "obligation joint-letter due: on 2013-07-15 -> on 2013-07-19",
+        "checks changed",
+    ]
     assert counts(db) == before
     code, _, err = loaded("order", "load", str(changed), fmt="table")
     assert code == 0 and "--apply" in err and "on 2013-07-19" in err
@@ -238,9 +251,9 @@ def test_order_list_on_an_empty_docket_is_nothing_found(run: Run) -> None:
 
 
 def test_order_show_by_case_and_order_and_by_unique_order_id(loaded: Run) -> None:
-    code, full, err = loaded("order", "show", f"{CASE}/{CASE}")
+    code, full, err = loaded("order", "show", f"{CASE}/{CASE}", "--as-of", "2013-11-20")
     assert code == 0, err
-    code, short, _ = loaded("order", "show", CASE)
+    code, short, _ = loaded("order", "show", CASE, "--as-of", "2013-11-20")
     assert code == 0
     assert full == short
     assert (full["case"], full["order"], full["court"]) == (CASE, CASE, "caed")
@@ -250,7 +263,7 @@ def test_order_show_by_case_and_order_and_by_unique_order_id(loaded: Run) -> Non
     for o in full["obligations"]:
         assert list(o)[: len(UPCOMING_KEYS)] == UPCOMING_KEYS, o["ref"]
         assert o["ref"] == f"{o['case']}/{o['order']}/{o['obligation']}"
-        assert o["state"] in {"waiting", "open", "overdue", "done", "vacated", "standing"}
+        assert o["state"] in {"waiting", "open", "overdue", "done", "vacated", "standing", "moot"}
     by_id = {o["obligation"]: o for o in full["obligations"]}
     produce = by_id["produce-documents"]
     assert (produce["party"], produce["cite"], produce["state"]) == ("plaintiff", "¶ 3", "open")
