@@ -5,6 +5,12 @@ chain, then time ``obligations.engine.schedule`` (median of 7 runs, each from a 
 state; the calendars' per-court holiday caches are warm, as in a running process). Repeat at
 several sizes to show how the time grows with the number of obligations.
 
+The second series of figures (``--mix``, run by default after the first) uses the forms of
+issue 14 in the same chains: about one obligation in ten a periodic series (four instances),
+one in five a combined rule ("N days after x or by DATE, whichever is earlier", "... and in any
+event by DATE", "... whichever is later"), others same-day rules (``by x.due``) and defaults
+(``x.missed``), with conditions recorded met.
+
 Run: ``.venv/bin/python bench/schedule.py``. Prints one JSON line per size.
 """
 
@@ -21,8 +27,19 @@ from pathlib import Path
 
 from calendars import Direction, Period, Unit
 from obligations.engine import schedule
-from obligations.model import Completion, Event, Facts, Kind, Obligation, Order
-from obligations.when import DueAnchor, Fixed, NamedAnchor, OrderAnchor, Relative
+from obligations.model import Completion, Condition, Event, Facts, Kind, Obligation, Order
+from obligations.when import (
+    DueAnchor,
+    Either,
+    Fixed,
+    MissedAnchor,
+    NamedAnchor,
+    OrderAnchor,
+    Periodic,
+    Relative,
+    SameDay,
+    When,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import emit as report
@@ -30,7 +47,31 @@ from report import emit as report
 COURTS = ["caed", "njd", "nysd", "calsuperct", "njsuper", "texdistct"]
 
 
-def build(n_orders: int, per_order: int, depth: int, seed: int = 8) -> tuple[list[Order], Facts]:
+def _mixed(rng: random.Random, i: int, step: int, depth: int, entered: date, due: When) -> When:
+    """Issue 14's forms in place of a plain rule, in about half the obligations; the last duty
+    of a chain (which nothing counts from) is a series of four reports half the time."""
+    fixed = Fixed(entered + timedelta(days=rng.randrange(30, 400)), None, "by")
+    roll = rng.random()
+    if step == depth - 1 and roll < 0.5 and isinstance(due, Relative | Fixed):
+        return Periodic(Period(30, Unit.DAYS), due, True, NamedAnchor("stay-lifted"), 4)
+    if not isinstance(due, Relative):
+        return due
+    if roll < 0.2:
+        return Either((due, fixed), "earlier")
+    if roll < 0.3:
+        return Either((due, fixed), "earlier", in_any_event=True)
+    if roll < 0.4:
+        return Either((fixed, due), "later")
+    if step > 0 and roll < 0.5:
+        return SameDay(DueAnchor(f"d{i - 1}"), "by")
+    if step > 0 and roll < 0.55:
+        return Relative(Period(3, Unit.DAYS), Direction.AFTER, MissedAnchor(f"d{i - 1}"), None)
+    return due
+
+
+def build(
+    n_orders: int, per_order: int, depth: int, seed: int = 8, mix: bool = False
+) -> tuple[list[Order], Facts]:
     rng = random.Random(seed)
     orders: list[Order] = []
     completions: list[Completion] = []
@@ -65,8 +106,20 @@ def build(n_orders: int, per_order: int, depth: int, seed: int = 8) -> tuple[lis
                     DueAnchor(f"d{i - 1}"),
                     None,
                 )
+            condition = ""
+            if mix:
+                due = _mixed(rng, i, step, depth, entered, due)
+                condition = "if the case is not settled" if rng.random() < 0.1 else ""
             obligations.append(
-                Obligation(f"d{i}", "plaintiff", f"duty {i}", f"¶ {i}", Kind.DEADLINE, due)
+                Obligation(
+                    f"d{i}",
+                    "plaintiff",
+                    f"duty {i}",
+                    f"¶ {i}",
+                    Kind.DEADLINE,
+                    due,
+                    condition=condition,
+                )
             )
             if step < depth // 2:
                 completions.append(
@@ -80,11 +133,19 @@ def build(n_orders: int, per_order: int, depth: int, seed: int = 8) -> tuple[lis
                 )
         orders.append(Order(f"o{o}", case, court, entered, obligations=tuple(obligations)))
     events.append(Event(case, "hearing", date(2020, 6, 1), seq=1))
-    return orders, Facts(events=tuple(events), completions=tuple(completions))
+    conditions = tuple(
+        Condition(case, ob.condition_name, True, seq=len(completions) + 1)
+        for order in orders
+        for ob in order.obligations
+        if ob.condition
+    )
+    return orders, Facts(
+        events=tuple(events), completions=tuple(completions), conditions=conditions
+    )
 
 
-def timed(n_orders: int, per_order: int, depth: int) -> dict[str, object]:
-    orders, facts = build(n_orders, per_order, depth)
+def timed(n_orders: int, per_order: int, depth: int, mix: bool = False) -> dict[str, object]:
+    orders, facts = build(n_orders, per_order, depth, mix=mix)
     gc.collect()
     gc.freeze()  # the orders are input: the collector need not walk them on every run
     schedule(orders, facts, date(2020, 1, 1))  # warm the holiday caches
@@ -94,24 +155,35 @@ def timed(n_orders: int, per_order: int, depth: int) -> dict[str, object]:
         sched = schedule(orders, facts, date(2020, 1, 1))
         runs.append(time.perf_counter() - start)
     return {
-        "figure": "schedule from scratch",
+        "figure": "schedule from scratch" + (" (series and combinations)" if mix else ""),
         "orders": n_orders,
-        "obligations": len(sched.items),
+        "obligations": sum(len(o.obligations) for o in orders),
+        "items": len(sched.items),
         "chain_depth": depth,
         "median_ms": round(statistics.median(runs) * 1000, 1),
-        "per_obligation_us": round(statistics.median(runs) / len(sched.items) * 1e6, 1),
+        "per_obligation_us": round(
+            statistics.median(runs) / sum(len(o.obligations) for o in orders) * 1e6, 1
+        ),
         "date": date.today().isoformat(),
     }
 
 
 def main() -> None:
-    for n_orders in (50, 100, 200, 400, 800):
-        figure = timed(n_orders, 10, 10)
-        print(json.dumps(figure), flush=True)
-        n = figure["obligations"]
-        report("schedule.py", f"schedule {n:,} obligations from scratch", figure["median_ms"], "ms",
-               target=50 if n == 2000 else None, runs=7, per_obligation_us=figure["per_obligation_us"],
-               how="obligations.engine.schedule, chains 10 deep, median of 7")  # fmt: skip
+    mixes = [False, True]
+    if "--mix" in sys.argv[1:]:
+        mixes = [True]
+    for mix in mixes:
+        for n_orders in (50, 100, 200, 400, 800):
+            figure = timed(n_orders, 10, 10, mix=mix)
+            print(json.dumps(figure), flush=True)
+            n = figure["obligations"]
+            what = "with series and combinations " if mix else ""
+            how = "obligations.engine.schedule, chains 10 deep, median of 7"
+            if mix:
+                how += f"; {figure['items']:,} items (series instances included)"
+            report("schedule.py", f"schedule {n:,} obligations {what}from scratch", figure["median_ms"], "ms",
+                   target=50 if n == 2000 else None, runs=7, per_obligation_us=figure["per_obligation_us"],
+                   how=how)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -154,7 +154,7 @@ def order_load(
         emit_json({**changes.to_json(), "applied": not changes.pending})
         return
     for warning in changes.warnings:
-        typer.echo(f"docketcal: warning: {warning}", err=True)
+        typer.echo(f"docketcal: {warning}", err=True)
     for h in changes.held:
         typer.echo(
             f"held: {h['case']}/{h['order']} amends order {h['amends']}, which is not loaded:"

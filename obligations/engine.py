@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from calendars import ComputeError, Direction, Due, Period, Reading, Request, Step, Unit, compute
+from calendars import Direction, Due, Period, Reading, Request, Step, Unit, compute
 from calendars.courts import get_court
 from calendars.errors import LAST_YEAR
 from calendars.rulesets.base import SETTLED
@@ -49,6 +49,7 @@ from obligations.when import (
     Relative,
     SameDay,
     SimpleAnchor,
+    When,
     anchors_of,
 )
 
@@ -77,7 +78,7 @@ class Item:
     cite: str
     kind: Kind
     state: State
-    when: str = ""
+    rule: When | None = None  # the due rule (its text is ``when``, written when asked for)
     due: Due | None = None
     waiting_on: tuple[str, ...] = ()
     chain: tuple[str, ...] = ()
@@ -97,6 +98,11 @@ class Item:
     @property
     def due_date(self) -> date | None:
         return self.due.due if self.due is not None else None
+
+    @property
+    def when(self) -> str:
+        """The due rule's canonical text."""
+        return str(self.rule) if self.rule is not None else ""
 
     def to_json(self) -> dict[str, Any]:
         """The stable keys of ``upcoming --format json``, then the rest."""
@@ -492,6 +498,9 @@ def _resolve_missed(
         r.moot = f"{name} is {item.state.value}: there is no default to follow"
         return r
     due = item.due.due
+    if due == date.max:
+        r.waiting += (f"{name}.due (a date past the end of the calendar)",)
+        return r
     day_after = due + ONE_DAY
     done = ctx.state.completions.get(target)
     if done is not None and done.on <= due:
@@ -571,6 +580,13 @@ class _Got:
     end_at: datetime | None = None
     unrolled: date | None = None  # the date before any roll, for a series' other reading
     start: date | None = None  # a period's anchor day (no service added), to find that date
+
+
+def _refused(exc: Exception) -> str:
+    """Why a computation was refused; a date past the calendar's end is said in words."""
+    if isinstance(exc, OverflowError):
+        return "the date falls outside the calendar (before year 1 or after 9999)"
+    return str(exc)
 
 
 def _with_steps(
@@ -712,8 +728,8 @@ def _rule(ctx: _Ctx, when: Part | Either, occurrence: Event | None) -> _Got:
         if not isinstance(when, Either):
             return _part(ctx, when, occurrence)
         return _either(ctx, when, [_part(ctx, p, occurrence) for p in when.parts])
-    except ComputeError as exc:
-        return _Got(problem=str(exc))
+    except (ValueError, OverflowError) as exc:
+        return _Got(problem=_refused(exc))
 
 
 def _either(ctx: _Ctx, when: Either, gots: list[_Got]) -> _Got:
@@ -842,7 +858,7 @@ def _base(ctx: _Ctx) -> dict[str, Any]:
         "text": ob.text,
         "cite": ob.cite,
         "kind": ob.kind,
-        "when": str(ob.due) if ob.due is not None else "",
+        "rule": ob.due,
         "consequence": ob.consequence or order.consequence,
         "condition": ob.condition,
         "summary": ob.summary or summarize(ob.text),
@@ -1037,8 +1053,8 @@ def _deadline(
         before = due.due if due is not None else None
         try:
             due = _extend(ctx, c.change, due)
-        except ComputeError as exc:
-            problem = str(exc)
+        except (ValueError, OverflowError) as exc:
+            problem = _refused(exc)
         line = _amend_line(c.source, c.change)
         if before is not None and due is not None:
             line += f"; was {before.isoformat()}, now {due.due.isoformat()}"
@@ -1202,8 +1218,8 @@ def _next(ctx: _Ctx, when: Periodic, k: int, previous: _Got, unrolled: date | No
                     anchor=unrolled, period=every, direction=Direction.AFTER, closures=ctx.closures
                 )
             )
-    except ComputeError as exc:
-        return _Got(problem=str(exc))
+    except (ValueError, OverflowError) as exc:
+        return _Got(problem=_refused(exc))
     note = f"instance #{k} of '{when}': {every} counted from instance #{k - 1}'s due date, {prior.isoformat()}, as rolled"
     readings = due.readings
     if other is not None:

@@ -114,3 +114,26 @@ def test_demo_json_and_keep(tmp_path: Path) -> None:
     assert kept.exists()
     again = runner.invoke(app, ["demo", "--keep", str(kept)])
     assert again.exit_code == 2  # never over an existing file
+
+
+def test_order_schema_describes_the_keys_of_issue_14() -> None:
+    """The file with every form and key of issue 14 (tests/obligations/good/language.toml)
+    satisfies the schema; an amendment naming no obligation, or a condition_id without its
+    condition, does not."""
+    schema = json.loads(runner.invoke(app, ["order", "schema"]).stdout)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    language = BAD.parent / "good" / "language.toml"
+    data = _jsonable(tomllib.loads(language.read_text(encoding="utf-8")))
+    validator.validate(data)
+    props = schema["properties"]
+    assert set(props["order"]["properties"]) >= {"consequence"}
+    assert set(props["obligation"]["items"]["properties"]) >= {
+        "review",
+        "source_text",
+        "condition_id",
+    }
+    assert set(props["amend"]["items"]["properties"]) >= {"obligations", "due_on_or_after"}
+    no_target = {**data, "amend": [{"order": "x", "action": "vacate"}]}
+    assert not validator.is_valid(no_target)
+    bare = dict(data["obligation"][0], condition_id="c")
+    assert not validator.is_valid({**data, "obligation": [bare]})

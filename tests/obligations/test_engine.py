@@ -104,3 +104,54 @@ def test_a_chain_names_the_facts_it_hangs_on() -> None:
     review = _item(schedule(orders, facts, date(2024, 3, 21)), "review")
     assert "produce done 2024-03-20, 5 days late" in review.chain
     assert review.depends_on == ("test-case/first/produce",)
+
+
+def test_another_orders_obligation_by_order_id_slash_id_and_one_consequence_per_order() -> None:
+    """issue 14 (10): "a failure to comply with this Order may be deemed a waiver" stated once
+    is shown on every duty without its own; a rule counts from another order's duty."""
+    from obligations.model import Obligation, Order
+    from obligations.when import parse_when
+
+    first = Order(
+        "sched",
+        "c",
+        "njd",
+        date(2025, 1, 6),
+        consequence="may be deemed a waiver",
+        obligations=(
+            Obligation(
+                "expert", "both", "Serve the report.", "¶ 1", due=parse_when("on 2025-03-14")
+            ),
+            Obligation(
+                "rebut",
+                "both",
+                "Rebut.",
+                "¶ 2",
+                due=parse_when("on 2025-04-14"),
+                consequence="sanctions",
+            ),
+        ),
+    )
+    second = Order(
+        "later",
+        "c",
+        "njd",
+        date(2025, 2, 3),
+        obligations=(
+            # Fri Mar 14 + 14 = Fri Mar 28; done Mon Mar 17 + 7 = Mon Mar 24
+            Obligation(
+                "depose", "both", "Depose.", "¶ 1", due=parse_when("14 days after sched/expert.due")
+            ),
+            Obligation(
+                "reply", "both", "Reply.", "¶ 2", due=parse_when("7 days after sched/expert")
+            ),
+        ),
+    )
+    facts = Facts.of([Completion("c", "sched", "expert", date(2025, 3, 17), seq=1)])
+    sched = schedule([first, second], facts, date(2025, 3, 18))
+    assert sched.find("later", "depose").due_date == date(2025, 3, 28)
+    assert sched.find("later", "reply").due_date == date(2025, 3, 24)
+    assert sched.find("later", "reply").depends_on == ("c/sched/expert",)
+    assert sched.find("sched", "expert").consequence == "may be deemed a waiver"
+    assert sched.find("sched", "rebut").consequence == "sanctions"
+    assert sched.find("later", "depose").consequence == ""

@@ -321,8 +321,7 @@ def test_check_orders_points_at_the_tables_line_without_the_text() -> None:
 
 
 def test_check_orders_follows_order_id_slash_obligation_id_names() -> None:
-    """The when-language does not accept "/" in a name yet; built by hand, such a rule is
-    followed across orders like x.due."""
+    """A rule naming ``order-id/obligation-id`` is followed across orders like x.due."""
     a = Order(
         "a",
         "case",
@@ -551,3 +550,24 @@ def test_the_schema_knows_every_key_of_the_good_files() -> None:
         for section in ("obligation", "amend", "check"):
             for table in data.get(section, []):
                 assert set(table) <= set(props[section]["items"]["properties"])
+
+
+def test_the_order_with_every_form_of_issue_14_loads_and_its_check_holds() -> None:
+    from obligations.checks import run_checks
+    from obligations.when import Either, Periodic, SameDay
+
+    [order] = load_orders([GOOD / "language.toml"])
+    assert order.consequence == "A failure to comply may be deemed a waiver."
+    by_id = {ob.id: ob for ob in order.obligations}
+    assert isinstance(by_id["serve"].due, Either) and by_id["serve"].due.in_any_event
+    assert isinstance(by_id["report"].due, Periodic)
+    assert isinstance(by_id["same"].due, SameDay)
+    assert by_id["motions"].condition_name == "not-settled"
+    assert by_id["drafted"].due is None and by_id["drafted"].review == "no date given"
+    [amend] = order.amendments
+    assert (amend.every, amend.due_on_or_after, amend.targets) == (True, date(2025, 3, 1), ())
+    [check] = order.checks
+    assert check.service == (("service", "mail"),) and check.conditions == (("not-settled", "met"),)
+    assert [r.failures for r in run_checks([order])] == [()]
+    assert any("held until it is" in w for w in order.warnings)
+    assert any("needs review" in w for w in order.warnings)
