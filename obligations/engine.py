@@ -11,6 +11,7 @@ which governs; a periodic duty is a series of instances (``ID#1``, ``ID#2``, ...
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -227,7 +228,21 @@ def _latest(facts: Iterable[_Fact], key: Callable[[_Fact], Any]) -> dict[Any, _F
 
 
 def schedule(orders: Sequence[Order], facts: Facts, as_of: date) -> Schedule:
-    """The schedule of every obligation in ``orders`` on ``as_of``, given what is recorded."""
+    """The schedule of every obligation in ``orders`` on ``as_of``, given what is recorded.
+
+    The cyclic garbage collector is paused while it runs: a schedule is thousands of small
+    objects kept until it is returned, none of them in a reference cycle, and the collector's
+    passes over them cost more than the scheduling (bench/README.md)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        return _schedule(orders, facts, as_of)
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _schedule(orders: Sequence[Order], facts: Facts, as_of: date) -> Schedule:
     closures: dict[str, frozenset[date]] = {}
     for c in facts.closures:
         closures[c.court] = closures.get(c.court, frozenset()) | {c.day}
@@ -818,21 +833,26 @@ def _combine(
                 found[day] = Reading(day, "; ".join(said) or SETTLED)
         readings = tuple(found.values())
     warnings = tuple(w for g in gots if g.due is not None for w in g.due.warnings)
-    parts = when.parts
-    total = len(parts)
+    # what the trace needs, and no more: a closure that held the context would hold the whole
+    # case in a reference cycle
+    cite = ctx.cite
+    shown = [
+        (part, g.due, g.moot or f"waits on {', '.join(g.waiting)}")
+        for part, g in zip(when.parts, gots, strict=True)
+    ]
 
     def explain() -> tuple[Step, ...]:
         steps: list[Step] = []
-        for n, (part, g) in enumerate(zip(parts, gots, strict=True), 1):
-            if g.due is not None:
-                note = f"part {n} of {total}, '{part}', computed under its own rule: {g.due.due.isoformat()}"
-                steps.append(Step(len(steps) + 1, ctx.cite, None, g.due.due, note))
-                steps += [replace(s, step=len(steps) + i) for i, s in enumerate(g.due.trace, 1)]
+        total = len(shown)
+        for n, (part, due, why_not) in enumerate(shown, 1):
+            if due is not None:
+                note = f"part {n} of {total}, '{part}', computed under its own rule: {due.due.isoformat()}"
+                steps.append(Step(len(steps) + 1, cite, None, due.due, note))
+                steps += [replace(s, step=len(steps) + i) for i, s in enumerate(due.trace, 1)]
             else:
-                why_not = g.moot or f"waits on {', '.join(g.waiting)}"
                 note = f"part {n} of {total}, '{part}': not computed yet ({why_not})"
-                steps.append(Step(len(steps) + 1, ctx.cite, None, None, note))
-        steps.append(Step(len(steps) + 1, ctx.cite, None, best.due, why))
+                steps.append(Step(len(steps) + 1, cite, None, None, note))
+        steps.append(Step(len(steps) + 1, cite, None, best.due, why))
         return tuple(steps)
 
     return Due(

@@ -375,7 +375,7 @@ class Docket:
             changes = Changes()
             with self.db.write() as s:
                 row = self._lock(s, case) or self._case(s, case)  # _case names a missing case
-                _check_service(service, row.court, s, case)
+                _check_service(service, row.court)
                 day, instant = _split(at, row.court)
                 fact = self._fact(
                     s,
@@ -399,8 +399,8 @@ class Docket:
         return retrying(work)
 
     def done(self, ref: str, on: date, *, note: str = "", service: str = "") -> Changes:
-        def make(ob: Obligation, s: Session) -> Fact:
-            _check_service(service, ob.court, s, ob.case_id)
+        def make(ob: Obligation) -> Fact:
+            _check_service(service, ob.court)
             return Fact(kind="done", day=on, note=note, service=service or None)
 
         how = f" (served by {service})" if service else ""
@@ -416,7 +416,8 @@ class Docket:
         def work() -> Changes:
             changes = Changes()
             with self.db.write() as s:
-                self._lock(s, case) or self._case(s, case)
+                if self._lock(s, case) is None:
+                    self._case(s, case)  # names a missing case
                 known = self._conditions(s, case)
                 if name not in known:
                     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
@@ -482,7 +483,7 @@ class Docket:
             with self.db.write() as s:
                 self._lock(s, self._resolve(s, ref).case_id)
                 ob = self._resolve(s, ref)
-                fact = make(ob, s) if what == "done" else make(ob)
+                fact = make(ob)
                 fact.case_id, fact.order_id, fact.obligation_id = (
                     ob.case_id,
                     ob.order_id,
@@ -883,7 +884,7 @@ class Docket:
         s.flush()
 
 
-def _check_service(method: str, court: str, s: Session, case: str) -> None:
+def _check_service(method: str, court: str) -> None:
     """A service method the rules of the case's court know."""
     if not method:
         return

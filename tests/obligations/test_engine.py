@@ -155,3 +155,19 @@ def test_another_orders_obligation_by_order_id_slash_id_and_one_consequence_per_
     assert sched.find("sched", "expert").consequence == "may be deemed a waiver"
     assert sched.find("sched", "rebut").consequence == "sanctions"
     assert sched.find("later", "depose").consequence == ""
+
+
+def test_a_schedule_holds_no_reference_cycles() -> None:
+    """schedule() pauses the cyclic garbage collector; that is safe only while what it builds
+    (items, due dates, their lazy traces) holds no cycles, so refcounting frees it all."""
+    import gc
+
+    from obligations.orderfile import load_orders
+
+    orders = load_orders([HERE / "good" / "language.toml", HERE / "orders" / "chain-first.toml"])
+    gc.collect()
+    sched = schedule(orders, Facts(), date(2025, 3, 1))
+    assert all(item.due.trace for item in sched.items if item.due is not None)
+    del sched
+    assert gc.collect() == 0
+    assert gc.isenabled()
