@@ -892,14 +892,7 @@ def _schedule_one(ctx: _Ctx) -> list[Item]:
     base = _base(ctx)
     node = (order.id, ob.id)
     if ob.kind is Kind.RECURRING:
-        head = Item(
-            ref=_ref(state.case, order.id, ob.id),
-            obligation=ob.id,
-            state=State.STANDING,
-            chain=(f"one instance each time {ob.on} is recorded",),
-            **base,
-        )
-        head = _apply_vacatur_only(ctx, ob.id, head)
+        head = _head(ctx, base, f"one instance each time {ob.on} is recorded")
         items = [head]
         for n, occurrence in enumerate(state.occurrences.get(ob.on, []), 1):
             instance = _deadline(ctx, f"{ob.id}#{n}", base, occurrence)
@@ -922,6 +915,19 @@ def _schedule_one(ctx: _Ctx) -> list[Item]:
     item = _deadline(ctx, ob.id, base, None)
     state.computed[node] = item
     return [item]
+
+
+def _head(ctx: _Ctx, base: dict[str, Any], chain: str) -> Item:
+    """The duty as a whole, above its instances (a recurring or a periodic one): standing, or
+    vacated with it."""
+    head = Item(
+        ref=_ref(ctx.state.case, ctx.order.id, ctx.ob.id),
+        obligation=ctx.ob.id,
+        state=State.STANDING,
+        chain=(chain,),
+        **base,
+    )
+    return _apply_vacatur_only(ctx, ctx.ob.id, head)
 
 
 def _changes(ctx: _Ctx, oid: str) -> list[_Change]:
@@ -1167,15 +1173,8 @@ def _series(ctx: _Ctx, when: Periodic, base: dict[str, Any]) -> list[Item]:
     """A periodic duty: its head (standing, for the series as a whole) and its instances, each
     counted from the one before it as rolled; counting from the one before it as it was before
     the roll is the other reading where it differs."""
-    state, order, ob = ctx.state, ctx.order, ctx.ob
-    head = Item(
-        ref=_ref(state.case, order.id, ob.id),
-        obligation=ob.id,
-        state=State.STANDING,
-        chain=(f"a series: {when}",),
-        **base,
-    )
-    head = _apply_vacatur_only(ctx, ob.id, head)
+    ob = ctx.ob
+    head = _head(ctx, base, f"a series: {when}")
     items = [head]
     end: date | None = None
     end_text = ""

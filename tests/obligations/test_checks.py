@@ -99,3 +99,18 @@ def test_a_check_names_an_instance_of_a_series() -> None:
     )
     [result] = run_checks([parse_order(text, "series.toml")])
     assert result.failures == ()
+
+
+def test_the_date_time_expectation_that_crashed_order_check() -> None:
+    """issue 13/14: ``expect = { x = 2024-01-19T17:00:00 }`` ended in a traceback (exit 1)."""
+    text = HEAD.replace("2025-01-06", "2024-01-02") + (
+        '[[obligation]]\nid = "x"\nparty = "both"\ntext = "File it."\ncite = "¶ 1"\n'
+        'due = "by 2024-01-19 17:00"\n\n'
+        "[[check]]\nexpect = { x = 2024-01-19T17:00:00 }\n\n"
+        "[[check]]\nexpect = { x = 2024-01-19T16:00:00 }\n"
+    )
+    results = run_checks([parse_order(text, "time.toml")])
+    assert [r.failures for r in results] == [
+        (),
+        ("line 18: x: expected due 2024-01-19T16:00, computed 2024-01-19T17:00 (court time)",),
+    ]
