@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from calendars import Direction, Due, Period, Reading, Request, Step, Unit, compute
@@ -65,9 +66,13 @@ MAX_INSTANCES = 2000
 ONE_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Item:
-    """One obligation (or one instance of a recurring or periodic one) as scheduled on ``as_of``."""
+    """One obligation (or one instance of a recurring or periodic one) as scheduled on ``as_of``.
+
+    Read-only by convention (a change makes a new one with ``dataclasses.replace``): a frozen
+    dataclass sets each of its fields through ``object.__setattr__``, which made building the
+    thousands of items of a schedule twice as slow."""
 
     ref: str
     case: str
@@ -169,6 +174,7 @@ class Schedule:
         raise KeyError(f"{order}/{obligation}")
 
 
+@lru_cache(maxsize=8192)
 def summarize(text: str, words: int = 8) -> str:
     """The first words of the order's sentence, when the order file gives no summary."""
     parts = text.split()
@@ -328,15 +334,16 @@ def _order_of_work(state: _Case, problems: list[str]) -> list[Node]:
             edges[(order_id, obligation_id)] = []
             continue
         deps: list[Node] = []
-        if type(due) is Relative and type(due.anchor) is NamedAnchor:
-            found = state.target(order, due.anchor.name, event_allowed=True)
-            if found is not None:
-                deps.append(found)
-            edges[(order_id, obligation_id)] = deps
-            continue
-        for anchor in anchors_of(due):
-            if isinstance(anchor, NamedAnchor | DueAnchor | MissedAnchor):
-                found = state.target(order, anchor.name, event_allowed=type(anchor) is NamedAnchor)
+        anchors: Iterable[Anchor]
+        if isinstance(due, Relative | SameDay):
+            anchor = due.anchor
+            anchors = anchor.anchors if isinstance(anchor, Combined) else (anchor,)
+        else:
+            anchors = anchors_of(due)
+        for anchor in anchors:
+            named = type(anchor)
+            if named is NamedAnchor or named is DueAnchor or named is MissedAnchor:
+                found = state.target(order, anchor.name, event_allowed=named is NamedAnchor)  # type: ignore[union-attr]
                 if found is not None:
                     deps.append(found)
         edges[(order_id, obligation_id)] = deps
@@ -754,77 +761,79 @@ def _either(ctx: _Ctx, when: Either, gots: list[_Got]) -> _Got:
         out.depends += g.depends
         if g.opens_on is not None:
             out.opens_on = max(out.opens_on or g.opens_on, g.opens_on)
-    problems = [g.problem for g in gots if g.problem]
-    if problems:
-        out.problem = problems[0]
+        if g.problem and not out.problem:
+            out.problem = g.problem
+    if out.problem:
         return out
-    live = [(n, g) for n, g in enumerate(gots, 1) if not g.moot]
-    if not live:
-        out.moot = "; ".join(g.moot for g in gots)
+    known = [(n, g) for n, g in enumerate(gots, 1) if g.due is not None and not g.moot]
+    missing = tuple(w for g in gots if g.due is None and not g.moot for w in g.waiting)
+    if not known:
+        if all(g.moot for g in gots):
+            out.moot = "; ".join(g.moot for g in gots)
+        else:
+            out.waiting = missing
         return out
-    known = [(n, g) for n, g in live if g.due is not None]
-    waits = [(n, g) for n, g in live if g.due is None]
-    missing = [w for _, g in waits for w in g.waiting]
     if when.pick == "once":
         first, second = gots
-        if second.due is not None:
-            n, g = 2, second
-            why = f"part 2 governs: '{when.parts[1]}' can be computed"
-        elif first.due is not None:
-            n, g = 1, first
-            why = f"part 1 governs until '{when.parts[1]}' can be computed"
-            if not second.moot:
-                out.waiting += second.waiting
+        if second.due is not None and not second.moot:
+            n_best, best = 2, second
         else:
-            out.waiting = tuple(missing)
-            return out
-        out.due = _combine(ctx, when, gots, [(n, g)], n, why)
-        out.waiting += tuple(w for w in g.waiting if w not in out.waiting)
-        out.provisional = g.provisional
-        out.end_at = g.end_at
-        return out
-    if not known:
-        out.waiting = tuple(missing)
-        return out
-    earlier = when.pick == "earlier"
+            n_best, best = 1, first
+            out.waiting = missing
+    else:
+        earlier = when.pick == "earlier"
+        n_best, best = known[0]
+        assert best.due is not None
+        for n, g in known[1:]:
+            assert g.due is not None
+            if (g.due.due < best.due.due) if earlier else (g.due.due > best.due.due):
+                n_best, best = n, g
+        out.waiting = missing
+        out.provisional = bool(missing) and not earlier
+    out.waiting += tuple(w for w in best.waiting if w not in out.waiting)
+    out.provisional = out.provisional or any(g.provisional for _, g in known)
+    out.due = _combine(ctx, when, gots, known, n_best, missing)
+    out.end_at = best.end_at
+    return out
 
-    def rank(ng: tuple[int, _Got]) -> tuple[date, int]:
-        """By date; of equal dates, the part written first."""
-        n, g = ng
-        assert g.due is not None
-        return (g.due.due, n if earlier else -n)
 
-    n_best, best = min(known, key=rank) if earlier else max(known, key=rank)
-    assert best.due is not None
-    dates = ", ".join(f"{g.due.due.isoformat()} (part {n})" for n, g in known if g.due)
-    why = f"the {when.pick} of {dates} governs: {best.due.due.isoformat()} (part {n_best})"
-    if waits:
+def _governs(
+    when: Either, known: Sequence[tuple[int, Due]], n_best: int, missing: Sequence[str]
+) -> str:
+    """The last step of a combined rule's trace: which part governs, and why."""
+    parts = when.parts
+    best = dict(known)[n_best].due
+    if when.pick == "once":
+        if n_best == 2:
+            return f"part 2 governs: '{parts[1]}' can be computed"
+        return f"part 1 governs until '{parts[1]}' can be computed"
+    dates = ", ".join(f"{due.due.isoformat()} (part {n})" for n, due in known)
+    why = f"the {when.pick} of {dates} governs: {best.isoformat()} (part {n_best})"
+    if missing:
         what = ", ".join(missing)
         if when.pick == "earlier":
             why += f"; it comes earlier if the other part does once it can be computed ({what})"
         else:
             why += f"; this is the earliest it can be: the later of the parts cannot be known until {what}"
-            out.provisional = True
-        out.waiting = tuple(missing)
-    out.waiting += tuple(w for _, g in known for w in g.waiting if w not in out.waiting)
-    out.provisional = out.provisional or any(g.provisional for _, g in known)
-    out.due = _combine(ctx, when, gots, known, n_best, why)
-    out.end_at = best.end_at
-    return out
+    return why
 
 
 def _combine(
-    ctx: _Ctx, when: Either, gots: list[_Got], known: list[tuple[int, _Got]], n_best: int, why: str
+    ctx: _Ctx,
+    when: Either,
+    gots: list[_Got],
+    known: list[tuple[int, _Got]],
+    n_best: int,
+    missing: tuple[str, ...],
 ) -> Due:
     """The governing part's date, with every part's steps in the trace and the readings of
     the combination (each part's readings in turn) and its safe date."""
-    best = gots[n_best - 1].due
-    assert best is not None
-    pick = min if when.pick == "earlier" else max
-    if when.pick == "once":
-        readings = best.readings
-    else:
-        choices = [[(n, r) for r in g.due.readings] for n, g in known if g.due is not None]
+    dues = [(n, g.due) for n, g in known if g.due is not None]
+    best = dict(dues)[n_best]
+    readings = best.readings
+    if when.pick != "once" and any(len(due.readings) > 1 for _, due in dues):
+        pick = min if when.pick == "earlier" else max
+        choices = [[(n, r) for r in due.readings] for n, due in dues]
         found: dict[date, Reading] = {}
         for combo in itertools.islice(itertools.product(*choices), 512):
             day = pick(r.due for _, r in combo)
@@ -832,35 +841,34 @@ def _combine(
                 said = [f"part {n}: {r.assumes}" for n, r in combo if r.assumes != SETTLED]
                 found[day] = Reading(day, "; ".join(said) or SETTLED)
         readings = tuple(found.values())
-    warnings = tuple(w for g in gots if g.due is not None for w in g.due.warnings)
+    warnings = [w for _, due in dues for w in due.warnings]
     # what the trace needs, and no more: a closure that held the context would hold the whole
     # case in a reference cycle
     cite = ctx.cite
-    shown = [
-        (part, g.due, g.moot or f"waits on {', '.join(g.waiting)}")
-        for part, g in zip(when.parts, gots, strict=True)
-    ]
+    shown = [(g.due, g.moot, g.waiting) for g in gots]
 
     def explain() -> tuple[Step, ...]:
         steps: list[Step] = []
         total = len(shown)
-        for n, (part, due, why_not) in enumerate(shown, 1):
+        for n, (part, (due, moot, waiting)) in enumerate(zip(when.parts, shown, strict=True), 1):
             if due is not None:
                 note = f"part {n} of {total}, '{part}', computed under its own rule: {due.due.isoformat()}"
                 steps.append(Step(len(steps) + 1, cite, None, due.due, note))
                 steps += [replace(s, step=len(steps) + i) for i, s in enumerate(due.trace, 1)]
             else:
+                why_not = moot or f"waits on {', '.join(waiting)}"
                 note = f"part {n} of {total}, '{part}': not computed yet ({why_not})"
                 steps.append(Step(len(steps) + 1, cite, None, None, note))
+        why = _governs(when, dues, n_best, missing)
         steps.append(Step(len(steps) + 1, cite, None, best.due, why))
         return tuple(steps)
 
     return Due(
         best.due,
         best.due_at,
-        min(r.due for r in readings),
+        min(r.due for r in readings) if len(readings) > 1 else best.safe_due,
         readings,
-        tuple(dict.fromkeys(warnings)),
+        tuple(dict.fromkeys(warnings)) if len(dues) > 1 else best.warnings,
         explain=explain,
     )
 
@@ -1029,7 +1037,7 @@ def _deadline(
             )
         got = _rule(ctx, when.first if isinstance(when, Periodic) else when, occurrence)
     chain += got.chain
-    depends = tuple(dict.fromkeys(got.depends))
+    depends = got.depends if len(got.depends) < 2 else tuple(dict.fromkeys(got.depends))
     if got.problem:
         return Item(
             ref=ref,
@@ -1098,7 +1106,7 @@ def _deadline(
             **base,
         )
     flags: list[str] = []
-    condition = ob.condition_name
+    condition = ob.condition_name if ob.condition or ob.condition_id else ""
     met = state.conditions.get(condition) if condition else None
     if condition and met is None:
         flags.append(
