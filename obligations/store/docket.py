@@ -832,7 +832,9 @@ class Docket:
         sched = schedule(
             orders, facts, date.min
         )  # states without the clock: "overdue" is read off the date
-        self._hold(s, case, sched.pending, why, changes)
+        # held amendments change only when an order is loaded or one of them is applied
+        if why == "order loaded" or any(o.amendments for o in orders):
+            self._hold(s, case, sched.pending, why, changes)
         rows = {
             r.ref: r for r in s.exec(select(Obligation).where(Obligation.case_id == case)).all()
         }
