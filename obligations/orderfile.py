@@ -1415,14 +1415,17 @@ def with_warnings(
     warnings point at their line and column."""
     from obligations.lint import lint
 
-    if isinstance(loc, str):
-        loc = _Locator(loc)
+    found_at: list[_Locator | None] = [loc if not isinstance(loc, str) else None]
 
     def locate(section: str, index: int, path: tuple[str, ...], find: str) -> tuple[int, int]:
+        """The position of a warning; the file's text is scanned only when one is found."""
+        if found_at[0] is None and isinstance(loc, str):
+            found_at[0] = _Locator(loc)
         w: _Where = (section, index, path)
-        if loc is None:
+        where = found_at[0]
+        if where is None:
             return _line_of(order, w), 1
-        return loc.where(w, find=find, key=len(path) > 1)
+        return where.where(w, find=find, key=len(path) > 1)
 
     found = list(lint(order, locate))
     loaded = {o.id for o in together if o.case == order.case}
