@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from calendars import Direction, Due, Period, Reading, Request, Step, Unit, compute
 from calendars.courts import get_court
@@ -335,9 +335,10 @@ def _order_of_work(state: _Case, problems: list[str]) -> list[Node]:
             continue
         deps: list[Node] = []
         anchors: Iterable[Anchor]
-        if isinstance(due, Relative | SameDay):
-            anchor = due.anchor
-            anchors = anchor.anchors if isinstance(anchor, Combined) else (anchor,)
+        kind = type(due)
+        if kind is Relative or kind is SameDay:
+            anchor = cast(Relative | SameDay, due).anchor
+            anchors = anchor.anchors if type(anchor) is Combined else (anchor,)
         else:
             anchors = anchors_of(due)
         for anchor in anchors:
@@ -437,18 +438,20 @@ class _Resolved:
 def _resolve_simple(ctx: _Ctx, anchor: SimpleAnchor, occurrence: Event | None) -> _Resolved:
     state, order = ctx.state, ctx.order
     r = _Resolved()
-    if isinstance(anchor, OrderAnchor):
+    kind = type(anchor)  # one lookup instead of a chain of isinstance: this runs per duty
+    if kind is OrderAnchor:
         r.at = order.start
         r.from_order = True
         r.chain += (f"order {order.id} {order.runs_from} {order.start.isoformat()}",)
         return r
-    if isinstance(anchor, DateAnchor):
-        r.at = anchor.at
+    if kind is DateAnchor:
+        r.at = cast(DateAnchor, anchor).at
         r.chain += (f"the date {anchor}",)
         return r
-    target = state.target(order, anchor.name, event_allowed=isinstance(anchor, NamedAnchor))
+    named = cast(NamedAnchor | DueAnchor | MissedAnchor, anchor)
+    target = state.target(order, named.name, event_allowed=kind is NamedAnchor)
     item = state.computed.get(target) if target is not None else None
-    if isinstance(anchor, DueAnchor):
+    if kind is DueAnchor:
         if item is None or item.due is None or item.state is State.MOOT:
             why = (
                 f" (itself waiting on {', '.join(item.waiting_on)})"
@@ -456,50 +459,50 @@ def _resolve_simple(ctx: _Ctx, anchor: SimpleAnchor, occurrence: Event | None) -
                 else ""
             )
             if item is not None and item.state is State.MOOT:
-                r.moot = f"{anchor.name} is moot"
-            r.waiting += (f"{anchor.name}.due{why}",)
+                r.moot = f"{named.name} is moot"
+            r.waiting += (f"{named.name}.due{why}",)
             return r
         r.at = item.due.due
-        r.chain += (f"{anchor.name} due {item.due.due.isoformat()}",)
+        r.chain += (f"{named.name} due {item.due.due.isoformat()}",)
         r.depends += (item.ref,)
         if item.state is State.WAITING:  # a date at the earliest, or a default not yet happened
             r.pending += item.waiting_on
             r.opens_on = item.opens_on
         return r
-    if isinstance(anchor, MissedAnchor):
-        return _resolve_missed(ctx, anchor, item, target, r)
+    if kind is MissedAnchor:
+        return _resolve_missed(ctx, cast(MissedAnchor, named), item, target, r)
     if target is not None:
         done = state.completions.get(target)
         if done is None:
-            r.waiting += (f"{anchor.name} (not yet done)",)
+            r.waiting += (f"{named.name} (not yet done)",)
         else:
             r.at = done.on
             late = ""
             if item is not None and item.due is not None and done.on > item.due.due:
                 late = f", {(done.on - item.due.due).days} days late"
-            r.chain += (f"{anchor.name} done {done.on.isoformat()}{late}",)
+            r.chain += (f"{named.name} done {done.on.isoformat()}{late}",)
             if done.service:
                 r.service, r.service_from = (
                     done.service,
-                    f"{anchor.name} done {done.on.isoformat()}",
+                    f"{named.name} done {done.on.isoformat()}",
                 )
         if item is not None:
             r.depends += (item.ref,)
         return r
     event = (
         occurrence
-        if occurrence is not None and occurrence.name == anchor.name
-        else state.events.get(anchor.name)
+        if occurrence is not None and occurrence.name == named.name
+        else state.events.get(named.name)
     )
     if event is None:
-        r.waiting += (f"{anchor.name} (event not recorded)",)
+        r.waiting += (f"{named.name} (event not recorded)",)
     else:
         r.at = event.at
-        r.chain += (f"{anchor.name} recorded for {_iso(event.at)}",)
+        r.chain += (f"{named.name} recorded for {_iso(event.at)}",)
         if event.service:
             r.service, r.service_from = (
                 event.service,
-                f"{anchor.name} recorded for {_iso(event.at)}",
+                f"{named.name} recorded for {_iso(event.at)}",
             )
     return r
 
