@@ -19,10 +19,10 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from calendars import Direction, Due, Period, Reading, Request, Step, Unit, compute
+from calendars import Court, Direction, Due, Period, Reading, Request, Step, Unit, get_ruleset
 from calendars.courts import get_court
 from calendars.errors import LAST_YEAR
-from calendars.rulesets.base import SETTLED
+from calendars.rulesets.base import SETTLED, RuleSet
 from obligations.model import (
     Amendment,
     Completion,
@@ -258,13 +258,15 @@ def _schedule(orders: Sequence[Order], facts: Facts, as_of: date) -> Schedule:
     items: list[Item] = []
     problems: list[str] = []
     pending: list[Pending] = []
+    books: dict[tuple[str, str | None], tuple[Court, RuleSet]] = {}
     for case, case_orders in by_case.items():
         state = _index(case, case_orders, facts)
         pending.extend(_pending(state))
         for key in _order_of_work(state, problems):
             order = state.orders[key[0]]
             obligation = state.by_id[key[0]][key[1]]
-            ctx = _Ctx(state, order, obligation, as_of, closures.get(order.court, frozenset()))
+            shut = closures.get(order.court, frozenset())
+            ctx = _Ctx(state, order, obligation, as_of, shut, books)
             items.extend(_schedule_one(ctx))
     items.sort(key=lambda i: (i.due_date or date.max, i.case, i.ref))
     return Schedule(as_of, tuple(items), tuple(problems), tuple(pending))
@@ -405,6 +407,8 @@ class _Ctx:
     ob: Obligation
     as_of: date
     closures: frozenset[date]
+    #: (court id, rule set id) -> the court and its rule set, looked up once per schedule
+    books: dict[tuple[str, str | None], tuple[Court, RuleSet]]
 
     @property
     def cite(self) -> str:
@@ -412,8 +416,14 @@ class _Ctx:
         return f"order {self.order.id} {self.ob.cite}".rstrip()
 
     def compute(self, request: Request) -> Due:
+        """``calendars.compute`` in the order's court under its rules."""
         order = self.order
-        return compute(order.court, request, rules=order.rules)
+        key = (order.court, order.rules)
+        found = self.books.get(key)
+        if found is None:
+            court = get_court(order.court)
+            found = self.books[key] = (court, get_ruleset(order.rules or court.ruleset))
+        return found[1].compute(found[0], request)
 
 
 # --- resolving anchors -----------------------------------------------------------------------
@@ -708,16 +718,14 @@ def _relative(ctx: _Ctx, part: Relative, resolved: _Resolved, got: _Got) -> _Got
                 f"service by {method}: {source}; the rule set decides what it adds",
             )
         )
-    due = compute(
-        order.court,
+    due = ctx.compute(
         Request(
             anchor=resolved.at,
             period=part.period,
             direction=part.direction,
             service=method,
             closures=ctx.closures,
-        ),
-        rules=order.rules,
+        )
     )
     got.due = _with_steps(due, steps) if steps else due
     if method == "none":
