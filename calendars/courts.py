@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from calendars.data import data_path
+from calendars.errors import BadInput
 
 FEDERAL_RULESETS = {"district": "frcp", "appeals": "frap"}
 
@@ -56,7 +57,7 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-class UnknownCourt(KeyError):
+class UnknownCourt(BadInput, KeyError):
     """A court id docketcal does not know; the message suggests the closest ones."""
 
     def __str__(self) -> str:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from calendars.errors import BadInput
 
-class ComputeError(ValueError):
+
+class ComputeError(BadInput):
     """A request the rules cannot answer (a bad input, or a refusal that says why)."""
 
 

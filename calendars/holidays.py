@@ -17,6 +17,7 @@ from typing import Any
 from dateutil.easter import easter
 
 from calendars.data import data_path
+from calendars.errors import BadInput
 
 #: Layer names. A rule set chooses which layers make a day a non-court day.
 FEDERAL = "federal"
@@ -40,7 +41,7 @@ class Holiday:
     observed: bool = False
 
 
-class HolidayFileError(ValueError):
+class HolidayFileError(BadInput):
     """A holiday data file that does not follow the format (names the file and the entry)."""
 
 

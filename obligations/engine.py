@@ -75,20 +75,25 @@ class Item:
 
     def to_json(self) -> dict[str, Any]:
         """The stable keys of ``upcoming --format json``, then the rest."""
+        from obligations.contract import upcoming_item
+
         due = self.due
         return {
-            "ref": self.ref,
-            "case": self.case,
-            "order": self.order,
-            "obligation": self.obligation,
-            "party": self.party,
-            "text": self.text,
-            "cite": self.cite,
-            "state": self.state.value,
-            "due": due.due.isoformat() if due else None,
-            "due_at": due.due_at.isoformat(timespec="minutes") if due and due.due_at else None,
-            "safe_due": due.safe_due.isoformat() if due else None,
-            "waiting_on": list(self.waiting_on),
+            **upcoming_item(
+                ref=self.ref,
+                case=self.case,
+                order=self.order,
+                obligation=self.obligation,
+                party=self.party,
+                text=self.text,
+                cite=self.cite,
+                state=self.state.value,
+                due=due.due if due else None,
+                due_at=due.due_at if due else None,
+                safe_due=due.safe_due if due else None,
+                waiting_on=self.waiting_on,
+                court=self.court,
+            ),
             "kind": self.kind.value,
             "court": self.court,
             "when": self.when,

@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from calendars import RULESET_IDS, SERVICE_METHODS, UnknownCourt, get_court, get_ruleset
+from calendars.errors import BadInput
 from calendars.period import Period
 from obligations.model import Amendment, Check, Kind, Obligation, Order, State
 from obligations.when import (
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 
-class OrderFileError(ValueError):
+class OrderFileError(BadInput):
     """One mistake in an order file, where a clerk can find it (1-based line and column)."""
 
     def __init__(self, path: str, line: int, column: int, message: str) -> None:
@@ -58,7 +59,7 @@ class OrderFileError(ValueError):
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 
 
-class OrderFileErrors(ValueError):
+class OrderFileErrors(BadInput):
     """Every mistake found, in file order: fixing one at a time would take a clerk many runs."""
 
     def __init__(self, errors: Iterable[OrderFileError]) -> None:
