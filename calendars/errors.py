@@ -62,7 +62,7 @@ class OutOfSpan(BadInput):
     """A date outside the years docketcal supports (``FIRST_YEAR`` to ``LAST_YEAR``)."""
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def escape(text: str, *, keep_newlines: bool = False) -> str:

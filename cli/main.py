@@ -7,6 +7,7 @@ start fast.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import StrEnum
 from typing import Annotated, Any
@@ -19,6 +20,7 @@ from calendars.errors import FIRST_YEAR, LAST_YEAR, UNEXPECTED, DocketcalError, 
 from cli import agenda, calc, config, demo, docket, feeds, remind
 from cli.orders import order_app
 
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 #: Set (to anything but 0) to see the traceback of an unexpected error.
 DEBUG_ENV = "DOCKETCAL_DEBUG"
 
@@ -29,6 +31,13 @@ class Docketcal(TyperGroup):
     in one line with exit 1 (its traceback only with DOCKETCAL_DEBUG=1)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for n, arg in enumerate(args, 1):
+            # Bytes that are not UTF-8 reach Python as lone surrogates; a NUL cannot come from
+            # a real command line. Neither can be stored or printed: refused before anything.
+            bad = _NOT_TEXT.search(arg)
+            if bad is not None:
+                what = "a NUL" if bad.group() == "\x00" else "bytes that are not UTF-8"
+                raise click.UsageError(f"argument {n} ({escape(arg)[:80]}) holds {what}", ctx)
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
             click.echo(ctx.get_help(), color=ctx.color)  # plain ``docketcal``: help, exit 0
             ctx.exit()

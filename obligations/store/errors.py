@@ -89,8 +89,8 @@ def cannot_open(url: str, exc: BaseException) -> StoreBusy | StoreNotReady:
 #: Characters no text on the docket may hold: PostgreSQL refuses NUL in text, and the other C0
 #: controls (but tab and line ends) and DEL serve no purpose in a note but to hide or forge
 #: lines on a terminal.
-_NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_NOT_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_NOT_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 #: The longest note, reason or name the docket takes.
 LONGEST_TEXT = 10_000
 
