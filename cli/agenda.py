@@ -268,7 +268,7 @@ def upcoming_command(
             err=True,
         )
         raise typer.Exit(NOT_FOUND)
-    for line in render_rows(clean(rows), clean(refs), today, _width(), _color(ctx)):
+    for line in render_rows(rows, clean(refs), today, _width(), _color(ctx)):
         typer.echo(line)
     if more:
         typer.echo(
@@ -323,7 +323,7 @@ def agenda_command(
     color = _color(ctx)
     for email, (name, rows, refs) in out.items():
         typer.echo(clean(f"{name} <{email}>: {len(rows)} due by {day(until)}"))
-        for line in render_rows(clean(rows), clean(refs), today, _width(), color):
+        for line in render_rows(rows, clean(refs), today, _width(), color):
             typer.echo("  " + line)
         typer.echo("")
 
@@ -351,4 +351,6 @@ def explain_command(
         return
     from cli.render import explain_stored
 
-    typer.echo(explain_stored(clean(row), clean(history), today, _width()))
+    # the order's words are wrapped to the terminal: their line breaks are only spacing
+    words = {k: " ".join(row[k].split()) for k in ("text", "consequence", "condition") if row[k]}
+    typer.echo(explain_stored(clean({**row, **words}), clean(history), today, _width()))
