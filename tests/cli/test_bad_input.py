@@ -273,9 +273,9 @@ def test_the_store_itself_refuses_what_postgresql_cannot_hold(cli: Run, db: str)
     """The web desk and other callers reach the store without the command line's checks."""
     from datetime import date
 
+    from calendars.errors import BadInput
     from obligations.store.db import Database
     from obligations.store.docket import Docket
-    from calendars.errors import BadInput
     from obligations.store.errors import DocketError
 
     store = Database(f"sqlite:///{db}")

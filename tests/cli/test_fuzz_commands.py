@@ -136,7 +136,7 @@ COMMANDS: dict[str, st.SearchStrategy[list[str]]] = {
                     ODD,
                 )
             ).map(lambda v: [o, v])
-        ),  # fmt: skip
+        ),
         option("--reason", TEXT),
     ),
     "vacate": command(fixed("vacate"), arg(REF), option("--reason", TEXT), flag("--undo")),
