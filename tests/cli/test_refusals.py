@@ -246,7 +246,7 @@ def test_an_unexpected_error_is_one_line_with_exit_1_and_a_traceback_only_when_a
 
 
 def test_messages_never_carry_raw_control_characters(loaded: Run, db: Path) -> None:
-    err = refused(loaded, db, "explain", "bad\x1b[31mref\r\nX", code=3)
+    err = refused(loaded, db, "explain", "bad\x1b[31mref\r\nX", code=2)
     assert "\x1b" not in err and "\r" not in err and err.count("\n") == 1
 
 
