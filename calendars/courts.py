@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from calendars.data import data_path
+from calendars.errors import BadInput
 
 FEDERAL_RULESETS = {"district": "frcp", "appeals": "frap"}
 
@@ -56,11 +57,9 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-class UnknownCourt(KeyError):
-    """A court id docketcal does not know; the message suggests the closest ones."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
+class UnknownCourt(BadInput, KeyError):
+    """A court id docketcal does not know (a mistyped argument: exit 2); the message suggests
+    the closest ones. Still a ``KeyError`` for callers that look courts up by id."""
 
 
 def _load(name: str) -> dict[str, Any]:

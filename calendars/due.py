@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from calendars.errors import BadInput
 
-class ComputeError(ValueError):
-    """A request the rules cannot answer (a bad input, or a refusal that says why)."""
+
+class ComputeError(BadInput):
+    """A request the rules cannot answer (a bad input, or a refusal that says why): exit 2."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from calendars.due import ComputeError
 from calendars.rulesets.base import RuleSet
 
 _MODULES = {
@@ -28,7 +29,9 @@ def get_ruleset(ruleset_id: str) -> RuleSet:
     try:
         module_name, class_name = _MODULES[ruleset_id]
     except KeyError:
-        raise KeyError(f"unknown rule set '{ruleset_id}'; known: {', '.join(_MODULES)}") from None
+        raise ComputeError(
+            f"unknown rule set '{ruleset_id}'; known: {', '.join(_MODULES)}"
+        ) from None
     cls = getattr(importlib.import_module(module_name), class_name)
     instance: RuleSet = cls()
     return instance
