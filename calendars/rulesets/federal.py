@@ -185,8 +185,8 @@ class Federal(RuleSet):
                 return f"a legal holiday, {h.name} ({h.source})"
             if layer == INAUGURATION:
                 r.touched.add("inauguration")
-                if r.assume.inauguration:
-                    return f"a legal holiday, {h.name} ({h.source}; {self.cite('(a)(6)(B)')})"
+                if r.assume.inauguration and found is None:
+                    found = f"a legal holiday, {h.name} ({h.source}; {self.cite('(a)(6)(B)')})"
                 continue
             if layer == EO_CLOSURE:
                 r.touched.add("eo_closures")

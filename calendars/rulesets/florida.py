@@ -72,6 +72,15 @@ class Florida(StateRuleSet):
         while self.closed(r, first, forward) is not None:
             first += step
         note = f"begin counting from the {'next' if forward else 'previous'} day that is not a Saturday, Sunday or legal holiday, {day_name(first)} (day 1)"
+        if first != anchor + step:
+            r.touched.add("florida_day_one")
+            r.warn(
+                f"{RULE}(a)(1)(A) begins counting from the next day that is not a Saturday, Sunday or"
+                " legal holiday; whether that day or the day after the event is day 1 is read both"
+                " ways: both readings are shown"
+            )
+            if not r.assume.florida_day_one:
+                first = anchor + step
         end = first + timedelta(days=(days - 1) * (1 if forward else -1))
         if r.explain:
             r.step(

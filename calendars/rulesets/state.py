@@ -152,6 +152,9 @@ class StateRuleSet(RuleSet):
             r.warn(
                 f"the fixed date {day_name(day)} is {reason}; fixed dates are not rolled: act by the court day before or ask the court"
             )
+            r.touched.add("fixed_date_stays")
+            if not r.assume.fixed_date_stays:
+                return Outcome(self.roll(r, day, True, self.roll_rule, "the fixed date"), None)
         if day in r.req.closures:
             r.warn(
                 f"the clerk's office is marked inaccessible on the fixed date {day.isoformat()}: ask the court"

@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from calendars.courts import Court
 from calendars.days import DayBook, day_name
+from calendars.due import Due
 from calendars.holidays import (
     EO_CLOSURE,
     STATE,
@@ -26,7 +27,7 @@ from calendars.holidays import (
     federal_reviewed,
     state_file,
 )
-from calendars.period import Direction
+from calendars.period import Direction, Request
 from calendars.rulesets.base import Outcome, Run
 from calendars.rulesets.federal import Federal
 from calendars.rulesets.versions import Version
@@ -72,6 +73,9 @@ class TaxCourt(Federal):
         "mail": "nothing added: the period begins on the day after mailing (Rule 25(a)(1))",
         "electronic": "nothing added",
     }
+
+    def quick(self, court: Court, req: Request, book: DayBook) -> Due | None:
+        return None  # Rule 25's short periods and D.C. holidays take the general path
 
     def cite(self, sub: str) -> str:
         return CITES.get(sub, f"{RULE} 25(a)")
