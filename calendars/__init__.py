@@ -46,6 +46,17 @@ def compute(court: str | Court, request: Request, *, rules: str | None = None) -
     return due
 
 
+def service_from_order(
+    court: str | Court, method: str, runs_from: str, rules: str | None = None
+) -> str | None:
+    """The court's rule set's own word on service by ``method`` when the period runs from the
+    order's ``runs_from`` date, not from service: the note to show (the service adds nothing),
+    or None when that rule set adds service time even so."""
+    if isinstance(court, str):
+        court = get_court(court)
+    return get_ruleset(rules or court.ruleset).service_from_order(method, runs_from)
+
+
 def _span(value: date | datetime, what: str) -> None:
     # A ComputeError, so that every caller of compute (the engine too) has one class to catch.
     try:
@@ -89,4 +100,5 @@ __all__ = [
     "compute",
     "get_court",
     "get_ruleset",
+    "service_from_order",
 ]

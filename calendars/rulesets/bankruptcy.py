@@ -19,6 +19,7 @@ class Bankruptcy(Federal):
     name = "Fed. R. Bankr. P. 9006"
     rule = "Fed. R. Bankr. P. 9006"
     service_rule = "Fed. R. Bankr. P. 9006(f)"
+    service_scope = "applies only to a period 'after being served'"
     family = "frbp"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",

@@ -180,6 +180,10 @@ class RuleSet(ABC):
     methods: ClassVar[dict[str, str]]
     #: the rule set's default reading of every unsettled question
     default: ClassVar[Assume] = DEFAULT
+    #: the rule that adds time after service, and the words that confine it to periods that run
+    #: from service (for ``service_from_order``)
+    service_rule: ClassVar[str] = ""
+    service_scope: ClassVar[str] = "applies only to periods that run from service"
 
     def __init__(self) -> None:
         self._books: dict[str, DayBook] = {}
@@ -238,6 +242,15 @@ class RuleSet(ABC):
             readings=tuple(readings),
             warnings=tuple(first.warnings),
             explain=lambda: self.explain(court, req),
+        )
+
+    def service_from_order(self, method: str, runs_from: str) -> str | None:
+        """Why service by ``method`` adds nothing to a period that runs from the order's
+        ``runs_from`` date (entry, issuance, filing) rather than from service, citing this rule
+        set's own service rule; None if this rule set adds service time even then."""
+        return (
+            f"service by {method} adds no time: the period runs from the order's {runs_from} date,"
+            f" not from service ({self.service_rule} {self.service_scope})"
         )
 
     def explain(self, court: Court, req: Request) -> tuple[Step, ...]:

@@ -52,6 +52,7 @@ class Federal(RuleSet):
     name = "Fed. R. Civ. P. 6"
     rule = "Fed. R. Civ. P. 6"
     service_rule = "Fed. R. Civ. P. 6(d)"
+    service_scope = "applies only after being served"
     #: the rule family whose versions data/rule-versions.toml lists
     family: ClassVar[str] = "frcp"
     methods: ClassVar[dict[str, str]] = {
@@ -618,6 +619,7 @@ class Appellate(Federal):
     name = "Fed. R. App. P. 26"
     rule = "Fed. R. App. P. 26"
     service_rule = "Fed. R. App. P. 26(c)"
+    service_scope = "applies only 'after being served'"
     family = "frap"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
@@ -658,6 +660,7 @@ class Criminal(Federal):
     name = "Fed. R. Crim. P. 45"
     rule = "Fed. R. Crim. P. 45"
     service_rule = "Fed. R. Crim. P. 45(c)"
+    service_scope = "applies only 'after being served'"
     family = "frcrp"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",

@@ -20,6 +20,7 @@ class FederalClaims(Federal):
     name = "RCFC 6"
     rule = "RCFC 6"
     service_rule = "RCFC 6(d)"
+    service_scope = "applies only 'after being served'"
     family = "rcfc"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",

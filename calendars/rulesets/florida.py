@@ -18,6 +18,10 @@ class Florida(StateRuleSet):
     name = RULE
     count_rule = f"{RULE}(a)(1)"
     roll_rule = f"{RULE}(a)(1)(C)"
+    service_rule = f"{RULE}(b)"
+    service_scope = (
+        "adds 5 days only 'when a party may or must act within a specified time after service'"
+    )
     short_below = 7
     short_rule = f"{RULE}(a)(2)"
     short_why = "a period of less than 7 days does not count Saturdays, Sundays or legal holidays"

@@ -24,6 +24,8 @@ class NewJersey(StateRuleSet):
     short_below = 7
     short_rule = "R. 1:3-1"
     short_why = "a period of less than 7 days excludes Saturdays, Sundays and legal holidays"
+    service_rule = "R. 1:3-3"
+    service_scope = "adds days only to a period that runs 'after the service of a notice or paper'"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added",

@@ -18,6 +18,8 @@ class NewYork(StateRuleSet):
     count_rule = "N.Y. Gen. Constr. Law § 20"
     roll_rule = "N.Y. Gen. Constr. Law § 25-a(1)"
     back_rule = "N.Y. Gen. Constr. Law § 25-a(1) (read backward)"
+    service_rule = "CPLR 2103(b)(2)"
+    service_scope = "adds days only where 'a period of time prescribed by law is measured from the service of a paper'"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added",

@@ -66,6 +66,7 @@ class TaxCourt(Federal):
     name = "Tax Court Rule 25"
     rule = "Tax Court Rule 25"
     service_rule = "Tax Court Rule 25(a)(1)"
+    service_scope = "adds nothing in any case: after service by mail a period computed from service begins the day after mailing"
     family = "tax"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",

@@ -16,6 +16,10 @@ class Texas(StateRuleSet):
     back_rule = "Tex. R. Civ. P. 4 (Melendez, Tex. App.—Houston [14th Dist.] 1996)"
     short_below = 6
     short_rule = "Tex. R. Civ. P. 4"
+    service_rule = "Tex. R. Civ. P. 21a(c)"
+    service_scope = (
+        "adds 3 days only to a period to act 'after the service of a notice or other paper'"
+    )
     short_why = (
         "in a period of five days or less, Saturdays, Sundays and legal holidays are not counted"
     )
