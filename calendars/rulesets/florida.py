@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from calendars.days import ONE_DAY, day_name
 from calendars.period import Unit
-from calendars.rulesets.base import Outcome, Run
+from calendars.rulesets.base import Run
 from calendars.rulesets.state import StateRuleSet
 
 RULE = "Fla. R. Gen. Prac. & Jud. Admin. 2.514"
@@ -38,33 +38,33 @@ class Florida(StateRuleSet):
         "electronic": "nothing added (2.514(b) covers mail only)",
     }
 
-    def run(self, r: Run) -> Outcome:
-        if r.req.fixed is not None:
-            return self.fixed(r)
-        anchor, forward = self.start(r)
+    #: the rule that adds days after service by mail (the appellate rules cite their own too)
+    mail_rule: ClassVar[str] = f"{RULE}(b)"
+
+    def count(self, r: Run, anchor: date, forward: bool) -> date:
         period = r.req.period
         assert period is not None
         if period.n >= self.short_below and period.unit in (Unit.DAYS, Unit.WEEKS):
-            end = self.from_next_business_day(r, anchor, forward)
-        else:
-            end = self.base_period(r, anchor, forward)
-        end = self.roll_end(r, end, forward)
-        if r.req.service.startswith("mail"):
-            if not forward:
-                r.warn(
-                    f"{RULE}(b) adds days to act after service; it does not lengthen a period before an event"
-                )
-            else:
-                added = self.add_days(
-                    r,
-                    end,
-                    5,
-                    True,
-                    f"{RULE}(b)",
-                    "service by mail: 5 days are added after the period would otherwise expire",
-                )
-                end = self.roll(r, added, True, self.roll_rule, "the extended last day")
-        return Outcome(end)
+            return self.from_next_business_day(r, anchor, forward)
+        return self.base_period(r, anchor, forward)
+
+    def added_after_period(self, r: Run, end: date, forward: bool, unrolled: date) -> date:
+        if not r.req.service.startswith("mail"):
+            return end
+        if not forward:
+            r.warn(
+                f"{self.mail_rule} adds days to act after service; it does not lengthen a period before an event"
+            )
+            return end
+        added = self.add_days(
+            r,
+            end,
+            5,
+            True,
+            self.mail_rule,
+            "service by mail: 5 days are added after the period would otherwise expire",
+        )
+        return self.roll(r, added, True, self.roll_rule, "the extended last day")
 
     def from_next_business_day(self, r: Run, anchor: date, forward: bool) -> date:
         """2.514(a)(1)(A): counting begins on the next day that is not a weekend or holiday."""
