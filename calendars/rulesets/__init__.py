@@ -19,6 +19,9 @@ _MODULES = {
     "new-york": ("calendars.rulesets.new_york", "NewYork"),
     "texas": ("calendars.rulesets.texas", "Texas"),
     "florida": ("calendars.rulesets.florida", "Florida"),
+    "texas-appellate": ("calendars.rulesets.texas_appellate", "TexasAppellate"),
+    "california-appellate": ("calendars.rulesets.california_appellate", "CaliforniaAppellate"),
+    "florida-appellate": ("calendars.rulesets.florida_appellate", "FloridaAppellate"),
 }
 
 RULESET_IDS = tuple(_MODULES)

@@ -341,3 +341,47 @@ def test_fuzz_when_phrases_given_to_compute_never_end_in_a_traceback(
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 2), (result.exit_code, result.stderr)
     assert "Traceback" not in result.stderr
+
+
+def test_courts_lists_the_new_court_families_with_their_rule_sets() -> None:
+    code, out, _ = run("--format", "json", "courts")
+    assert code == 0
+    rules = {c["id"]: c["rules"] for c in json.loads(out)}
+    assert rules["nysb"] == rules["bap9"] == "frbp"
+    assert (rules["tax"], rules["uscfc"]) == ("tax", "rcfc")
+    assert rules["texapp"] == rules["texcrimapp"] == rules["tex"] == "texas-appellate"
+    assert rules["calctapp"] == rules["cal"] == "california-appellate"
+    assert rules["nyappdiv"] == rules["nyappterm"] == rules["ny"] == "new-york"
+    assert rules["njsuperctappdiv"] == rules["nj"] == "new-jersey"
+    assert rules["fladistctapp"] == rules["fla"] == "florida-appellate"
+
+
+def test_an_unknown_court_near_a_bankruptcy_id_suggests_it() -> None:
+    code, _, err = run("compute", "14 days after 2024-03-01", "--court", "nysbb")
+    assert code == 2
+    assert "nysb" in err
+
+
+def test_rules_as_of_asks_for_the_rule_in_force_on_another_date() -> None:
+    # "at least ten days before the settlement conference" in a 2004 order: former Rule 6(a)
+    # counts 10 court days back from Mon 2004-06-21: June 18, 17, 16, 15, 14, (Reagan mourning
+    # Fri June 11 skipped by default), 10, 9, 8, 7, 4 -> Fri June 4.
+    code, out, err = run(
+        "--format", "json", "compute", "10 days before 2004-06-21", "--court", "njd"
+    )
+    assert code == 0, err
+    body = json.loads(out)
+    assert body["due"] == "2004-06-04"
+    assert "former Fed. R. Civ. P. 6(a)" in body["trace"][0]["rule"]
+    # the current rule: Mon June 21 - 10 = Fri June 11, the mourning closure -> Thu June 10
+    code, out, _ = run(
+        "--format", "json", "compute", "10 days before 2004-06-21", "--court", "njd",
+        "--rules-as-of", "2024-01-01",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["due"] == "2004-06-10"
+    line = json.dumps(
+        {"court": "njd", "when": "10 days before 2004-06-21", "rules_as_of": "2024-01-01"}
+    )
+    code, out, _ = run("compute", "--jsonl", stdin=line + "\n")
+    assert json.loads(out)["due"] == "2004-06-10"
