@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from calendars import ComputeError, Direction, Due, Request, compute
+from calendars import ComputeError, Direction, Due, Request, compute, service_from_order
 from obligations.model import (
     Completion,
     Event,
@@ -517,11 +517,11 @@ def _deadline(
                 return _apply_vacatur_only(state, order, ob, waiting)
             service = when.service or ob.service or "none"
             if service != "none" and resolved.from_order and order.runs_from != "served":
-                chain.append(
-                    f"service by {service} adds no time: the period runs from the order's {order.runs_from} date,"
-                    " not from service (Fed. R. Civ. P. 6(d) applies only after being served)"
-                )
-                service = "none"
+                # Each rule set decides and cites its own service rule (FRCP 6(d), CCP 1013, ...).
+                note = service_from_order(order.court, service, order.runs_from, order.rules)
+                if note is not None:
+                    chain.append(note)
+                    service = "none"
             due = compute(
                 order.court,
                 Request(
