@@ -6,6 +6,7 @@ start fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -52,15 +53,16 @@ class Docketcal(TyperGroup):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError as exc:  # ``docketcal upcoming | head``: the reader had enough
-            sys.stderr.close()
+            with contextlib.suppress(OSError, ValueError):  # the rest goes nowhere, quietly
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise click.exceptions.Exit(0) from exc
         except Exception as exc:
             if os.environ.get(DEBUG_ENV, "0") not in ("", "0"):
                 raise
-            what = escape(" ".join(str(exc).split()))[:200]
+            # The error's own words may hold SQL, parameters or a URL: only its kind is said.
             click.echo(
-                f"docketcal: unexpected error ({type(exc).__name__}{': ' + what if what else ''});"
-                f" nothing more was done. Run again with {DEBUG_ENV}=1 to see where, and report it.",
+                f"docketcal: unexpected error ({type(exc).__name__}); nothing more was done."
+                f" Run again with {DEBUG_ENV}=1 to see the traceback, and report it.",
                 err=True,
             )
             raise click.exceptions.Exit(UNEXPECTED) from exc
