@@ -338,7 +338,7 @@ class Docket:
 
         def make(ob: Obligation) -> Fact:
             if ob.kind in ("standing", "prohibition", "recurring"):
-                kind = "recurring duty" if ob.kind == "recurring" else f"{ob.kind} duty"
+                kind = {"prohibition": "prohibition"}.get(ob.kind, f"{ob.kind} duty")
                 raise DocketError(
                     f"{ob.ref} is a {kind}: it has no due date to extend"
                     + (
