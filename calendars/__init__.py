@@ -7,12 +7,26 @@ database, no network.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from calendars.courts import Court, UnknownCourt, all_courts, get_court
 from calendars.due import ComputeError, Due, Reading, Step
+from calendars.errors import FIRST_YEAR, LAST_YEAR, OutOfSpan, check_span
 from calendars.period import SERVICE_METHODS, Direction, Period, Request, Unit
 from calendars.rulesets import RULESET_IDS, get_ruleset
 
 _METHODS = frozenset(SERVICE_METHODS)
+#: No period is longer than the supported span of years: a longer one is a typo, and refusing it
+#: keeps every addition far from the calendar's edges (dates overflow at year 9999).
+_SPAN_DAYS = (LAST_YEAR - FIRST_YEAR + 1) * 366
+_MAX_N = {
+    Unit.DAYS: _SPAN_DAYS,
+    Unit.COURT_DAYS: _SPAN_DAYS,
+    Unit.WEEKS: _SPAN_DAYS // 7,
+    Unit.HOURS: _SPAN_DAYS * 24,
+    Unit.MONTHS: (LAST_YEAR - FIRST_YEAR + 1) * 12,
+    Unit.YEARS: LAST_YEAR - FIRST_YEAR + 1,
+}
 
 
 def compute(court: str | Court, request: Request, *, rules: str | None = None) -> Due:
@@ -24,8 +38,49 @@ def compute(court: str | Court, request: Request, *, rules: str | None = None) -
         raise ComputeError(
             f"unknown service method '{request.service}'; expected one of {', '.join(SERVICE_METHODS)}"
         )
+    _check_request(request)
     ruleset = get_ruleset(rules or court.ruleset)
-    return ruleset.compute(court, request)
+    due = ruleset.compute(court, request)
+    if not FIRST_YEAR <= due.due.year <= LAST_YEAR:
+        _span(due.due, "the due date")
+    return due
+
+
+def service_from_order(
+    court: str | Court, method: str, runs_from: str, rules: str | None = None
+) -> str | None:
+    """The court's rule set's own word on service by ``method`` when the period runs from the
+    order's ``runs_from`` date, not from service: the note to show (the service adds nothing),
+    or None when that rule set adds service time even so."""
+    if isinstance(court, str):
+        court = get_court(court)
+    return get_ruleset(rules or court.ruleset).service_from_order(method, runs_from)
+
+
+def _span(value: date | datetime, what: str) -> None:
+    # A ComputeError, so that every caller of compute (the engine too) has one class to catch.
+    try:
+        check_span(value, what)
+    except OutOfSpan as exc:
+        raise ComputeError(str(exc)) from None
+
+
+def _check_request(request: Request) -> None:
+    """Refuse dates outside the supported years and periods longer than them (exit 2)."""
+    if request.anchor is not None:
+        _span(request.anchor, "the anchor date")
+    if request.fixed is not None:
+        _span(request.fixed, "the fixed date")
+    if request.rules_as_of is not None:
+        _span(request.rules_as_of, "the date of the rules asked for (rules as of)")
+    for day in request.closures:
+        _span(day, "the closure date")
+    period = request.period
+    if period is not None and period.n > _MAX_N[period.unit]:
+        raise ComputeError(
+            f"a period of {period} is longer than the years docketcal supports"
+            f" ({FIRST_YEAR} to {LAST_YEAR})"
+        )
 
 
 __all__ = [
@@ -45,4 +100,5 @@ __all__ = [
     "compute",
     "get_court",
     "get_ruleset",
+    "service_from_order",
 ]

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from calendars.errors import BadInput
 
-class ComputeError(ValueError):
-    """A request the rules cannot answer (a bad input, or a refusal that says why)."""
+
+class ComputeError(BadInput):
+    """A request the rules cannot answer (a bad input, or a refusal that says why): exit 2."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +36,17 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """One way of reading unsettled law, and the date it gives."""
+    """One way of reading unsettled law, and the date it gives (and, for a period in hours, the
+    instant: two readings of an hour period may end on the same day at different times)."""
 
     due: date
     assumes: str
+    due_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"due": self.due.isoformat(), "assumes": self.assumes}
+        if self.due_at is None:
+            return {"due": self.due.isoformat(), "assumes": self.assumes}
+        return {"due": self.due.isoformat(), "due_at": _iso(self.due_at), "assumes": self.assumes}
 
 
 class Due:

@@ -14,6 +14,7 @@ message on stderr and the exit code. Exit codes (also in the README and ``docket
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -61,6 +62,31 @@ class OutOfSpan(BadInput):
     """A date outside the years docketcal supports (``FIRST_YEAR`` to ``LAST_YEAR``)."""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def escape(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with its control characters written as escapes (``\\r``, ``\\x1b``): safe to
+    print on a terminal, where CR, LF or ESC from input could forge or hide a line."""
+
+    def one(m: re.Match[str]) -> str:
+        c = m.group()
+        if keep_newlines and c == "\n":
+            return c
+        return repr(c)[1:-1]
+
+    return _CONTROL.sub(one, text)
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """An input as a message names it: quoted, control characters escaped, a long one cut with
+    its length said (a 50,000-character reference is not echoed back whole)."""
+    text = escape(str(value))
+    if len(text) > limit:
+        text = f"{text[: limit - 1]}… ({len(str(value)):,} characters)"
+    return f"'{text}'"
+
+
 def check_span(value: date | datetime, what: str = "the date") -> None:
     """Refuse a date outside the supported years, naming ``what`` it is."""
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
@@ -84,4 +110,6 @@ __all__ = [
     "NotFound",
     "OutOfSpan",
     "check_span",
+    "escape",
+    "shown",
 ]

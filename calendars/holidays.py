@@ -17,6 +17,7 @@ from typing import Any
 from dateutil.easter import easter
 
 from calendars.data import data_path
+from calendars.errors import BadInput
 
 #: Layer names. A rule set chooses which layers make a day a non-court day.
 FEDERAL = "federal"
@@ -38,9 +39,12 @@ class Holiday:
     source: str
     arguable: str = ""
     observed: bool = False
+    #: the day the holiday was declared, when that was shortly before it (Juneteenth 2021): a
+    #: period that began before then is unsettled
+    declared: date | None = None
 
 
-class HolidayFileError(ValueError):
+class HolidayFileError(BadInput):
     """A holiday data file that does not follow the format (names the file and the entry)."""
 
 
@@ -77,7 +81,17 @@ def federal_holidays(year: int) -> tuple[Holiday, ...]:
             source = meta["juneteenth_2021"]
         else:
             source = meta["observed"] if observed else meta["statutory"]
-        out.append(Holiday(day, _statutory_name(name), FEDERAL, source, observed=observed))
+        declared = meta.get("declared", {}).get(day.isoformat())
+        out.append(
+            Holiday(
+                day,
+                _statutory_name(name),
+                FEDERAL,
+                source,
+                observed=observed,
+                declared=declared["on"] if declared else None,
+            )
+        )
     for day, name in sorted(government.items()):
         if day.year != year or day in public or day.isoformat() in half_days:
             continue
@@ -146,6 +160,8 @@ def _check_entry(path: str, index: int, entry: dict[str, Any]) -> None:
     for key in ("name", "date", "lists", "source"):
         if key not in entry:
             raise HolidayFileError(f"{where}: missing '{key}'")
+    if "declared" in entry and not isinstance(entry["declared"], date):
+        raise HolidayFileError(f"{where}: declared must be a date (the day it was declared)")
     for layer in entry["lists"]:
         if layer not in (STATE, COURT):
             raise HolidayFileError(f"{where}: unknown list '{layer}' (expected state or court)")
@@ -218,7 +234,8 @@ def _expand(sf: StateFile, year: int, layer: str) -> tuple[Holiday, ...]:
             for day in _dates_of(entry["date"], y):
                 name, source, arguable = entry["name"], entry["source"], entry.get("arguable", "")
                 if day.year == year:
-                    out.append(Holiday(day, name, layer, source, arguable))
+                    declared = entry.get("declared")
+                    out.append(Holiday(day, name, layer, source, arguable, declared=declared))
                 moved = _observed(day, rule)
                 if moved is not None and moved.year == year:
                     out.append(Holiday(moved, f"{name} (observed)", layer, source, arguable, True))

@@ -29,6 +29,8 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from calendars.errors import BadInput
+
 PRODID = "-//docketcal//docketcal deadline feed 1.0//EN"
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 #: A UID is kept to characters every CalDAV server and client keeps intact.
@@ -78,7 +80,7 @@ class Calendar:
     refresh: timedelta = timedelta(hours=4)
 
 
-class FeedError(ValueError):
+class FeedError(BadInput):
     """Data that cannot be written as a correct feed (says which event and why)."""
 
 

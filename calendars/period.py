@@ -69,3 +69,5 @@ class Request:
     service: str = "none"
     fixed: date | datetime | None = None
     closures: frozenset[date] = frozenset()
+    #: compute with the rules as in force on this date instead of on the anchor's
+    rules_as_of: date | None = None

@@ -10,18 +10,20 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.output import BAD_INPUT, NOT_FOUND, emit_json, fail, fmt
-from cli.render import day, short
+from calendars.errors import FIRST_YEAR, LAST_YEAR, shown
+from cli.context import today as _today
+from cli.output import NOT_FOUND, emit_json, fail, fmt
+from cli.render import clean, day, short
 
 if TYPE_CHECKING:
     from obligations.store.read import Reader, Row
 
-STATES = ("overdue", "open", "waiting", "done", "vacated", "standing", "moot")
+STATES = ("overdue", "open", "waiting", "done", "vacated", "standing", "moot")  # contract.STATES
 
 
 def complete_ref(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -68,43 +70,40 @@ def complete_case(ctx: typer.Context, incomplete: str) -> list[str]:
 @contextmanager
 def reading(ctx: typer.Context) -> Iterator[Reader]:
     from obligations.store.location import resolve_url
-    from obligations.store.read import AmbiguousRef, Reader, ReadError, UnknownRef
+    from obligations.store.read import Reader
 
     obj = ctx.find_root().obj or {}
-    try:
-        r = Reader(resolve_url(obj.get("db")))
-    except ReadError as exc:
-        fail(str(exc))
+    r = Reader(resolve_url(obj.get("db")))
     try:
         yield r
-    except UnknownRef as exc:
-        fail(str(exc), NOT_FOUND)
-    except AmbiguousRef as exc:
-        fail(str(exc), BAD_INPUT)
     finally:
         r.close()
 
 
-def _today(ctx: typer.Context) -> date:
-    obj = ctx.find_root().obj or {}
-    text = obj.get("as_of")
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"--as-of '{text}' is not a date that exists (expected YYYY-MM-DD)")
+#: The longest window: the supported years end long before it.
+LONGEST_WINDOW = 366 * (LAST_YEAR - FIRST_YEAR + 1)
+#: At most this many duties in one answer.
+MOST = 1_000_000
 
 
-def _window(text: str) -> int:
-    """``14d``, ``2w``, ``30`` -> days."""
+def _window(text: str, today: date) -> date:
+    """``14d``, ``2w``, ``30``: the last day of the window that starts ``today``."""
     t = text.strip().lower()
     try:
-        if t.endswith("w"):
-            return int(t[:-1]) * 7
-        return int(t.removesuffix("d"))
+        days = int(t[:-1]) * 7 if t.endswith("w") else int(t.removesuffix("d"))
     except ValueError:
-        fail(f"--within '{text}': expected days like 14d or weeks like 2w")
+        fail(f"--within {shown(text)}: expected days like 14d or weeks like 2w")
+    if days < 0:
+        fail(f"--within {shown(text)}: a window looks ahead, 0 days or more")
+    if days > LONGEST_WINDOW:
+        fail(f"--within {shown(text)}: at most {LONGEST_WINDOW:,} days")
+    until = date.fromordinal(min(today.toordinal() + days, date.max.toordinal()))
+    if until.year > LAST_YEAR:
+        fail(
+            f"--within {shown(text)} from {today.isoformat()} ends in {until.year}, after the"
+            f" years docketcal supports ({FIRST_YEAR} to {LAST_YEAR})"
+        )
+    return until
 
 
 def _color(ctx: typer.Context) -> bool:
@@ -221,10 +220,26 @@ def upcoming_command(
         str | None,
         typer.Option("--by", help="Group by 'person': a week per person, for a docketing meeting."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many duties.")] = 500,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=MOST, help="At most this many duties.")
+    ] = 500,
+    schema: Annotated[
+        bool,
+        typer.Option(
+            "--schema",
+            help="Print the JSON Schema of --format json's answer (due_at in the court's"
+            " time zone) and nothing else.",
+        ),
+    ] = False,
 ) -> None:
     """What is due: overdue first, then day by day within the window."""
     from cli.config import resolve
+
+    if schema:
+        from obligations.contract import upcoming_schema
+
+        emit_json(upcoming_schema())
+        return
 
     if by is not None:
         if by != "person":
@@ -232,12 +247,12 @@ def upcoming_command(
         agenda_command(ctx, within=within or "7d", limit=limit)
         return
     today = _today(ctx)
-    days = _window(within or resolve("within").value or "14d")
+    until = _window(within or resolve("within").value or "14d", today)
     states = _states(state, overdue, include_waiting)
     with reading(ctx) as r:
         rows, more = r.upcoming(
             today,
-            today + timedelta(days=days),
+            until,
             case=case,
             party=party,
             person=person,
@@ -252,12 +267,11 @@ def upcoming_command(
         return
     if not rows:
         typer.echo(
-            f"nothing due from {day(today)} to {day(today + timedelta(days=days))}"
-            + _filters(case, party, person),
+            f"nothing due from {day(today)} to {day(until)}" + _filters(case, party, person),
             err=True,
         )
         raise typer.Exit(NOT_FOUND)
-    for line in render_rows(rows, refs, today, _width(), _color(ctx)):
+    for line in render_rows(rows, clean(refs), today, _width(), _color(ctx)):
         typer.echo(line)
     if more:
         typer.echo(
@@ -290,19 +304,19 @@ def agenda_command(
     ctx: typer.Context,
     within: Annotated[str, typer.Option("--within", help="The window (default a week).")] = "7d",
     limit: Annotated[
-        int, typer.Option("--limit", min=1, help="At most this many duties per person.")
+        int, typer.Option("--limit", min=1, max=MOST, help="At most this many duties per person.")
     ] = 200,
 ) -> None:
     """A week per person: what each attorney and clerk is responsible for, overdue first."""
     today = _today(ctx)
-    days = _window(within)
+    until = _window(within, today)
     out: dict[str, Any] = {}
     with reading(ctx) as r:
         people: dict[str, str] = {}
         for email, name, *_ in r.assignments():
             people[email] = name
         for email, name in people.items():
-            rows, _ = r.upcoming(today, today + timedelta(days=days), person=email, limit=limit)
+            rows, _ = r.upcoming(today, until, person=email, limit=limit)
             out[email] = (name, rows, r.short_refs([x.ref for x in rows]))
     if fmt(ctx) == "json":
         emit_json({email: [x.to_json() for x in rows] for email, (_, rows, _) in out.items()})
@@ -311,8 +325,8 @@ def agenda_command(
         fail("no one is responsible for anything yet: 'docketcal assign EMAIL CASE'", NOT_FOUND)
     color = _color(ctx)
     for email, (name, rows, refs) in out.items():
-        typer.echo(f"{name} <{email}>: {len(rows)} due by {day(today + timedelta(days=days))}")
-        for line in render_rows(rows, refs, today, _width(), color):
+        typer.echo(clean(f"{name} <{email}>: {len(rows)} due by {day(until)}"))
+        for line in render_rows(rows, clean(refs), today, _width(), color):
             typer.echo("  " + line)
         typer.echo("")
 
@@ -340,4 +354,6 @@ def explain_command(
         return
     from cli.render import explain_stored
 
-    typer.echo(explain_stored(row, history, today, _width()))
+    # the order's words are wrapped to the terminal: their line breaks are only spacing
+    words = {k: " ".join(row[k].split()) for k in ("text", "consequence", "condition") if row[k]}
+    typer.echo(explain_stored(clean({**row, **words}), clean(history), today, _width()))

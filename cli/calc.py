@@ -50,17 +50,30 @@ def compute_command(
             "--rules", help="Override the court's rule set, e.g. frcrp for a criminal case."
         ),
     ] = None,
+    rules_as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--rules-as-of",
+            help="Compute with the rules as in force on this date (YYYY-MM-DD) instead of on the"
+            " anchor's, e.g. what the current rule gives for an old order.",
+        ),
+    ] = None,
     jsonl: Annotated[
         bool,
         typer.Option(
-            "--jsonl", help="Read one JSON request per stdin line; write one result per line."
+            "--jsonl",
+            help="Read one JSON request per stdin line; write one result per line (keys: court,"
+            " when, service, closures, rules, rules_as_of).",
         ),
     ] = False,
 ) -> None:
     """Compute a due date under the court's time rules, with its numbered trace."""
     if jsonl:
-        if when is not None or court is not None:
-            fail("--jsonl reads its requests from standard input; give no WHEN or --court")
+        if when is not None or court is not None or rules_as_of is not None:
+            fail(
+                "--jsonl reads its requests from standard input; give no WHEN, --court or"
+                ' --rules-as-of (put "rules_as_of" in a request line)'
+            )
         _jsonl()
         return
     if when is None or court is None:
@@ -68,7 +81,8 @@ def compute_command(
             'compute needs a due rule and --court, e.g. docketcal compute "14 days after 2013-11-12" --court caed'
         )
     closures = [_day(c, "--closure") for c in closure or ()]
-    due = _calculate(court, when, service, closures, rules)
+    as_of = _day(rules_as_of, "--rules-as-of") if rules_as_of is not None else None
+    due = _calculate(court, when, service, closures, rules, as_of)
     if fmt(ctx) == "json":
         emit_json(due.to_json())
     else:
@@ -78,57 +92,120 @@ def compute_command(
 
 
 def _calculate(
-    court: str, when: str, service: str | None, closures: list[date], rules: str | None
+    court: str,
+    when: str,
+    service: str | None,
+    closures: list[date],
+    rules: str | None,
+    rules_as_of: date | None = None,
 ) -> Due:
-    from calendars import ComputeError, UnknownCourt
+    from calendars.errors import DocketcalError
     from obligations.calculator import calculate
     from obligations.when import WhenSyntaxError
 
     try:
-        return calculate(court, when, service=service, closures=closures, rules=rules)
+        return calculate(
+            court, when, service=service, closures=closures, rules=rules, rules_as_of=rules_as_of
+        )
     except WhenSyntaxError as exc:
         fail(f'in "{when}": {exc}')
-    except (ComputeError, UnknownCourt, KeyError) as exc:
-        fail(str(exc).strip("'\""))
+    except DocketcalError as exc:
+        fail(str(exc), exc.exit_code)
+
+
+#: The keys a --jsonl request may have, with the JSON type each must be.
+_KEYS: dict[str, tuple[type, ...]] = {
+    "court": (str,),
+    "when": (str,),
+    "service": (str, type(None)),
+    "closures": (list, type(None)),
+    "rules": (str, type(None)),
+    "rules_as_of": (str, type(None)),
+}
+_TYPE_NAMES = {str: "a string", list: "a list of dates", type(None): "null"}
+
+
+class _BadLine(ValueError):
+    """A request line that is not what --jsonl expects (its message says what was expected)."""
+
+
+def _request(line: bytes) -> dict[str, Any]:
+    """The request of one line, checked for shape and types before anything is computed."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _BadLine(f"the line is not UTF-8 text (byte {exc.start + 1})") from None
+    try:
+        req = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _BadLine(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(req, dict):
+        raise _BadLine(f"expected a JSON object, found {type(req).__name__}")
+    unknown = sorted(set(req) - set(_KEYS))
+    if unknown:
+        raise _BadLine(f"unknown keys: {', '.join(unknown)}; known: {', '.join(_KEYS)}")
+    for key in ("court", "when"):
+        if key not in req:
+            raise _BadLine(f'expected "court" and "when" as strings; "{key}" is missing')
+    for key, value in req.items():
+        if not isinstance(value, _KEYS[key]):
+            wanted = " or ".join(_TYPE_NAMES[t] for t in _KEYS[key])
+            raise _BadLine(f'"{key}" must be {wanted}, found {json.dumps(value)[:60]}')
+        if isinstance(value, str):
+            _unicode(key, value)
+    for item in req.get("closures") or ():
+        if not isinstance(item, str):
+            raise _BadLine(f'"closures" must be a list of dates, found {json.dumps(item)[:60]}')
+    return req
+
+
+def _unicode(key: str, value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _BadLine(
+            f'"{key}" holds a lone surrogate (\\u{ord(value[exc.start]):04x} at character'
+            f" {exc.start + 1}), which is not text"
+        ) from None
+
+
+def _iso_day(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _BadLine(f"{what} '{text}' is not a date (expected YYYY-MM-DD)") from None
 
 
 def _jsonl() -> None:
     """One request per line; a bad line gets {"error": ...} and the run goes on."""
-    from calendars import ComputeError, UnknownCourt
+    from calendars.errors import DocketcalError
     from obligations.calculator import calculate
     from obligations.when import WhenSyntaxError
 
     out = sys.stdout
-    for number, line in enumerate(sys.stdin, 1):
+    for number, line in enumerate(sys.stdin.buffer, 1):
         if not line.strip():
             continue
         try:
-            req = json.loads(line)
-            if not isinstance(req, dict):
-                raise ValueError("expected a JSON object")
-            unknown = set(req) - {"court", "when", "service", "closures", "rules"}
-            if unknown:
-                raise ValueError(f"unknown keys: {', '.join(sorted(unknown))}")
-            if not isinstance(req.get("court"), str) or not isinstance(req.get("when"), str):
-                raise ValueError('expected "court" and "when" as strings')
-            closures = [date.fromisoformat(d) for d in req.get("closures") or ()]
+            req = _request(line)
+            closures = [_iso_day(d, '"closures" entry') for d in req.get("closures") or ()]
+            as_of = req.get("rules_as_of")
             result: dict[str, Any] = calculate(
                 req["court"],
                 req["when"],
                 service=req.get("service"),
                 closures=closures,
                 rules=req.get("rules"),
+                rules_as_of=_iso_day(as_of, '"rules_as_of"') if as_of is not None else None,
             ).to_json()
-        except (
-            ValueError,
-            TypeError,
-            ComputeError,
-            UnknownCourt,
-            KeyError,
-            WhenSyntaxError,
-        ) as exc:
-            result = {"error": f"line {number}: {str(exc).strip(chr(39))}"}
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        except (_BadLine, WhenSyntaxError, DocketcalError) as exc:
+            result = {"error": f"line {number}: {exc}"}
+        try:
+            text = json.dumps(result, ensure_ascii=False)
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # an error that quotes a lone surrogate: escape it
+            text = json.dumps(result)
+        out.write(text + "\n")
     out.flush()
 
 
@@ -176,14 +253,14 @@ def holidays_command(
     ] = None,
 ) -> None:
     """The days a court's rule set treats as holidays in a year, each with its source."""
-    from calendars import UnknownCourt, get_court, get_ruleset
+    from calendars import ComputeError, UnknownCourt, get_court, get_ruleset
     from calendars.holidays import COURT, EO_CLOSURE, FEDERAL, INAUGURATION, STATE
 
     try:
         c = get_court(court)
         rs = get_ruleset(rules or c.ruleset)
-    except (UnknownCourt, KeyError) as exc:
-        fail(str(exc).strip("'\""), BAD_INPUT)
+    except (UnknownCourt, ComputeError) as exc:
+        fail(str(exc), BAD_INPUT)
     counts = {
         FEDERAL: "legal holiday",
         INAUGURATION: "legal holiday",

@@ -15,6 +15,8 @@ from typing import Any
 
 import typer
 
+from calendars.errors import BadInput
+
 #: name -> (environment variable, default, secret, what it is)
 SETTINGS: dict[str, tuple[str, str | None, bool, str]] = {
     "db": ("DOCKETCAL_DB", None, False, "the database: a SQLite file or a SQLAlchemy URL"),
@@ -56,7 +58,7 @@ SETTINGS: dict[str, tuple[str, str | None, bool, str]] = {
 TABLES = ("remind",)
 
 
-class ConfigError(ValueError):
+class ConfigError(BadInput):
     """A config file that cannot be read; names the file and what was wrong."""
 
 

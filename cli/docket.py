@@ -3,26 +3,17 @@ person, assign, history. Each parses its arguments, calls ``obligations.store``,
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.agenda import complete_case, complete_ref
-from cli.output import (
-    NOT_FOUND,
-    UNEXPECTED,
-    day_or_fail,
-    emit_json,
-    fail,
-    fmt,
-    why_not_a_date,
-)
+from cli.context import today, who
+from cli.output import NOT_FOUND, day_or_fail, emit_json, fail, fmt, moment_or_fail
+from cli.render import clean
 
 if TYPE_CHECKING:
     from obligations.store.docket import Changes, Docket
@@ -37,10 +28,6 @@ closure_app = typer.Typer(
 person_app = typer.Typer(no_args_is_help=True, help="People: attorneys, clerks, paralegals.")
 
 
-def _who() -> str:
-    return os.environ.get("DOCKETCAL_USER") or getpass.getuser()
-
-
 @contextmanager
 def docket(ctx: typer.Context, *, create: bool = False) -> Iterator[Docket]:
     """The docket named by --db / DOCKETCAL_DB / the default file, ready to use.
@@ -48,20 +35,13 @@ def docket(ctx: typer.Context, *, create: bool = False) -> Iterator[Docket]:
     A write command (``create``) makes a new SQLite docket on first use; otherwise a database
     without the current schema is an error that says to run ``docketcal init``.
     """
-    from obligations.store.db import (
-        Database,
-        StoreBusy,
-        StoreNotReady,
-        ready,
-        revision,
-        upgrade,
-    )
-    from obligations.store.docket import AmbiguousRef, Docket, DocketError, UnknownRef
-    from obligations.store.location import resolve_url
+    from obligations.store.db import Database, ready, revision, upgrade
+    from obligations.store.docket import Docket
+    from obligations.store.location import resolve_url, sqlite_path
 
     obj = ctx.find_root().obj or {}
     url = resolve_url(obj.get("db"))
-    path = Path(url.split("///", 1)[1]) if url.startswith("sqlite:///") else None
+    path = sqlite_path(url) if url.startswith("sqlite") else None
     existed = path is None or path.exists()
     if not create and not existed:
         fail(f"no docket at {path}: load an order or run 'docketcal init'")
@@ -71,16 +51,8 @@ def docket(ctx: typer.Context, *, create: bool = False) -> Iterator[Docket]:
         if create and db.sqlite and revision(db.engine) is None:
             upgrade(db.writer)
         ready(db.engine)
-        yield Docket(db, _who())
+        yield Docket(db, who())
         written = True
-    except StoreNotReady as exc:
-        fail(str(exc))
-    except UnknownRef as exc:
-        fail(str(exc), NOT_FOUND)
-    except (AmbiguousRef, DocketError) as exc:
-        fail(str(exc))
-    except StoreBusy as exc:
-        fail(str(exc), UNEXPECTED)
     finally:
         db.dispose()
         if not written and not existed and path is not None:
@@ -89,16 +61,12 @@ def docket(ctx: typer.Context, *, create: bool = False) -> Iterator[Docket]:
                 leftover.unlink(missing_ok=True)
 
 
-def _day(text: str, what: str) -> date:
-    return day_or_fail(text, what)
-
-
 def _changes(ctx: typer.Context, changes: Changes, done: str) -> None:
     if fmt(ctx) == "json":
         emit_json(changes.to_json())
         return
-    typer.echo(done, err=True)
-    for h in changes.history:
+    typer.echo(clean(done), err=True)
+    for h in clean(changes.history):
         if h["what"] in ("schedule changed", "obligation added", "obligation removed"):
             before, after = h["before"] or {}, h["after"] or {}
             was = f"{before.get('state')} {before.get('due') or ''}".strip() if before else "new"
@@ -140,16 +108,11 @@ def order_load(
     ] = False,
 ) -> None:
     """Load order files into the docket (one transaction); a changed order needs --apply."""
-    from obligations.orderfile import OrderFileErrors
-
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         fail(f"no such file: {', '.join(missing)}")
     with docket(ctx, create=True) as d:
-        try:
-            changes = d.load(files, apply=apply)
-        except OrderFileErrors as exc:
-            fail(str(exc))
+        changes = d.load(files, apply=apply)
     if fmt(ctx) == "json":
         emit_json({**changes.to_json(), "applied": not changes.pending})
         return
@@ -161,12 +124,12 @@ def order_load(
             f" {h['what']} (applied when it is loaded)",
             err=True,
         )
-    loaded = [h for h in changes.history if h["what"] in ("order loaded", "order changed")]
+    loaded = [h for h in clean(changes.history) if h["what"] in ("order loaded", "order changed")]
     for h in loaded:
         typer.echo(f"{h['what']}: {h['ref']} ({h['why']})", err=True)
     if not loaded and not changes.pending:
         typer.echo("nothing changed: every order is already loaded as it is", err=True)
-    for p in changes.pending:
+    for p in clean(changes.pending):
         typer.echo(f"{p['order']} (version {p['version']}) would change:", err=True)
         for line in p["differences"]:
             typer.echo(f"  {line}", err=True)
@@ -190,7 +153,7 @@ def order_list(
     if fmt(ctx) == "json":
         emit_json(rows)
         return
-    for r in rows:
+    for r in clean(rows):
         typer.echo(
             f"{r['case']}/{r['order']}  {r['court']:<10} entered {r['entered']}  v{r['version']}  {r['obligations']} obligations  {r['title']}"
         )
@@ -204,12 +167,13 @@ def order_show(
 ) -> None:
     """One order: its versions and its obligations as scheduled, their states as of today
     (or --as-of)."""
-    today = _today(ctx)
+    day = today(ctx)
     with docket(ctx) as d:
-        row = d.order(order, today)
+        row = d.order(order, day)
     if fmt(ctx) == "json":
         emit_json(row)
         return
+    row = clean(row)
     typer.echo(
         f"{row['case']}/{row['order']}: {row['title']} ({row['court']}, entered {row['entered']})"
     )
@@ -231,7 +195,10 @@ def event_record(
     case: Annotated[str, typer.Argument(help="The case id.", autocompletion=complete_case)],
     event: Annotated[
         str,
-        typer.Argument(help="The event's name, as due rules use it (hearing, documents-returned)."),
+        typer.Argument(
+            help="The event's name, as due rules use it (hearing, documents-returned);"
+            " case and surrounding spaces do not count."
+        ),
     ],
     when: Annotated[str, typer.Argument(help="DATE or DATETHH:MM in the court's time.")],
     note: Annotated[str, typer.Option("--note", help="What happened, for the history.")] = "",
@@ -245,19 +212,25 @@ def event_record(
             help="How it was served (mail, electronic, ...): periods counted from it add what the court's rules add for that method.",
         ),
     ] = "",
+    for_later: Annotated[
+        bool,
+        typer.Option(
+            "--for-later-order",
+            help="Record an event no duty of the case counts from yet: an order still to come"
+            " will (otherwise such a name is refused, with the names that are counted from).",
+        ),
+    ] = False,
 ) -> None:
     """Record a case event; every duty that waits on it is scheduled."""
-    try:
-        at: date | datetime = (
-            datetime.fromisoformat(when) if "T" in when else date.fromisoformat(when)
-        )
-    except ValueError:
-        fail(f"'{when}' is not a date or date and time that exists: {why_not_a_date(when)}")
-    if isinstance(at, datetime) and at.tzinfo is not None:
-        fail(f"'{when}': give the court's local time without an offset")
+    from obligations.store.docket import event_name
+
+    at = moment_or_fail(when, "DATE")
+    name = event_name(event)
     with docket(ctx, create=True) as d:
-        changes = d.record_event(case, event, at, note=note, occurrence=occurrence, service=service)
-    _changes(ctx, changes, f"recorded {event} in {case} for {when}")
+        changes = d.record_event(
+            case, name, at, note=note, occurrence=occurrence, for_later=for_later, service=service
+        )
+    _changes(ctx, changes, f"recorded {name} in {case} for {when}")
 
 
 def done_command(
@@ -281,7 +254,7 @@ def done_command(
     ] = "",
 ) -> None:
     """Record an obligation done; the duties that wait on it are scheduled from that day."""
-    day = _day(on, "--on") if on else _today(ctx)
+    day = day_or_fail(on, "--on") if on else today(ctx)
     with docket(ctx, create=True) as d:
         changes = d.done(ref, day, note=note, service=service)
     _changes(ctx, changes, f"recorded {ref} done {day.isoformat()}")
@@ -305,7 +278,7 @@ def condition_command(
     """Record a condition as met or not met: the duties that depend on one not met are moot."""
     if state not in ("met", "not-met"):
         fail(f"condition state '{state}': expected met or not-met")
-    day = _day(on, "--on") if on else _today(ctx)
+    day = day_or_fail(on, "--on") if on else today(ctx)
     with docket(ctx, create=True) as d:
         changes = d.condition(case, name, state, on=day, note=note)
     _changes(ctx, changes, f"recorded condition {name} in {case} as {state} on {day.isoformat()}")
@@ -329,6 +302,7 @@ def extend_command(
     ] = None,
 ) -> None:
     """Record an extension: to a date, or by a period counted under the court's rules."""
+    from calendars.errors import shown
     from obligations.when import WhenSyntaxError, parse_period
 
     period = None
@@ -337,10 +311,11 @@ def extend_command(
             period = parse_period(by)
         except WhenSyntaxError as exc:
             fail(
-                f"--by '{by}': expected a period such as '14 days' or '2 court days' ({exc.expected})"
+                f"--by {shown(by)}: expected a period such as '14 days' or '2 court days' ({exc.expected})"
             )
+    new_date = day_or_fail(to, "--to") if to else None
     with docket(ctx, create=True) as d:
-        changes = d.extend(ref, to=_day(to, "--to") if to else None, by=period, reason=reason)
+        changes = d.extend(ref, to=new_date, by=period, reason=reason)
     _changes(ctx, changes, f"recorded an extension of {ref}")
 
 
@@ -373,14 +348,9 @@ def closure_add(
     source: Annotated[str, typer.Option("--source", help="The notice or order saying so.")] = "",
 ) -> None:
     """Record a day a court's clerk's office was closed or inaccessible (FRCP 6(a)(3), CCP 12b)."""
-    from calendars import UnknownCourt
-
-    when = _day(day, "DATE")
+    when = day_or_fail(day, "DATE")
     with docket(ctx, create=True) as d:
-        try:
-            changes = d.add_closure(court, when, reason=reason, source=source)
-        except UnknownCourt as exc:
-            fail(str(exc))
+        changes = d.add_closure(court, when, reason=reason, source=source)
     _changes(ctx, changes, f"recorded {court} closed on {when.isoformat()}")
 
 
@@ -396,6 +366,7 @@ def person_add(
     if fmt(ctx) == "json":
         emit_json(person)
     else:
+        person = clean(person)
         typer.echo(f"added {person['name']} <{person['email']}> ({person['role']})", err=True)
 
 
@@ -408,7 +379,7 @@ def person_list(ctx: typer.Context) -> None:
     if fmt(ctx) == "json":
         emit_json(people)
         return
-    for p in people:
+    for p in clean(people):
         typer.echo(f"{p['email']:<32} {p['role']:<10} {p['name']}")
 
 
@@ -427,6 +398,7 @@ def assign_command(
     if fmt(ctx) == "json":
         emit_json(row)
     else:
+        row = clean(row)
         scope = row["obligation"] or (f"{case}, party {party}" if party else case)
         typer.echo(f"{row['person']} is responsible for {scope}", err=True)
 
@@ -449,7 +421,7 @@ def history_command(
     if fmt(ctx) == "json":
         emit_json(rows)
         return
-    for h in rows:
+    for h in clean(rows):
         typer.echo(f"{h['at']}  {h['who']:<14} {h['what']}: {h['ref'] or h['case'] or ''}")
         if h["why"]:
             typer.echo(f"      why: {h['why']}")
@@ -466,12 +438,6 @@ def history_command(
         for key in sorted(set(before) | set(after)):
             if before.get(key) != after.get(key) and key != "revision":
                 typer.echo(f"      {key}: {before.get(key)} -> {after.get(key)}")
-
-
-def _today(ctx: typer.Context) -> date:
-    obj = ctx.find_root().obj or {}
-    as_of = obj.get("as_of")
-    return _day(as_of, "--as-of") if as_of else date.today()
 
 
 def register(app: typer.Typer, order_app: typer.Typer) -> None:

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.context import who
 from cli.output import NOT_FOUND, UNEXPECTED, emit_json, fail, fmt
+from cli.render import clean
 
 if TYPE_CHECKING:
     from obligations.feeds import Publisher, Token, Windows
@@ -31,36 +33,30 @@ SCOPE_HELP = "case:CASE, party:CASE:PARTY, person:EMAIL or firm."
 
 def _secret() -> str:
     """The feed secret: feed_secret (environment or config file), else feed_secret_file."""
-    from cli.config import ConfigError, resolve
-    from obligations.feeds import SecretError, check_secret
+    from cli.config import resolve
+    from obligations.feeds import check_secret
 
-    try:
-        value = resolve("feed_secret").value
-        if not value:
-            path = resolve("feed_secret_file").value
-            if path:
-                try:
-                    value = Path(path).read_text(encoding="utf-8").strip()
-                except OSError as exc:
-                    fail(f"feed_secret_file {path}: {exc.strerror or exc}")
-        return check_secret(value)
-    except (ConfigError, SecretError) as exc:
-        fail(str(exc))
+    value = resolve("feed_secret").value
+    if not value:
+        path = resolve("feed_secret_file").value
+        if path:
+            try:
+                value = Path(path).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                fail(f"feed_secret_file {path}: {exc.strerror or exc}")
+    return check_secret(value)
 
 
 def _windows() -> Windows:
-    from cli.config import ConfigError, resolve
+    from cli.config import resolve
     from obligations.feeds import Windows
 
     days = []
-    try:
-        for name in ("feed_done_days", "feed_vacated_days"):
-            text = resolve(name).value or ""
-            if not text.strip().isdigit():
-                fail(f"{name} '{text}': expected a number of days (0 or more)")
-            days.append(int(text))
-    except ConfigError as exc:
-        fail(str(exc))
+    for name in ("feed_done_days", "feed_vacated_days"):
+        text = resolve(name).value or ""
+        if not text.strip().isdigit() or len(text.strip()) > 6:
+            fail(f"{name} '{text}': expected a number of days (0 to 999999)")
+        days.append(int(text))
     return Windows(done=days[0], vacated=days[1])
 
 
@@ -69,12 +65,6 @@ def _base_url() -> str:
 
     base = resolve("feed_url").value or "http://127.0.0.1:8080/feeds/"
     return base if base.endswith("/") else base + "/"
-
-
-def _who() -> str:
-    from cli.docket import _who as who
-
-    return who()
 
 
 def _urls(token: str) -> dict[str, str]:
@@ -90,24 +80,18 @@ def _urls(token: str) -> dict[str, str]:
 
 
 def _scope(text: str) -> Any:
-    from obligations.feeds import FeedError, Scope
+    from obligations.feeds import Scope
 
-    try:
-        return Scope.parse(text)
-    except FeedError as exc:
-        fail(str(exc))
+    return Scope.parse(text)
 
 
 def _checked(ctx: typer.Context, text: str) -> Any:
     from cli.agenda import reading
-    from obligations.feeds import FeedError, check_scope
+    from obligations.feeds import check_scope
 
     scope = _scope(text)
     with reading(ctx) as r:
-        try:
-            check_scope(r, scope)
-        except FeedError as exc:
-            fail(str(exc))
+        check_scope(r, scope)
     return scope
 
 
@@ -139,7 +123,8 @@ def build_command(
 
     Each file is written atomically; unchanged files are left alone; files of revoked tokens
     are removed."""
-    from cli.agenda import _today, reading
+    from cli.agenda import reading
+    from cli.context import today as _today
     from obligations.feeds import build
 
     secret, windows, as_of = _secret(), _windows(), _today(ctx)
@@ -167,16 +152,14 @@ def show_command(
     scope: Annotated[str, typer.Argument(help=SCOPE_HELP)],
 ) -> None:
     """Print one feed (the .ics) to standard output: what its subscribers get."""
-    from cli.agenda import _today, reading
-    from obligations.feeds import FeedError, check_scope, render
+    from cli.agenda import reading
+    from cli.context import today as _today
+    from obligations.feeds import check_scope, render
 
     parsed = _scope(scope)
     windows, as_of = _windows(), _today(ctx)
     with reading(ctx) as r:
-        try:
-            check_scope(r, parsed)
-        except FeedError as exc:
-            fail(str(exc))
+        check_scope(r, parsed)
         rendered = render(r, parsed, as_of, windows)
     for w in rendered.warnings:
         typer.echo(f"docketcal: warning: {w}", err=True)
@@ -208,7 +191,7 @@ def token_create(
     secret = _secret()
     parsed = _checked(ctx, scope)
     with docket(ctx) as d:
-        row, token = Tokens(d.db, _who()).create(parsed, secret, label=label)
+        row, token = Tokens(d.db, who()).create(parsed, secret, label=label)
     _show_new(ctx, row, token, "created")
 
 
@@ -234,7 +217,7 @@ def token_list(ctx: typer.Context) -> None:
     if fmt(ctx) == "json":
         emit_json([t.to_json(now) for t in rows])
     else:
-        for t in rows:
+        for t in clean(rows):
             if t.revoked_at is None:
                 status = "live"
             elif t.live(now):
@@ -275,7 +258,7 @@ def token_revoke(
             tail = derive_token(_secret(), found.id, found.created_at)
         path = out / f"{tail}.ics"
     with docket(ctx) as d:
-        row = Tokens(d.db, _who()).revoke(found.id)
+        row = Tokens(d.db, who()).revoke(found.id)
     removed = None
     if path is not None and path.exists():
         path.unlink()
@@ -292,20 +275,20 @@ def token_rotate(
     ctx: typer.Context,
     ident: Annotated[str, typer.Argument(help="The token's id ('feed token list'), or its URL.")],
     grace: Annotated[
-        int, typer.Option("--grace", min=0, help="Days the old URL keeps working (default 0).")
+        int,
+        typer.Option(
+            "--grace", min=0, max=3660, help="Days the old URL keeps working (default 0)."
+        ),
     ] = 0,
 ) -> None:
     """A new URL for the same scope; the old one stops (after --grace days)."""
     from cli.docket import docket
-    from obligations.feeds import FeedError, Tokens
+    from obligations.feeds import Tokens
 
     secret = _secret()
     found = _token_id(ctx, ident)
     with docket(ctx) as d:
-        try:
-            row, token = Tokens(d.db, _who()).rotate(found.id, secret, grace=timedelta(days=grace))
-        except FeedError as exc:
-            fail(str(exc))
+        row, token = Tokens(d.db, who()).rotate(found.id, secret, grace=timedelta(days=grace))
     _show_new(ctx, row, token, f"replaces {found.id}")
 
 
@@ -376,9 +359,10 @@ def serve_command(
     import signal
     from http.server import ThreadingHTTPServer
 
-    from cli.agenda import _today
+    from cli.context import today as _today
     from obligations.feeds import Publisher, Tokens
-    from obligations.store.db import Database, StoreNotReady, ready
+    from obligations.store.db import Database, ready
+    from obligations.store.errors import StoreNotReady
     from obligations.store.location import resolve_url
     from obligations.store.read import Reader, ReadError
 

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from calendars.errors import escape
+from cli.context import today as _today
 from cli.output import NOT_FOUND, UNEXPECTED, day_or_fail, emit_json, fail, fmt
+from cli.render import clean
 
 if TYPE_CHECKING:
     from obligations.mailer import SmtpSettings
@@ -33,21 +36,13 @@ EPILOG = (
 )
 
 
-def _today(ctx: typer.Context) -> date:
-    text = (ctx.find_root().obj or {}).get("as_of")
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"--as-of '{text}' is not a date that exists (expected YYYY-MM-DD)")
-
-
 def _lease(text: str) -> timedelta:
     m = re.fullmatch(r"\s*(\d+)\s*([smh]?)\s*", text.lower())
     if not m:
         fail(f"--lease '{text}': expected a time like 15m, 900s or 1h")
     unit = {"": 60, "m": 60, "s": 1, "h": 3600}[m.group(2)]
+    if len(m.group(1)) > 7 or int(m.group(1)) * unit > 7 * 86400:
+        fail(f"--lease '{text}': at most 7 days (168h)")
     return timedelta(seconds=int(m.group(1)) * unit)
 
 
@@ -69,14 +64,11 @@ def _lead_list(value: Any, where: str) -> tuple[int, ...]:
 def load_leads() -> Leads:
     """The firm's lead times (``remind_leads``) and each person's own (``[remind.people."EMAIL"]``
     in the config file), checked."""
-    from cli.config import ConfigError, resolve, table
+    from cli.config import resolve, table
     from obligations.reminders import Leads, Schedule
 
-    try:
-        setting = resolve("remind_leads")
-        path, section = table("remind")
-    except ConfigError as exc:
-        fail(str(exc))
+    setting = resolve("remind_leads")
+    path, section = table("remind")
     unknown = sorted(set(section) - {"overdue", "people"})
     if unknown:
         fail(f"{path}: [remind] has unknown key {', '.join(unknown)}; known: overdue, people")
@@ -113,19 +105,16 @@ def load_leads() -> Leads:
 
 def load_smtp() -> SmtpSettings:
     """The SMTP settings from the environment or the config file (never the command line)."""
-    from cli.config import ConfigError, resolve
-    from obligations.mailer import MailSettingsError, SmtpSettings, read_password_file
+    from cli.config import resolve
+    from obligations.mailer import SmtpSettings, read_password_file
 
-    try:
-        host = resolve("smtp_host").value
-        sender = resolve("mail_from").value
-        security = (resolve("smtp_security").value or "starttls").lower()
-        port_setting = resolve("smtp_port")
-        user = resolve("smtp_user").value or None
-        password = resolve("smtp_password").value
-        password_file = resolve("smtp_password_file").value
-    except ConfigError as exc:
-        fail(str(exc))
+    host = resolve("smtp_host").value
+    sender = resolve("mail_from").value
+    security = (resolve("smtp_security").value or "starttls").lower()
+    port_setting = resolve("smtp_port")
+    user = resolve("smtp_user").value or None
+    password = resolve("smtp_password").value
+    password_file = resolve("smtp_password_file").value
     missing = [
         f"{name} ({env})"
         for name, env, value in (
@@ -146,19 +135,16 @@ def load_smtp() -> SmtpSettings:
         port_text = port_setting.value or ""
     if not port_text.isdigit():
         fail(f"smtp_port '{port_text}' ({port_setting.source}) is not a port number")
-    try:
-        if not password and password_file:
-            password = read_password_file(password_file)
-        return SmtpSettings(
-            host=host,
-            port=int(port_text),
-            security=security,
-            sender=sender,
-            user=user,
-            password=password,
-        )
-    except MailSettingsError as exc:
-        fail(str(exc))
+    if not password and password_file:
+        password = read_password_file(password_file)
+    return SmtpSettings(
+        host=host,
+        port=int(port_text),
+        security=security,
+        sender=sender,
+        user=user,
+        password=password,
+    )
 
 
 def remind_command(
@@ -181,7 +167,9 @@ def remind_command(
             help="How long a claim holds: rows another run left sending longer ago are sent again.",
         ),
     ] = "15m",
-    limit: Annotated[int, typer.Option("--limit", help="--status: rows per status.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1_000_000, help="--status: rows per status.")
+    ] = 50,
     prune_before: Annotated[
         str | None,
         typer.Option(
@@ -198,7 +186,7 @@ def remind_command(
 
     Mail settings: DOCKETCAL_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD or _PASSWORD_FILE, DOCKETCAL_MAIL_FROM, or the config file. Exit 1 when an e-mail could not be sent (the next run retries it).
     """
-    from obligations.store.db import Database, StoreBusy, StoreNotReady, ready
+    from obligations.store.db import Database, ready
     from obligations.store.location import resolve_url
 
     today = _today(ctx)
@@ -225,10 +213,6 @@ def remind_command(
             _dry_run(ctx, db, p, held_for)
             return
         failures = _send(ctx, db, p, settings, held_for)
-    except StoreNotReady as exc:
-        fail(str(exc))
-    except StoreBusy as exc:
-        fail(str(exc), UNEXPECTED)
     finally:
         db.dispose()
     if failures:
@@ -309,10 +293,10 @@ def _dry_run(ctx: typer.Context, db: Database, p: Plan, held_for: timedelta) -> 
     for n, d in enumerate(digests):
         if n:
             typer.echo("=" * 72)
-        typer.echo(f"To: {d.name} <{d.recipient}>" if d.name else f"To: {d.recipient}")
-        typer.echo(f"Subject: {d.subject()}")
+        typer.echo(clean(f"To: {d.name} <{d.recipient}>" if d.name else f"To: {d.recipient}"))
+        typer.echo(clean(f"Subject: {d.subject()}"))
         typer.echo("")
-        typer.echo(render_text(d), nl=False)
+        typer.echo(escape(render_text(d), keep_newlines=True), nl=False)
     count = sum(len(d.entries) for d in digests)
     typer.echo(
         f"dry run for {p.today.isoformat()}: would send {count} reminder{'s' if count != 1 else ''}"
@@ -336,6 +320,7 @@ def _send(
 
     (One thread on purpose: sending from a second thread while this one writes to the database
     made the run slower, not faster: the two take turns at the interpreter lock.)"""
+    from calendars.errors import BadInput
     from obligations.mailer import Mailer, SendError
     from obligations.reminders import compose
     from obligations.store import outbox
@@ -388,6 +373,9 @@ def _send(
                     except SendError as exc:
                         failures.append((ids, str(exc), exc.maybe_delivered))
                         emails.append(_result(digest, mid, "failed", str(exc)))
+                    except BadInput as exc:  # an address no e-mail can carry: never sent
+                        failures.append((ids, str(exc), False))
+                        emails.append(_result(digest, mid, "failed", str(exc)))
                     else:
                         done += ids
                         emails.append(_result(digest, mid, "sent", None))
@@ -414,10 +402,12 @@ def _send(
         for e in emails:
             n = len(e["reminders"])
             typer.echo(
-                f"{e['status']:<7} {e['to']:<32} {n} reminder{'s' if n != 1 else ''}  {e['subject']}"
+                clean(
+                    f"{e['status']:<7} {e['to']:<32} {n} reminder{'s' if n != 1 else ''}  {e['subject']}"
+                )
             )
             if e["error"]:
-                typer.echo(f"        {e['error']}")
+                typer.echo(clean(f"        {e['error']}"))
     sent_rows = sum(len(e["reminders"]) for e in sent)
     summary = (
         f"remind {p.today.isoformat()}: {len(sent)} e-mail{'s' if len(sent) != 1 else ''} sent"

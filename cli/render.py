@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from calendars.errors import escape
 
 if TYPE_CHECKING:
     from calendars import Due
 
 
+def clean(value: Any) -> Any:
+    """``value`` (a row, a list of them, a string) with every string's control characters
+    escaped (``\\r``, ``\\x1b``): what an order or a person typed is shown, never obeyed, by the
+    terminal. JSON output needs none of this; table output goes through it."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(clean(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(
+            value, **{f.name: clean(getattr(value, f.name)) for f in fields(value) if f.init}
+        )
+    return value
+
+
 def short(text: str, width: int) -> str:
     """Cut with an ellipsis, never silently."""
-    text = " ".join(text.split())
+    text = escape(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 

@@ -20,11 +20,13 @@ def calculate(
     service: str | None = None,
     closures: Iterable[date] = (),
     rules: str | None = None,
+    rules_as_of: date | None = None,
 ) -> Due:
     """Compute ``text`` ("14 days after 2013-11-12") in ``court``.
 
     Raises ``WhenSyntaxError`` for a phrase that does not parse, ``ComputeError`` for one the
-    calculator cannot answer, ``UnknownCourt`` for an unknown court.
+    calculator cannot answer (a date outside the supported years too), ``UnknownCourt`` for an
+    unknown court. ``rules_as_of`` asks for the rules as in force on another date.
     """
     when = parse_when(text)
     shut = frozenset(closures)
@@ -32,7 +34,9 @@ def calculate(
         if service not in (None, "none"):
             raise ComputeError("a fixed date takes no service method")
         fixed = when.on if when.at is None else datetime.combine(when.on, when.at)
-        return compute(court, Request(fixed=fixed, closures=shut), rules=rules)
+        return compute(
+            court, Request(fixed=fixed, closures=shut, rules_as_of=rules_as_of), rules=rules
+        )
     if not isinstance(when, Relative):
         raise ComputeError(
             f"the calculator computes a fixed date or one period from a date, not '{when}';"
@@ -54,5 +58,6 @@ def calculate(
         direction=when.direction,
         service=method,
         closures=shut,
+        rules_as_of=rules_as_of,
     )
     return compute(court, request, rules=rules)

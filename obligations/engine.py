@@ -19,10 +19,21 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from calendars import Court, Direction, Due, Period, Reading, Request, Step, Unit, get_ruleset
+from calendars import (
+    Court,
+    Direction,
+    Due,
+    Period,
+    Reading,
+    Request,
+    Step,
+    Unit,
+    compute,
+    service_from_order,
+)
 from calendars.courts import get_court
 from calendars.errors import LAST_YEAR
-from calendars.rulesets.base import SETTLED, RuleSet
+from calendars.rulesets.base import SETTLED
 from obligations.model import (
     Amendment,
     Completion,
@@ -112,20 +123,25 @@ class Item:
 
     def to_json(self) -> dict[str, Any]:
         """The stable keys of ``upcoming --format json``, then the rest."""
+        from obligations.contract import upcoming_item
+
         due = self.due
         return {
-            "ref": self.ref,
-            "case": self.case,
-            "order": self.order,
-            "obligation": self.obligation,
-            "party": self.party,
-            "text": self.text,
-            "cite": self.cite,
-            "state": self.state.value,
-            "due": due.due.isoformat() if due else None,
-            "due_at": due.due_at.isoformat(timespec="minutes") if due and due.due_at else None,
-            "safe_due": due.safe_due.isoformat() if due else None,
-            "waiting_on": list(self.waiting_on),
+            **upcoming_item(
+                ref=self.ref,
+                case=self.case,
+                order=self.order,
+                obligation=self.obligation,
+                party=self.party,
+                text=self.text,
+                cite=self.cite,
+                state=self.state.value,
+                due=due.due if due else None,
+                due_at=due.due_at if due else None,
+                safe_due=due.safe_due if due else None,
+                waiting_on=self.waiting_on,
+                court=self.court,
+            ),
             "kind": self.kind.value,
             "court": self.court,
             "when": self.when,
@@ -258,7 +274,7 @@ def _schedule(orders: Sequence[Order], facts: Facts, as_of: date) -> Schedule:
     items: list[Item] = []
     problems: list[str] = []
     pending: list[Pending] = []
-    books: dict[tuple[str, str | None], tuple[Court, RuleSet]] = {}
+    courts: dict[str, Court] = {}
     for case, case_orders in by_case.items():
         state = _index(case, case_orders, facts)
         pending.extend(_pending(state))
@@ -266,7 +282,7 @@ def _schedule(orders: Sequence[Order], facts: Facts, as_of: date) -> Schedule:
             order = state.orders[key[0]]
             obligation = state.by_id[key[0]][key[1]]
             shut = closures.get(order.court, frozenset())
-            ctx = _Ctx(state, order, obligation, as_of, shut, books)
+            ctx = _Ctx(state, order, obligation, as_of, shut, courts)
             items.extend(_schedule_one(ctx))
     items.sort(key=lambda i: (i.due_date or date.max, i.case, i.ref))
     return Schedule(as_of, tuple(items), tuple(problems), tuple(pending))
@@ -407,8 +423,8 @@ class _Ctx:
     ob: Obligation
     as_of: date
     closures: frozenset[date]
-    #: (court id, rule set id) -> the court and its rule set, looked up once per schedule
-    books: dict[tuple[str, str | None], tuple[Court, RuleSet]]
+    #: court id -> the court, looked up once per schedule
+    courts: dict[str, Court]
 
     @property
     def cite(self) -> str:
@@ -418,12 +434,10 @@ class _Ctx:
     def compute(self, request: Request) -> Due:
         """``calendars.compute`` in the order's court under its rules."""
         order = self.order
-        key = (order.court, order.rules)
-        found = self.books.get(key)
-        if found is None:
-            court = get_court(order.court)
-            found = self.books[key] = (court, get_ruleset(order.rules or court.ruleset))
-        return found[1].compute(found[0], request)
+        court = self.courts.get(order.court)
+        if court is None:
+            court = self.courts[order.court] = get_court(order.court)
+        return compute(court, request, rules=order.rules)
 
 
 # --- resolving anchors -----------------------------------------------------------------------
@@ -702,11 +716,12 @@ def _relative(ctx: _Ctx, part: Relative, resolved: _Resolved, got: _Got) -> _Got
         service, source = ob.service, "the obligation's service key"
     method = service or "none"
     steps: list[tuple[str, date | datetime | None, date | datetime | None, str]] = []
+    note = None
     if method != "none" and resolved.from_order and order.runs_from != "served":
-        got.chain += (
-            f"service by {method} adds no time: the period runs from the order's {order.runs_from} date,"
-            " not from service (Fed. R. Civ. P. 6(d) applies only after being served)",
-        )
+        # Each rule set decides and cites its own service rule (FRCP 6(d), CCP 1013, ...).
+        note = service_from_order(order.court, method, order.runs_from, order.rules)
+    if note is not None:
+        got.chain += (note,)
         method = "none"
     elif method != "none" and source != "the due rule":
         got.chain += (f"service by {method}, {source}",)

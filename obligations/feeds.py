@@ -59,7 +59,7 @@ TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 MIN_SECRET = 32
 
 
-class FeedError(ValueError):
+class FeedError(ical.FeedError):
     """Bad input for a feed (an unknown scope, case, party or person): nothing written."""
 
 

@@ -16,17 +16,19 @@ from email.utils import make_msgid, parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from calendars.errors import BadInput, DocketcalError
+
 if TYPE_CHECKING:
     from obligations.reminders import Outgoing
 
 SECURITY = ("none", "starttls", "tls")
 
 
-class MailSettingsError(ValueError):
+class MailSettingsError(BadInput):
     """The mail settings cannot work as given; says which setting and why."""
 
 
-class SendError(RuntimeError):
+class SendError(DocketcalError):
     """A message was not sent. ``maybe_delivered``: the connection broke after the message
     was handed over, so the server may have it (a retry must reuse its Message-ID);
     ``connection``: no connection could be made (nothing else will get through either)."""

@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from calendars import RULESET_IDS, SERVICE_METHODS, UnknownCourt, get_court, get_ruleset
-from calendars.errors import OutOfSpan, check_span
+from calendars.errors import BadInput, OutOfSpan, check_span
 from calendars.period import Period
 from obligations.model import Amendment, Check, Kind, Obligation, Order, State
 from obligations.when import (
@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 
-class OrderFileError(ValueError):
+class OrderFileError(BadInput):
     """One mistake in an order file, where a clerk can find it (1-based line and column)."""
 
     def __init__(self, path: str, line: int, column: int, message: str) -> None:
@@ -64,7 +64,7 @@ class OrderFileError(ValueError):
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 
 
-class OrderFileErrors(ValueError):
+class OrderFileErrors(BadInput):
     """Every mistake found, in file order: fixing one at a time would take a clerk many runs."""
 
     def __init__(self, errors: Iterable[OrderFileError]) -> None:
@@ -530,7 +530,7 @@ class _Reader:
     """Reads one parsed file into an Order, collecting every error with its position."""
 
     def controls(self, data: Mapping[str, Any]) -> list[OrderFileError]:
-        """Control characters in any key or string (a NUL cannot even be stored)."""
+        """A NUL in any key or string: it cannot be stored."""
         errors: list[OrderFileError] = []
 
         def bad(value: object) -> str | None:
@@ -559,8 +559,8 @@ class _Reader:
                             self.path,
                             line,
                             column,
-                            f"{key!r}: a control character ({found}) in a key or string; write the"
-                            " text without it (a NUL or an escape code cannot be stored or shown)",
+                            f"{key!r}: a NUL character ({found}) in a key or string; it cannot be"
+                            " stored: write the text without it",
                         )
                     )
 
@@ -574,7 +574,10 @@ class _Reader:
                 line, column = self.loc.where(("", 0, (name,)))
                 errors.append(
                     OrderFileError(
-                        self.path, line, column, "a control character in a key or string"
+                        self.path,
+                        line,
+                        column,
+                        "a NUL character in a key or string: it cannot be stored",
                     )
                 )
         return errors
@@ -1298,9 +1301,9 @@ def _check_due_rules(case: str, by_id: Mapping[str, Order], report: _Report) -> 
 # --- The API --------------------------------------------------------------------------------
 
 
-#: Characters a string may not hold: C0 controls but tab, line feed and carriage return, and
-#: DEL. PostgreSQL refuses NUL in text, and none of them belongs in an order's words.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: What a string may not hold because it cannot be stored: PostgreSQL refuses NUL in text. Other
+#: control characters are stored as written and escaped wherever they are printed.
+_CONTROL = re.compile("\\x00")
 
 
 def _too_deep(text: str, path: str) -> OrderFileError:

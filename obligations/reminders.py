@@ -27,7 +27,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.header import Header
+from email.headerregistry import Address
 from email.utils import format_datetime, formataddr, parseaddr
+
+from calendars.errors import BadInput, shown
 
 DEFAULT_LEADS: tuple[int, ...] = (14, 7, 3, 1, 0)
 MAX_LEAD = 366
@@ -334,6 +337,15 @@ def _cut(text: str, width: int) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def _address(text: str, what: str) -> str:
+    """An address as a header carries it, read whole by the standard library's address parser
+    (``email.headerregistry.Address``): CR, LF or a second address cannot ride along."""
+    try:
+        return Address(addr_spec=text.strip()).addr_spec
+    except Exception as exc:  # ValueError, IndexError or the parser's own errors
+        raise BadInput(f"{what} {shown(text)} is not an e-mail address") from exc
+
+
 def _header(text: str) -> str:
     """A header value from untrusted words: one line, no control characters."""
     return _CONTROL.sub(" ", _oneline(text))
@@ -458,12 +470,14 @@ def compose(d: Digest, sender: str, message_id: str, sent_at: datetime) -> Outgo
     e-mails notices. The boundary starts with ``=_``, which quoted-printable text cannot hold.
     """
     name, address = parseaddr(sender)
+    address = _address(address, "mail_from")
+    recipient = _address(d.recipient, "the recipient")
     subject = _header(d.subject())
     charset = "us-ascii" if subject.isascii() else "utf-8"
     boundary = f"=_docketcal_{message_id.strip('<>').encode().hex()[:40]}"
     head = [
         f"From: {formataddr((name, address)) if name else address}",
-        f"To: {formataddr((_header(d.name), d.recipient)) if d.name else d.recipient}",
+        f"To: {formataddr((_header(d.name), recipient)) if d.name else recipient}",
         f"Subject: {Header(subject, charset, header_name='Subject').encode()}",
         f"Date: {format_datetime(sent_at)}",
         f"Message-ID: {_header(message_id)}",
@@ -483,4 +497,4 @@ def compose(d: Digest, sender: str, message_id: str, sent_at: datetime) -> Outgo
             + "\n"
         )
     message = "\n".join(head) + "\n" + "".join(parts) + f"--{boundary}--\n"
-    return Outgoing(address, d.recipient, message_id, message.replace("\n", "\r\n").encode("ascii"))
+    return Outgoing(address, recipient, message_id, message.replace("\n", "\r\n").encode("ascii"))

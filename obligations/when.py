@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Literal, NoReturn
 
+from calendars.errors import BadInput
 from calendars.period import SERVICE_METHODS, Direction, Period, Unit
 
 __all__ = [
@@ -218,7 +219,7 @@ class Periodic:
 When = Part | Either | Periodic
 
 
-class WhenSyntaxError(ValueError):
+class WhenSyntaxError(BadInput):
     """A due rule that does not parse, with where and why, so a loader can point at it.
 
     ``column`` is 1-based, of the offending token (or just past the text when it ended too

@@ -11,13 +11,16 @@ import calendar
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from calendars.courts import Court
 from calendars.days import ONE_DAY, DayBook, day_name
 from calendars.due import ComputeError, Due, Reading, Step
 from calendars.holidays import Holiday
 from calendars.period import Period, Request, Unit
+
+if TYPE_CHECKING:
+    from calendars.rulesets.versions import Version
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,13 @@ class Assume:
     backward_rolls_back: bool = True
     move_for_closure: bool = True
     amendment_in_force: bool = True
+    rule_of_the_event: bool = True
+    service_days_after: bool = True
+    fixed_date_stays: bool = True
+    late_holidays: bool = True
+    elapsed_hours: bool = True
+    inauguration: bool = True
+    florida_day_one: bool = True
 
 
 #: What each assumption means, for the default value and for the other one.
@@ -74,6 +84,51 @@ ASSUMES: dict[str, tuple[str, str]] = {
         "a day the clerk's office was inaccessible moves the last day to the next court day",
         "the clerk's office closure does not move the last day",
     ),
+    "rule_of_the_event": (
+        "the rule in force on the day of the event governs the whole period",
+        "the amendment that took effect while the period ran governs it (the Supreme Court's"
+        " orders apply amendments to pending proceedings 'insofar as just and practicable')",
+    ),
+    "service_days_after": (
+        "the 3 days for service are added after the period would otherwise expire, as the 2005"
+        " amendments (Fed. R. Civ. P. 6(e) and its sister rules) made explicit",
+        "the 3 days are added to the prescribed period before it is counted (the former text:"
+        " 'added to the prescribed period'), so the longer period is counted as one",
+    ),
+    "fixed_date_stays": (
+        "a date fixed by the court is not a computed period and stays due on a day that is not a"
+        " court day (2009 Committee Note to Fed. R. Civ. P. 6; Violette v. P.A. Days, Inc., 427"
+        " F.3d 1015 (6th Cir. 2005); W.D. Wash. LCR 6(a))",
+        "a filing on the next court day is accepted when the fixed date is not a court day, as"
+        " some courts' local rules and standing orders provide (and Cal. Code Civ. Proc. § 13 for"
+        " acts appointed for a particular day)",
+    ),
+    "late_holidays": (
+        "a holiday declared after the period began counts (a day declared a holiday by Congress;"
+        " the federal courts closed on Fri June 18, 2021)",
+        "a holiday declared after the period began does not count: no one could know of it when"
+        " the period started (Juneteenth 2021 was declared on June 17, for June 18;"
+        " Pub. L. 117-17)",
+    ),
+    "elapsed_hours": (
+        "hours are elapsed time: across a daylight-saving change the wall clock shifts (Fed. R."
+        " Civ. P. 6(a)(2)(B), 'count every hour', and its 2009 Committee Note)",
+        "hours are counted on the wall clock: the period ends at the clock time the hours add up"
+        " to, as if no clock changed",
+    ),
+    "inauguration": (
+        "Inauguration Day is a legal holiday here (5 U.S.C. § 6103(c), a day declared a holiday"
+        " by Congress; the federal courts in Washington close)",
+        "Inauguration Day is not a legal holiday for computing time: 5 U.S.C. § 6103(c) makes it"
+        " one only 'for the purpose of statutes relating to pay and leave of employees'",
+    ),
+    "florida_day_one": (
+        "the next day that is not a Saturday, Sunday or legal holiday is day 1 (Fla. R. Gen."
+        " Prac. & Jud. Admin. 2.514(a)(1)(A) as written)",
+        "the day after the event is day 1 whatever day it is, as Fed. R. Civ. P. 6(a)(1)(A)"
+        " counts and as some practice guides describe Rule 2.514 (courtflow.ai, 'How to Count"
+        " Court Deadlines in Florida (Rule 2.514)')",
+    ),
 }
 
 DEFAULT = Assume()
@@ -97,6 +152,8 @@ class Run:
     touched: set[str] = field(default_factory=set)
     #: False for the quick run that finds the date; the trace is built only when asked for
     explain: bool = True
+    #: the text of the rule the run computes with, when the rule set has versions
+    version: Version | None = None
 
     def step(
         self, rule: str, start: date | datetime | None, end: date | datetime | None, note: str
@@ -123,6 +180,10 @@ class RuleSet(ABC):
     methods: ClassVar[dict[str, str]]
     #: the rule set's default reading of every unsettled question
     default: ClassVar[Assume] = DEFAULT
+    #: the rule that adds time after service, and the words that confine it to periods that run
+    #: from service (for ``service_from_order``)
+    service_rule: ClassVar[str] = ""
+    service_scope: ClassVar[str] = "applies only to periods that run from service"
 
     def __init__(self) -> None:
         self._books: dict[str, DayBook] = {}
@@ -156,9 +217,12 @@ class RuleSet(ABC):
                 warnings=tuple(first.warnings),
                 explain=lambda: self.explain(court, req),
             )
-        readings = [Reading(result.due, self._assumes(first, default))]
+        hours = req.period is not None and req.period.unit is Unit.HOURS
+        readings = [
+            Reading(result.due, self._assumes(first, default), result.due_at if hours else None)
+        ]
         if first.touched:
-            seen = {result.due}
+            seen = {(result.due, result.due_at if hours else None)}
             variants = [_flip(default, name) for name in sorted(first.touched)]
             if len(first.touched) > 1:
                 every = default
@@ -167,9 +231,10 @@ class RuleSet(ABC):
                 variants.append(every)
             for assume in variants:
                 other = self.run(Run(court, req, assume, book, explain=False))
-                if other.due not in seen:
-                    seen.add(other.due)
-                    readings.append(Reading(other.due, self._assumes(first, assume)))
+                key = (other.due, other.due_at if hours else None)
+                if key not in seen:
+                    seen.add(key)
+                    readings.append(Reading(other.due, self._assumes(first, assume), key[1]))
         return Due(
             due=result.due,
             due_at=result.due_at,
@@ -177,6 +242,15 @@ class RuleSet(ABC):
             readings=tuple(readings),
             warnings=tuple(first.warnings),
             explain=lambda: self.explain(court, req),
+        )
+
+    def service_from_order(self, method: str, runs_from: str) -> str | None:
+        """Why service by ``method`` adds nothing to a period that runs from the order's
+        ``runs_from`` date (entry, issuance, filing) rather than from service, citing this rule
+        set's own service rule; None if this rule set adds service time even then."""
+        return (
+            f"service by {method} adds no time: the period runs from the order's {runs_from} date,"
+            f" not from service ({self.service_rule} {self.service_scope})"
         )
 
     def explain(self, court: Court, req: Request) -> tuple[Step, ...]:

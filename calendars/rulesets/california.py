@@ -24,6 +24,8 @@ class California(StateRuleSet):
     roll_rule = "CCP §§ 12, 12a"
     back_rule = "CCP § 12c(a)"
     closure_rule = "CCP § 12b"
+    service_rule = "CCP §§ 1013(a), 1010.6(a)(3)"
+    service_scope = "extend a period to act 'after the service of the document'"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added",

@@ -6,7 +6,7 @@ citations, in which service methods add three days, and (FRAP) in whose state ho
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import ClassVar
 
 from calendars.courts import Court
@@ -24,7 +24,7 @@ from calendars.holidays import (
     package_state_holidays,
     state_file,
 )
-from calendars.period import Direction, Request, Unit
+from calendars.period import Direction, Period, Request, Unit
 from calendars.rulesets.base import (
     SETTLED,
     Outcome,
@@ -34,13 +34,15 @@ from calendars.rulesets.base import (
     aware,
     same_time_on,
 )
+from calendars.rulesets.versions import Version, in_force, later
 
 RULES_2009 = date(2009, 12, 1)  # the time-computation amendments (periods of days, hours, 6(a)(5))
-RULES_2005 = date(2005, 12, 1)  # former 6(e) in the form "added after the period would expire"
 E_SERVICE_ENDS = date(2016, 12, 1)  # electronic service stops adding 3 days
 END_OF_DAY = time(23, 59)
-DC_COURTS = frozenset({"dcd", "cadc", "cafc"})
-NEAR_DC = frozenset({"mdd", "vaed"})
+#: courts in Washington, D.C., where Inauguration Day (5 U.S.C. 6103(c)) closes the courts
+DC_COURTS = frozenset({"dcd", "cadc", "cafc", "dcb", "uscfc"})
+#: courts of districts with counties where 6103(c) makes it a holiday for federal employees
+NEAR_DC = frozenset({"mdd", "vaed", "mdb", "vaeb"})
 
 
 class Federal(RuleSet):
@@ -50,6 +52,9 @@ class Federal(RuleSet):
     name = "Fed. R. Civ. P. 6"
     rule = "Fed. R. Civ. P. 6"
     service_rule = "Fed. R. Civ. P. 6(d)"
+    service_scope = "applies only after being served"
+    #: the rule family whose versions data/rule-versions.toml lists
+    family: ClassVar[str] = "frcp"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added (5(b)(2)(A)-(B))",
@@ -112,6 +117,7 @@ class Federal(RuleSet):
         if (
             period is None
             or req.closures
+            or req.rules_as_of is not None
             or type(anchor) is not date
             or anchor < RULES_2009
             or (period.unit is not Unit.DAYS and period.unit is not Unit.WEEKS)
@@ -119,10 +125,12 @@ class Federal(RuleSet):
             return None
         forward = req.direction is Direction.AFTER
         method = req.service
+        days = period.n * 7 if period.unit is Unit.WEEKS else period.n
+        if method == "electronic" and anchor < E_SERVICE_ENDS <= anchor + timedelta(days + 12):
+            return None  # the period may straddle the 2016 amendment: the general path decides
         adds = method != "none" and self.adds(method, anchor)
         if adds and not forward:
             return None
-        days = period.n * 7 if period.unit is Unit.WEEKS else period.n
         end = self._quick_roll(book, anchor + timedelta(days=days if forward else -days), forward)
         if end is None:
             return None
@@ -153,8 +161,11 @@ class Federal(RuleSet):
                 holidays = book.on(d)
                 if not holidays:
                     return d
-                layer = holidays[0].layer
-                if layer != FEDERAL and layer != INAUGURATION:
+                first = holidays[0]
+                layer = first.layer
+                if layer == INAUGURATION or first.declared is not None:
+                    return None  # unsettled: the general path shows the readings
+                if layer != FEDERAL:
                     if layer == EO_CLOSURE or forward:
                         return None
                     if len(holidays) > 1:
@@ -169,13 +180,20 @@ class Federal(RuleSet):
         found: str | None = None
         for h in r.book.on(d):
             layer = h.layer
-            if layer in (FEDERAL, INAUGURATION):
+            if layer == FEDERAL:
+                if h.declared is not None and not self.known_in_time(r, h):
+                    continue
                 return f"a legal holiday, {h.name} ({h.source})"
+            if layer == INAUGURATION:
+                r.touched.add("inauguration")
+                if r.assume.inauguration and found is None:
+                    found = f"a legal holiday, {h.name} ({h.source}; {self.cite('(a)(6)(B)')})"
+                continue
             if layer == EO_CLOSURE:
                 r.touched.add("eo_closures")
                 if r.assume.eo_closures and found is None:
                     found = f"{h.name} ({h.source}), a legal holiday under {self.cite('(a)(6)(B)')}"
-            elif layer == STATE and forward and self.state_applies(r, d):
+            elif layer == STATE and self.state_counts(r, forward) and self.state_applies(r, d):
                 r.touched.add("state_holidays")
                 if h.arguable:
                     r.touched.add("arguable_holidays")
@@ -187,6 +205,32 @@ class Federal(RuleSet):
 
     def state_applies(self, r: Run, d: date) -> bool:
         return True
+
+    def state_counts(self, r: Run, forward: bool) -> bool:
+        """State holidays: forward periods under the 2009 text; both ways under the former text,
+        which names them without a direction; never where the rule has no such clause."""
+        how = r.version.state_holidays if r.version is not None else "forward"
+        return how == "both" or (how == "forward" and forward)
+
+    def known_in_time(self, r: Run, h: Holiday) -> bool:
+        """A holiday declared just before it fell, for a period that began before then: counted
+        by default, with a reading without it."""
+        anchor = r.req.anchor
+        if anchor is None or h.declared is None or self.local(r, anchor) > h.declared:
+            return True
+        r.touched.add("late_holidays")
+        r.warn(
+            f"{h.name} on {h.day.isoformat()} was declared a holiday on {h.declared.isoformat()},"
+            " after the period began: both readings are shown"
+        )
+        return r.assume.late_holidays
+
+    def vcite(self, r: Run, sub: str) -> str:
+        """The citation of a subdivision in the version the run computes with."""
+        v = r.version
+        if v is None or v.current_style:
+            return self.cite(sub)
+        return v.computation
 
     def closed_for_closure(self, r: Run, d: date, forward: bool) -> str | None:
         if d in r.req.closures:
@@ -201,41 +245,64 @@ class Federal(RuleSet):
             return self.fixed(r, req.fixed)
         assert req.period is not None and req.anchor is not None
         anchor = self.local(r, req.anchor)
-        if anchor < RULES_2005:
-            raise ComputeError(
-                f"anchor {anchor.isoformat()} is before 2005-12-01: periods under earlier versions"
-                f" of {self.rule} are not computed; compute by hand from the rule then in force"
-            )
+        version = in_force(self.family, req.rules_as_of or anchor, self.rule)
+        r.version = version
+        outcome = self.computed(r, anchor, version)
+        if req.rules_as_of is None:
+            newer = later(self.family, anchor, outcome.due)
+            if newer is not None:
+                probe = Run(r.court, req, r.assume, r.book, explain=False, version=newer)
+                other = self.computed(probe, anchor, newer)
+                if other.due != outcome.due:
+                    r.touched.add("rule_of_the_event")
+                    r.warn(
+                        f"the period began under {version.label} and ran past the day {newer.label}"
+                        f" took effect ({newer.since.isoformat()}): both readings are shown"
+                    )
+                    if not r.assume.rule_of_the_event:
+                        r.version = newer
+                        outcome = other
+        return outcome
+
+    def computed(self, r: Run, anchor: date, version: Version) -> Outcome:
+        """The period under one version of the rule."""
+        req = r.req
+        assert req.period is not None
         forward = req.direction is Direction.AFTER
-        old = anchor < RULES_2009
-        if old and not forward:
-            raise ComputeError(
-                f"anchor {anchor.isoformat()} is before 2009-12-01: former {self.rule}(a) had no rule"
-                " for periods counted backward from an event; compute by hand"
-            )
         if req.period.unit is Unit.HOURS:
-            if old:
+            if not version.hours:
                 raise ComputeError(
-                    f"anchor {anchor.isoformat()} is before 2009-12-01: former {self.rule}(a) had no rule for"
-                    " periods stated in hours (6(a)(2) took effect 2009-12-01)"
+                    f"{version.label} has no rule for periods stated in hours (6(a)(2) took effect"
+                    " 2009-12-01); compute by hand or ask with --rules-as-of for the current rule"
                 )
             return self.hours(r)
         self.years(r, anchor)
-        end = self.period_end(r, anchor, forward, old)
+        end = self.period_end(r, anchor, forward, version)
         end = self.closure(r, end, forward)
-        end = self.service(r, end, forward, anchor, old)
+        end = self.service(r, end, forward, anchor, version)
         due_at = self.end_of_day(r, end)
         if r.explain:
             closes = r.court.clerk_closes
             paper = f" ({closes.strftime('%H:%M')})" if closes else ""
-            r.step(
-                self.cite("(a)(4)(A)"),
-                end,
-                due_at,
-                f"the last day ends at midnight court time ({r.court.tz}) for electronic filing;"
-                f" for filing by other means, when the clerk's office closes{paper} ({self.cite('(a)(4)(B)')})"
-                + _zones(r),
-            )
+            if version.current_style:
+                r.step(
+                    self.cite("(a)(4)(A)"),
+                    end,
+                    due_at,
+                    f"the last day ends at midnight court time ({r.court.tz}) for electronic filing;"
+                    f" for filing by other means, when the clerk's office closes{paper} ({self.cite('(a)(4)(B)')})"
+                    + _zones(r)
+                    + f"; computed under {version.label}",
+                )
+            else:
+                r.step(
+                    version.computation,
+                    end,
+                    due_at,
+                    f"{version.label} does not say when the last day ends: taken as midnight court"
+                    f" time ({r.court.tz}) for electronic filing, as the 2009 text later said, and for"
+                    f" filing by other means when the clerk's office closes{paper}" + _zones(r),
+                )
         return Outcome(end, due_at)
 
     def years(self, r: Run, anchor: date) -> None:
@@ -267,9 +334,15 @@ class Federal(RuleSet):
                 " district (5 U.S.C. 6103(c)); it is not counted here"
             )
 
-    def period_end(self, r: Run, anchor: date, forward: bool, old: bool) -> date:
+    def period_end(
+        self, r: Run, anchor: date, forward: bool, version: Version, extra: int = 0
+    ) -> date:
+        """The last day of the period (``extra`` days longer: former 6(e) read as adding its 3
+        days to the prescribed period), rolled off non-court days."""
         period = r.req.period
         assert period is not None
+        if extra:
+            period = Period(period.n + extra, period.unit)
         way = "after" if forward else "before"
         if period.unit is Unit.COURT_DAYS:
             r.warn(
@@ -280,24 +353,42 @@ class Federal(RuleSet):
                 anchor,
                 period.n,
                 forward,
-                self.cite("(a)(6)"),
+                self.vcite(r, "(a)(6)"),
                 "count only days that are not a Saturday, Sunday or legal holiday",
             )
-        if old and period.unit is Unit.DAYS and period.n < 11:
+        if period.unit is Unit.DAYS and period.n < version.short_below:
             return self.count_court_days(
                 r,
                 anchor,
                 period.n,
-                True,
-                f"former {self.rule}(a) (2005)",
-                "a period of less than 11 days excludes the day of the event and intermediate Saturdays, Sundays and legal holidays",
+                forward,
+                self.cite("short") if version.current_style else version.computation,
+                f"{version.label}: a period of less than {version.short_below} days excludes the day of the"
+                " event and intermediate Saturdays, Sundays and legal holidays",
             )
-        if old:
-            rule = f"former {self.rule}(a) (2005)"
+        if not version.current_style:
+            rule = version.computation
             end = self.add_calendar(
-                r, anchor, period, forward, rule, "exclude the day of the event and count every day"
+                r,
+                anchor,
+                period,
+                forward,
+                rule,
+                f"{version.label}: exclude the day of the event and count every day",
             )
-            return self.roll(r, end, forward, rule)
+            if forward:
+                return self.roll(r, end, True, rule)
+            # The former text: "the period runs until the end of the next day which is not one
+            # of the aforementioned days", with no word on periods counted backward.
+            if self.closed(r, end, False) is not None:
+                r.touched.add("backward_rolls_back")
+                r.warn(
+                    f"{version.label} does not say which way a period counted before an event moves"
+                    " off a non-court day: both readings are shown"
+                )
+            return self.roll(
+                r, end, not r.assume.backward_rolls_back, rule, f"the last day ({way} the event)"
+            )
         end = self.add_calendar(
             r,
             anchor,
@@ -330,7 +421,7 @@ class Federal(RuleSet):
             d += ONE_DAY
         if r.explain:
             r.step(
-                self.cite("(a)(3)(A)"),
+                self.vcite(r, "(a)(3)(A)"),
                 end,
                 d,
                 f"{'; '.join(skipped)}: the time for filing is extended to the first accessible day that is"
@@ -340,33 +431,47 @@ class Federal(RuleSet):
         return d
 
     def adds(self, method: str, served: date) -> bool:
-        if method == "electronic":
-            return served < E_SERVICE_ENDS
-        return method in self.adds_three
+        """Whether service by ``method`` on ``served`` adds 3 days under the rule then in force."""
+        return method in in_force(self.family, served, self.rule).adds
 
-    def service(self, r: Run, end: date, forward: bool, anchor: date, old: bool) -> date:
+    def service(self, r: Run, end: date, forward: bool, anchor: date, version: Version) -> date:
         method = r.req.service
         if method == "none":
             return end
-        if not self.adds(method, anchor):
-            why = (
-                "electronic service on or after 2016-12-01 adds no days"
-                if method == "electronic"
-                else f"service by {method} adds no days"
-            )
+        rule = version.service
+        if method not in version.adds:
+            if method == "electronic" and version.since >= E_SERVICE_ENDS:
+                why = "electronic service on or after 2016-12-01 adds no days"
+            else:
+                why = f"service by {method} adds no days under {version.label}"
             if r.explain:
-                r.step(self.service_rule, end, end, why)
+                r.step(rule, end, end, why)
             return end
         if not forward:
             r.warn(
-                f"{self.service_rule} adds days only to act after being served; it does not lengthen a period counted before an event"
+                f"{rule} adds days only to act after being served; it does not lengthen a period counted before an event"
             )
             if r.explain:
-                r.step(
-                    self.service_rule, end, end, "no days added to a period counted before an event"
-                )
+                r.step(rule, end, end, "no days added to a period counted before an event")
             return end
-        rule = f"former {self.rule}(e) (2005)" if old else self.service_rule
+        roll_rule = self.cite("(a)(1)(C)") if version.current_style else version.computation
+        if version.service_days == "to-period":
+            r.touched.add("service_days_after")
+            r.warn(
+                f"{rule} said the 3 days are 'added to the prescribed period'; whether they are added"
+                " before or after the period is counted was unsettled until the 2005 amendments:"
+                " both readings are shown"
+            )
+            if not r.assume.service_days_after:
+                longer = self.period_end(r, anchor, True, version, extra=3)
+                if r.explain:
+                    r.step(
+                        rule,
+                        end,
+                        longer,
+                        f"service by {method}: 3 days added to the prescribed period, counted as one period",
+                    )
+                return self.closure(r, longer, True)
         added = end + timedelta(days=3)
         if r.explain:
             r.step(
@@ -375,13 +480,7 @@ class Federal(RuleSet):
                 added,
                 f"service by {method}: 3 days are added after the period would otherwise expire, {day_name(end)} + 3 = {day_name(added)}",
             )
-        rolled = self.roll(
-            r,
-            added,
-            True,
-            f"former {self.rule}(a) (2005)" if old else self.cite("(a)(1)(C)"),
-            "the extended last day",
-        )
+        rolled = self.roll(r, added, True, roll_rule, "the extended last day")
         return self.closure(r, rolled, True)
 
     def hours(self, r: Run) -> Outcome:
@@ -397,9 +496,15 @@ class Federal(RuleSet):
         end = add_hours(r, start, req.period.n, forward)
         shift = ""
         if start.utcoffset() != end.utcoffset():
-            shift = (
-                f"; the clocks changed in between, so the wall clock reads {end.strftime('%H:%M')}"
+            r.touched.add("elapsed_hours")
+            r.warn(
+                f"the clocks changed during the {req.period}: elapsed hours and the wall clock give"
+                " different ends; both readings are shown"
             )
+            if r.assume.elapsed_hours:
+                shift = f"; the clocks changed in between, so the wall clock reads {end.strftime('%H:%M')}"
+            else:
+                end = wall_clock(r, start, req.period.n, forward)
         if r.explain:
             r.step(
                 self.cite("(a)(2)(A)-(B)"),
@@ -455,14 +560,17 @@ class Federal(RuleSet):
                 " (Violette v. P.A. Days, Inc., 427 F.3d 1015 (6th Cir. 2005))",
             )
         reason = self.closed(r, day, True)
-        r.touched.discard("state_holidays")
-        r.touched.discard("eo_closures")
-        r.touched.discard("arguable_holidays")
+        for question in ("state_holidays", "eo_closures", "arguable_holidays", "inauguration"):
+            r.touched.discard(question)
         if reason is not None:
             r.warn(
                 f"the fixed date {day_name(day)} is {reason}; fixed dates are not rolled:"
                 " act by the court day before or ask the court"
             )
+            r.touched.add("fixed_date_stays")
+            if not r.assume.fixed_date_stays:
+                later_day = self.roll(r, day, True, self.cite("(a)(1)(C)"))
+                return Outcome(later_day, self.end_of_day(r, later_day))
         if day in r.req.closures:
             r.warn(
                 f"the clerk's office is marked inaccessible on the fixed date {day.isoformat()};"
@@ -486,6 +594,14 @@ class Federal(RuleSet):
         return Outcome(day, at)
 
 
+def wall_clock(r: Run, start: datetime, hours: int, forward: bool) -> datetime:
+    """The wall-clock reading of an hour period: the clock time the hours add up to, in court
+    time (normalised where that time does not exist)."""
+    local = aware(r, start).replace(tzinfo=None)
+    end = local + timedelta(hours=hours if forward else -hours)
+    return end.replace(tzinfo=r.court.zone).astimezone(UTC).astimezone(r.court.zone)
+
+
 def _zones(r: Run) -> str:
     """A district in two time zones: the court's own zone governs, whichever a party keeps."""
     if not r.court.other_zones:
@@ -503,6 +619,8 @@ class Appellate(Federal):
     name = "Fed. R. App. P. 26"
     rule = "Fed. R. App. P. 26"
     service_rule = "Fed. R. App. P. 26(c)"
+    service_scope = "applies only 'after being served'"
+    family = "frap"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added (delivered on the date of service)",
@@ -542,6 +660,8 @@ class Criminal(Federal):
     name = "Fed. R. Crim. P. 45"
     rule = "Fed. R. Crim. P. 45"
     service_rule = "Fed. R. Crim. P. 45(c)"
+    service_scope = "applies only 'after being served'"
+    family = "frcrp"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added",

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from calendars.days import ONE_DAY, day_name
 from calendars.period import Unit
-from calendars.rulesets.base import Outcome, Run
+from calendars.rulesets.base import Run
 from calendars.rulesets.state import StateRuleSet
 
 RULE = "Fla. R. Gen. Prac. & Jud. Admin. 2.514"
@@ -18,6 +18,10 @@ class Florida(StateRuleSet):
     name = RULE
     count_rule = f"{RULE}(a)(1)"
     roll_rule = f"{RULE}(a)(1)(C)"
+    service_rule = f"{RULE}(b)"
+    service_scope = (
+        "adds 5 days only 'when a party may or must act within a specified time after service'"
+    )
     short_below = 7
     short_rule = f"{RULE}(a)(2)"
     short_why = "a period of less than 7 days does not count Saturdays, Sundays or legal holidays"
@@ -34,33 +38,33 @@ class Florida(StateRuleSet):
         "electronic": "nothing added (2.514(b) covers mail only)",
     }
 
-    def run(self, r: Run) -> Outcome:
-        if r.req.fixed is not None:
-            return self.fixed(r)
-        anchor, forward = self.start(r)
+    #: the rule that adds days after service by mail (the appellate rules cite their own too)
+    mail_rule: ClassVar[str] = f"{RULE}(b)"
+
+    def count(self, r: Run, anchor: date, forward: bool) -> date:
         period = r.req.period
         assert period is not None
         if period.n >= self.short_below and period.unit in (Unit.DAYS, Unit.WEEKS):
-            end = self.from_next_business_day(r, anchor, forward)
-        else:
-            end = self.base_period(r, anchor, forward)
-        end = self.roll_end(r, end, forward)
-        if r.req.service.startswith("mail"):
-            if not forward:
-                r.warn(
-                    f"{RULE}(b) adds days to act after service; it does not lengthen a period before an event"
-                )
-            else:
-                added = self.add_days(
-                    r,
-                    end,
-                    5,
-                    True,
-                    f"{RULE}(b)",
-                    "service by mail: 5 days are added after the period would otherwise expire",
-                )
-                end = self.roll(r, added, True, self.roll_rule, "the extended last day")
-        return Outcome(end)
+            return self.from_next_business_day(r, anchor, forward)
+        return self.base_period(r, anchor, forward)
+
+    def added_after_period(self, r: Run, end: date, forward: bool, unrolled: date) -> date:
+        if not r.req.service.startswith("mail"):
+            return end
+        if not forward:
+            r.warn(
+                f"{self.mail_rule} adds days to act after service; it does not lengthen a period before an event"
+            )
+            return end
+        added = self.add_days(
+            r,
+            end,
+            5,
+            True,
+            self.mail_rule,
+            "service by mail: 5 days are added after the period would otherwise expire",
+        )
+        return self.roll(r, added, True, self.roll_rule, "the extended last day")
 
     def from_next_business_day(self, r: Run, anchor: date, forward: bool) -> date:
         """2.514(a)(1)(A): counting begins on the next day that is not a weekend or holiday."""
@@ -72,6 +76,15 @@ class Florida(StateRuleSet):
         while self.closed(r, first, forward) is not None:
             first += step
         note = f"begin counting from the {'next' if forward else 'previous'} day that is not a Saturday, Sunday or legal holiday, {day_name(first)} (day 1)"
+        if first != anchor + step:
+            r.touched.add("florida_day_one")
+            r.warn(
+                f"{RULE}(a)(1)(A) begins counting from the next day that is not a Saturday, Sunday or"
+                " legal holiday; whether that day or the day after the event is day 1 is read both"
+                " ways: both readings are shown"
+            )
+            if not r.assume.florida_day_one:
+                first = anchor + step
         end = first + timedelta(days=(days - 1) * (1 if forward else -1))
         if r.explain:
             r.step(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from calendars.rulesets.base import Outcome, Run
+from calendars.rulesets.base import Run
 from calendars.rulesets.state import StateRuleSet
 
 #: R. 1:3-3 raised the addition for ordinary mail from 3 to 5 days in 2022. The notice was posted
@@ -24,6 +24,8 @@ class NewJersey(StateRuleSet):
     short_below = 7
     short_rule = "R. 1:3-1"
     short_why = "a period of less than 7 days excludes Saturdays, Sundays and legal holidays"
+    service_rule = "R. 1:3-3"
+    service_scope = "adds days only to a period that runs 'after the service of a notice or paper'"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added",
@@ -32,38 +34,34 @@ class NewJersey(StateRuleSet):
         "electronic": "nothing added (not verified for eCourts service)",
     }
 
-    def run(self, r: Run) -> Outcome:
-        if r.req.fixed is not None:
-            return self.fixed(r)
-        anchor, forward = self.start(r)
-        end = self.base_period(r, anchor, forward)
+    def added_to_period(self, r: Run, end: date, forward: bool, anchor: date) -> date:
         method = r.req.service
         if method == "electronic":
             r.warn(
                 "whether service through eCourts or e-mail adds days under R. 1:3-3 is not verified; none added"
             )
-        if method.startswith("mail") and forward:
-            if MAIL_NOTICE <= anchor < MAIL_SURELY_FIVE:
-                r.touched.add("amendment_in_force")
-                r.warn(
-                    "R. 1:3-3's mail addition rose from 3 to 5 days in 2022 (notice of Feb. 23, 2022);"
-                    " its effective date is not verified: both readings are shown"
-                )
-                days = 5 if r.assume.amendment_in_force else 3
-            else:
-                days = 5 if anchor >= MAIL_SURELY_FIVE else 3
-            end = self.add_days(
-                r,
-                end,
-                days,
-                True,
-                "R. 1:3-3",
-                f"service by ordinary mail: {days} days are added to the prescribed period",
-            )
-        elif method.startswith("mail"):
+        if not method.startswith("mail"):
+            return end
+        if not forward:
             r.warn(
                 "R. 1:3-3 adds days to act after being served; it does not lengthen a period before an event"
             )
-        end = self.roll_end(r, end, forward)
-        end = self.closure(r, end)
-        return Outcome(end)
+            return end
+        served = r.req.rules_as_of or anchor
+        if MAIL_NOTICE <= served < MAIL_SURELY_FIVE:
+            r.touched.add("amendment_in_force")
+            r.warn(
+                "R. 1:3-3's mail addition rose from 3 to 5 days in 2022 (notice of Feb. 23, 2022);"
+                " its effective date is not verified: both readings are shown"
+            )
+            days = 5 if r.assume.amendment_in_force else 3
+        else:
+            days = 5 if served >= MAIL_SURELY_FIVE else 3
+        return self.add_days(
+            r,
+            end,
+            days,
+            True,
+            "R. 1:3-3",
+            f"service by ordinary mail: {days} days are added to the prescribed period",
+        )

@@ -6,7 +6,7 @@ from datetime import date
 from typing import ClassVar
 
 from calendars.period import Unit
-from calendars.rulesets.base import Outcome, Run
+from calendars.rulesets.base import Run
 from calendars.rulesets.state import StateRuleSet
 
 MAIL_DAYS = {"mail": 5, "mail-out-of-state": 6}
@@ -18,6 +18,8 @@ class NewYork(StateRuleSet):
     count_rule = "N.Y. Gen. Constr. Law § 20"
     roll_rule = "N.Y. Gen. Constr. Law § 25-a(1)"
     back_rule = "N.Y. Gen. Constr. Law § 25-a(1) (read backward)"
+    service_rule = "CPLR 2103(b)(2)"
+    service_scope = "adds days only where 'a period of time prescribed by law is measured from the service of a paper'"
     methods: ClassVar[dict[str, str]] = {
         "none": "nothing added",
         "hand": "nothing added",
@@ -28,14 +30,11 @@ class NewYork(StateRuleSet):
         "electronic": "nothing added (CPLR 2103(b)(7))",
     }
 
-    def run(self, r: Run) -> Outcome:
-        if r.req.fixed is not None:
-            return self.fixed(r)
-        anchor, forward = self.start(r)
+    def count(self, r: Run, anchor: date, forward: bool) -> date:
         period = r.req.period
         assert period is not None
         if period.unit is Unit.COURT_DAYS:
-            end = self.count_court_days(
+            return self.count_court_days(
                 r,
                 anchor,
                 period.n,
@@ -43,17 +42,18 @@ class NewYork(StateRuleSet):
                 "N.Y. Gen. Constr. Law §§ 20, 24",
                 "count business days",
             )
-        elif period.unit in (Unit.MONTHS, Unit.YEARS):
-            end = self.months(r, anchor, forward)
-        else:
-            end = self.add_calendar(
-                r,
-                anchor,
-                period,
-                forward,
-                self.count_rule,
-                "exclude the day from which the period is computed",
-            )
+        if period.unit in (Unit.MONTHS, Unit.YEARS):
+            return self.months(r, anchor, forward)
+        return self.add_calendar(
+            r,
+            anchor,
+            period,
+            forward,
+            self.count_rule,
+            "exclude the day from which the period is computed",
+        )
+
+    def added_to_period(self, r: Run, end: date, forward: bool, anchor: date) -> date:
         method = r.req.service
         # Before a return date, the mailing party serves that much earlier (Zisholtz v Mandel,
         # 2d Dept 2018: CPLR 2214(b)'s 16 days + 5 for mail = 21 days before).
@@ -76,9 +76,7 @@ class NewYork(StateRuleSet):
                 "CPLR 2103(b)(6)",
                 f"service by overnight delivery: one business day is {way} the period",
             )
-        end = self.roll_end(r, end, forward)
-        end = self.closure(r, end)
-        return Outcome(end)
+        return end
 
     def months(self, r: Run, anchor: date, forward: bool) -> date:
         """GCL 30 settles the month end: the last day of a shorter month."""

@@ -1,4 +1,11 @@
-"""What the state rule sets share: their court holiday list, closures, fixed dates, rolls."""
+"""What the state rule sets share: one skeleton of a computation, their court holiday list,
+closures, fixed dates, rolls.
+
+A state's module fills in the skeleton's steps (``run``): how the period is counted (``count``),
+what service adds to the period before its last day is rolled (``added_to_period``: CCP 1013(a),
+R. 1:3-3, CPLR 2103(b), TRCP 21a) and after (``added_after_period``: Fla. 2.514(b), CCP 1010.6),
+and its citations. A new state is its citations, its holiday file and those steps that differ.
+"""
 
 from __future__ import annotations
 
@@ -55,6 +62,36 @@ class StateRuleSet(RuleSet):
             return f"a court holiday, {h.name} ({h.source})"
         if self.closure_rule and d in r.req.closures:
             return f"a day the clerk's office was closed, a holiday for computing time ({self.closure_rule})"
+        return None
+
+    # -- the skeleton -------------------------------------------------------------------------
+
+    def run(self, r: Run) -> Outcome:
+        if r.req.fixed is not None:
+            return self.fixed(r)
+        anchor, forward = self.start(r)
+        end = self.count(r, anchor, forward)
+        end = self.added_to_period(r, end, forward, anchor)
+        unrolled = end
+        end = self.roll_end(r, end, forward)
+        end = self.added_after_period(r, end, forward, unrolled)
+        end = self.closure(r, end)
+        return Outcome(end, self.due_at(r, end))
+
+    def count(self, r: Run, anchor: date, forward: bool) -> date:
+        """The period's last day before any roll."""
+        return self.base_period(r, anchor, forward)
+
+    def added_to_period(self, r: Run, end: date, forward: bool, anchor: date) -> date:
+        """Days service adds to the period itself, before the last day is rolled."""
+        return end
+
+    def added_after_period(self, r: Run, end: date, forward: bool, unrolled: date) -> date:
+        """Days service adds after the period would otherwise expire (rolled again)."""
+        return end
+
+    def due_at(self, r: Run, end: date) -> datetime | None:
+        """The instant the last day ends, where the rule set says (None: the day)."""
         return None
 
     # -- shared pieces ------------------------------------------------------------------------
@@ -152,6 +189,9 @@ class StateRuleSet(RuleSet):
             r.warn(
                 f"the fixed date {day_name(day)} is {reason}; fixed dates are not rolled: act by the court day before or ask the court"
             )
+            r.touched.add("fixed_date_stays")
+            if not r.assume.fixed_date_stays:
+                return Outcome(self.roll(r, day, True, self.roll_rule, "the fixed date"), None)
         if day in r.req.closures:
             r.warn(
                 f"the clerk's office is marked inaccessible on the fixed date {day.isoformat()}: ask the court"

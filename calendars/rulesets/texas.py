@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
-from calendars.rulesets.base import Outcome, Run
+from calendars.rulesets.base import Run
 from calendars.rulesets.state import StateRuleSet
 
 
@@ -16,6 +17,10 @@ class Texas(StateRuleSet):
     back_rule = "Tex. R. Civ. P. 4 (Melendez, Tex. App.—Houston [14th Dist.] 1996)"
     short_below = 6
     short_rule = "Tex. R. Civ. P. 4"
+    service_rule = "Tex. R. Civ. P. 21a(c)"
+    service_scope = (
+        "adds 3 days only to a period to act 'after the service of a notice or other paper'"
+    )
     short_why = (
         "in a period of five days or less, Saturdays, Sundays and legal holidays are not counted"
     )
@@ -28,27 +33,21 @@ class Texas(StateRuleSet):
         "electronic": "nothing added (Tex. R. Civ. P. 21a(b))",
     }
 
-    def run(self, r: Run) -> Outcome:
-        if r.req.fixed is not None:
-            return self.fixed(r)
-        anchor, forward = self.start(r)
-        end = self.base_period(r, anchor, forward)
-        if r.req.service.startswith("mail"):
-            # Before a hearing the serving party mails 3 days earlier (Lewis v. Blake, 876 S.W.2d
-            # 314 (Tex. 1994): Rule 166a(c)'s 21 days + 3 for mail = 24 days before the hearing).
-            end = self.add_days(
-                r,
-                end,
-                3,
-                forward,
-                "Tex. R. Civ. P. 21a(c); Tex. R. Civ. P. 4",
-                "service by mail: 3 days are added to the prescribed period, Saturdays, Sundays and holidays counted"
-                + (
-                    ""
-                    if forward
-                    else ", counted further back (Lewis v. Blake, 876 S.W.2d 314 (Tex. 1994))"
-                ),
-            )
-        end = self.roll_end(r, end, forward)
-        end = self.closure(r, end)
-        return Outcome(end)
+    def added_to_period(self, r: Run, end: date, forward: bool, anchor: date) -> date:
+        if not r.req.service.startswith("mail"):
+            return end
+        # Before a hearing the serving party mails 3 days earlier (Lewis v. Blake, 876 S.W.2d 314
+        # (Tex. 1994): Rule 166a(c)'s 21 days + 3 for mail = 24 days before the hearing).
+        return self.add_days(
+            r,
+            end,
+            3,
+            forward,
+            "Tex. R. Civ. P. 21a(c); Tex. R. Civ. P. 4",
+            "service by mail: 3 days are added to the prescribed period, Saturdays, Sundays and holidays counted"
+            + (
+                ""
+                if forward
+                else ", counted further back (Lewis v. Blake, 876 S.W.2d 314 (Tex. 1994))"
+            ),
+        )

@@ -14,21 +14,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
+
+from obligations.store.errors import BUSY_MESSAGE, StoreBusy, StoreNotReady, cannot_open
 
 BUSY_TIMEOUT_MS = 5000
 HEAD = "0008"  # the newest migration; a database at another revision is upgraded by ``init``
 
 T = TypeVar("T")
-
-
-class StoreBusy(RuntimeError):
-    """Another process holds the database: nothing was written; try again."""
-
-
-class StoreNotReady(RuntimeError):
-    """The database has no docket yet, or an older schema: ``docketcal init`` makes it ready."""
 
 
 def make_engine(url: str, *, write: bool = False, **kw: Any) -> Engine:
@@ -112,9 +106,7 @@ def retrying(work: Callable[[], T], attempts: int = 3) -> T:
         except OperationalError as exc:
             if not _busy(exc) or attempt == attempts - 1:
                 if _busy(exc):
-                    raise StoreBusy(
-                        "the database is busy: another docketcal is writing; nothing was written, try again"
-                    ) from exc
+                    raise StoreBusy(BUSY_MESSAGE) from exc
                 raise
             time.sleep(0.05 * (2**attempt))
     raise AssertionError("unreachable")
@@ -131,8 +123,13 @@ def _busy(exc: OperationalError) -> bool:
 
 
 def revision(engine: Engine) -> str | None:
-    """The schema revision of the database, or None when it has no docket."""
-    with engine.connect() as conn:
+    """The schema revision of the database, or None when it has no docket. A database that
+    cannot be opened is refused with what was wrong (``cannot_open``)."""
+    try:
+        connection = engine.connect()
+    except DBAPIError as exc:
+        raise cannot_open(engine.url.render_as_string(hide_password=False), exc) from exc
+    with connection as conn:
         try:
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
         except OperationalError:
@@ -153,9 +150,13 @@ def upgrade(engine: Engine, target: str = "head") -> str | None:
     before = revision(engine)
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, target)
+
+    def work() -> None:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, target)
+
+    retrying(work)  # another process writing: wait a little, then say busy (exit 75)
     return before
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from calendars import get_court
+from calendars.errors import check_span, shown
 from calendars.period import Period, Unit
 from obligations import model
 from obligations.engine import Item, Pending, schedule
@@ -35,6 +37,16 @@ from obligations.orderfile import (
     with_warnings,
 )
 from obligations.store.db import Database, retrying
+from obligations.store.errors import (
+    LONGEST_NAME,
+    AmbiguousRef,
+    DocketError,
+    UnknownOrder,
+    UnknownRef,
+    check_email,
+    check_name,
+    check_text,
+)
 from obligations.store.read import effective_state
 from obligations.store.tables import (
     Assignment,
@@ -47,6 +59,7 @@ from obligations.store.tables import (
     Person,
     now,
 )
+from obligations.when import names
 
 ROLES = ("attorney", "clerk", "paralegal")
 #: The stored columns a recomputation may change; any change raises the revision.
@@ -59,30 +72,6 @@ COMPUTED = (
 SNAPSHOT = ("state", "due", "due_at", "safe_due", "done_on", "waiting_on", "active", "revision")
 #: A condition is recorded as one of these (``docketcal condition CASE NAME met|not-met``).
 CONDITION_STATES = ("met", "not-met")
-
-
-class DocketError(ValueError):
-    """Bad input for the docket (an unknown case, a date in the wrong place): nothing written."""
-
-
-class UnknownRef(DocketError):
-    def __init__(self, ref: str, close: Sequence[str]) -> None:
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        super().__init__(f"no obligation '{ref}'{hint}")
-        self.close = tuple(close)
-
-
-class UnknownOrder(UnknownRef):
-    def __init__(self, ident: str, close: Sequence[str]) -> None:
-        super().__init__(ident, close)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        self.args = (f"no order '{ident}' on the docket{hint}",)
-
-
-class AmbiguousRef(DocketError):
-    def __init__(self, ref: str, matches: Sequence[str]) -> None:
-        super().__init__(f"'{ref}' matches {len(matches)} obligations: {', '.join(matches)}")
-        self.matches = tuple(matches)
 
 
 @dataclass(slots=True)
@@ -366,16 +355,29 @@ class Docket:
         *,
         note: str = "",
         occurrence: str = "",
+        for_later: bool = False,
         service: str = "",
     ) -> Changes:
         """A case event: a date, or a date-time in the court's time (stored in UTC); with the
-        method it was served by when periods counted from it depend on that."""
+        method it was served by when periods counted from it depend on that.
+
+        The name is taken as due rules write it (``Hearing `` is ``hearing``). A name that no duty
+        of the case counts from is refused with the names that are, since the duty it was meant
+        for would wait forever; ``for_later`` records it all the same, for an order still to
+        come."""
+        case = check_name(case, "the case")
+        name = event_name(name)
+        check_span(at, f"the date of {name}")
+        check_text(note, "the note")
+        check_text(occurrence, "the occurrence", one_line=True, limit=LONGEST_NAME)
 
         def work() -> Changes:
             changes = Changes()
             with self.db.write() as s:
                 row = self._lock(s, case) or self._case(s, case)  # _case names a missing case
                 _check_service(service, row.court)
+                if not for_later:
+                    self._counted_from(s, case, name)
                 day, instant = _split(at, row.court)
                 fact = self._fact(
                     s,
@@ -399,6 +401,9 @@ class Docket:
         return retrying(work)
 
     def done(self, ref: str, on: date, *, note: str = "", service: str = "") -> Changes:
+        check_span(on, "the day it was done")
+        check_text(note, "the note")
+
         def make(ob: Obligation) -> Fact:
             _check_service(service, ob.court)
             return Fact(kind="done", day=on, note=note, service=service or None)
@@ -410,8 +415,15 @@ class Docket:
         self, case: str, name: str, state: str, *, on: date | None = None, note: str = ""
     ) -> Changes:
         """A condition of duties recorded as met or not met: not met makes them moot."""
+        case = check_name(case, "the case")
+        name = check_name(name, "the condition's name").lower()
+        check_text(note, "the note")
+        if on is not None:
+            check_span(on, "the day it was decided")
         if state not in CONDITION_STATES:
-            raise DocketError(f"condition '{name}': expected met or not-met, found '{state}'")
+            raise DocketError(
+                f"condition {shown(name)}: expected met or not-met, found {shown(state)}"
+            )
 
         def work() -> Changes:
             changes = Changes()
@@ -424,7 +436,7 @@ class Docket:
                     hint = f"; did you mean {', '.join(close)}?" if close else ""
                     listed = ", ".join(known) or "none"
                     raise DocketError(
-                        f"no duty of case {case} depends on a condition '{name}'{hint}; its conditions: {listed}"
+                        f"no duty of case {case} depends on a condition {shown(name)}{hint}; its conditions: {listed}"
                     )
                 fact = self._fact(
                     s,
@@ -457,19 +469,39 @@ class Docket:
             raise DocketError("extend needs exactly one of --to DATE or --by PERIOD")
         if not reason.strip():
             raise DocketError("extend needs --reason: the history keeps why a date moved")
+        check_text(reason, "the reason")
+        if to is not None:
+            check_span(to, "the new date")
         what = f"extended to {to.isoformat()}" if to is not None else f"extended by {by}"
-        return self._on_obligation(
-            ref,
-            "extended",
-            lambda ob: Fact(
-                kind="extension", day=to, by_period=str(by) if by else None, reason=reason
-            ),
-            what,
-        )
+        given = f"--to {to.isoformat()}" if to is not None else f"--by '{by}'"
+
+        def make(ob: Obligation) -> Fact:
+            if ob.kind in ("standing", "prohibition", "recurring"):
+                kind = {"prohibition": "prohibition"}.get(ob.kind, f"{ob.kind} duty")
+                raise DocketError(
+                    f"{ob.ref} is a {kind}: it has no due date to extend"
+                    + (
+                        " (each occurrence's date counts from its event: record the event's"
+                        " new date instead)"
+                        if ob.kind == "recurring"
+                        else ""
+                    )
+                )
+            return Fact(kind="extension", day=to, by_period=str(by) if by else None, reason=reason)
+
+        def after(ob: Obligation) -> None:
+            refused = [w for w in ob.waiting_on if w.startswith(_REFUSED)]
+            if refused:
+                raise DocketError(f"{given}: {refused[0].removeprefix(_REFUSED)}")
+            if ob.due is not None:
+                check_span(ob.due, f"{given}: the extended due date")
+
+        return self._on_obligation(ref, "extended", make, what, after)
 
     def vacate(self, ref: str, *, reason: str, undo: bool = False) -> Changes:
         if not reason.strip():
             raise DocketError("vacate needs --reason")
+        check_text(reason, "the reason")
         return self._on_obligation(
             ref,
             "vacatur undone" if undo else "vacated",
@@ -477,7 +509,12 @@ class Docket:
             "reinstated" if undo else "vacated",
         )
 
-    def _on_obligation(self, ref: str, what: str, make: Any, why: str) -> Changes:
+    def _on_obligation(
+        self, ref: str, what: str, make: Any, why: str, after: Any = None
+    ) -> Changes:
+        """Record a fact on one obligation (``make`` builds it, or refuses) and recompute its case;
+        ``after`` sees the obligation recomputed and may still refuse (nothing is written)."""
+
         def work() -> Changes:
             changes = Changes()
             with self.db.write() as s:
@@ -501,6 +538,8 @@ class Docket:
                     _fact_json(fact),
                 )
                 self._recompute(s, ob.case_id, f"{ob.ref} {why}", changes)
+                if after is not None:
+                    after(ob)
             return changes
 
         return retrying(work)
@@ -510,6 +549,9 @@ class Docket:
         court_id = get_court(court).id
         if not reason.strip():
             raise DocketError("closure add needs --reason")
+        check_span(day, "the day of the closure")
+        check_text(reason, "the reason")
+        check_text(source, "the source")
 
         def work() -> Changes:
             changes = Changes()
@@ -541,9 +583,11 @@ class Docket:
 
     def add_person(self, name: str, email: str, role: str = "attorney") -> dict[str, Any]:
         if role not in ROLES:
-            raise DocketError(f"unknown role '{role}': expected one of {', '.join(ROLES)}")
-        if "@" not in email:
-            raise DocketError(f"'{email}' is not an e-mail address")
+            raise DocketError(f"unknown role {shown(role)}: expected one of {', '.join(ROLES)}")
+        email = check_email(email)
+        if not name.strip():
+            raise DocketError("the person's name is empty")
+        name = check_text(name.strip(), "the name", one_line=True, limit=LONGEST_NAME)
 
         def work() -> dict[str, Any]:
             with self.db.write() as s:
@@ -642,6 +686,28 @@ class Docket:
             return [history_json(h) for h in s.exec(query).all()]
 
     # -- inside a transaction -----------------------------------------------------------------
+
+    def _counted_from(self, s: Session, case: str, name: str) -> None:
+        """Refuse an event that no duty of the case counts from, naming the ones that are."""
+        orders = self._orders(s, case)
+        duties = {ob.id for o in orders for ob in o.obligations}
+        known: set[str] = set()
+        for o in orders:
+            for ob in o.obligations:
+                if ob.due is not None:
+                    known.update(n for n in names(ob.due) if n not in duties)
+                if ob.kind is model.Kind.RECURRING and ob.on:
+                    known.add(ob.on)
+        if name in known:
+            return
+        close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        listed = ", ".join(sorted(known)[:20]) or "none"
+        raise DocketError(
+            f"no duty of case {case} counts from an event named {shown(name)}{hint}"
+            f" (its duties count from: {listed}). If an order still to come will, record it"
+            " with --for-later-order."
+        )
 
     def _lock(self, s: Session, case: str, court: str | None = None) -> Case | None:
         """Take the case's write lock before reading anything of it (PostgreSQL: the row lock;
@@ -747,7 +813,7 @@ class Docket:
 
     def _resolve(self, s: Session, ref: str) -> Obligation:
         """``CASE/ORDER/OBLIGATION`` or any unique suffix of it (whole segments)."""
-        ref = ref.strip().strip("/")
+        ref = check_name(ref, "the reference").strip("/")
         exact = s.exec(select(Obligation).where(Obligation.ref == ref)).first()
         if exact is not None:
             return exact
@@ -897,6 +963,23 @@ def _check_service(method: str, court: str) -> None:
         raise DocketError(
             f"service method '{method}' is not known to {ruleset.name}; known: {', '.join(ruleset.methods)}"
         )
+
+
+#: How an item the rules cannot compute says so in ``waiting_on`` (obligations.engine).
+_REFUSED = "a computation the rules refuse: "
+#: The names due rules give events (the when-language's names).
+_EVENT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def event_name(text: str) -> str:
+    """An event's name as due rules write it: lower case, without surrounding spaces."""
+    name = check_name(text, "the event's name").lower()
+    if not _EVENT_NAME.fullmatch(name):
+        raise DocketError(
+            f"the event's name {shown(text)} is not a name a due rule can use:"
+            " letters, digits, '-' and '_', starting with a letter or digit (documents-returned)"
+        )
+    return name
 
 
 def _split(at: date | datetime, court: str) -> tuple[date, datetime | None]:

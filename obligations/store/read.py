@@ -15,6 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from obligations.store.errors import (
+    AmbiguousRef,
+    StoreNotReady,
+    UnknownRef,
+    cannot_open,
+    check_name,
+)
+
 HEAD = "0008"  # kept equal to obligations.store.db.HEAD (a test checks)
 
 COLUMNS = (
@@ -22,8 +30,6 @@ COLUMNS = (
     "due_at", "safe_due", "waiting_on", "court", "kind", "done_on", "uid", "revision", "summary",
     "opens_on",
 )  # fmt: skip
-#: The states a command may ask for: the stored ones and "overdue", read off the date.
-STATES = ("overdue", "open", "waiting", "done", "vacated", "standing", "moot")
 
 
 def effective_state(state: str, due: date | None, opens_on: date | None, today: date | None) -> str:
@@ -39,20 +45,8 @@ def effective_state(state: str, due: date | None, opens_on: date | None, today: 
     return state
 
 
-class ReadError(RuntimeError):
-    """The database cannot be read as a docket (missing, or an older schema)."""
-
-
-class UnknownRef(LookupError):
-    def __init__(self, ref: str, close: Sequence[str]) -> None:
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        super().__init__(f"no obligation '{ref}'{hint}")
-
-
-class AmbiguousRef(LookupError):
-    def __init__(self, ref: str, matches: Sequence[str]) -> None:
-        super().__init__(f"'{ref}' matches {len(matches)} obligations: {', '.join(matches)}")
-        self.matches = tuple(matches)
+#: The store's errors, raised here too (the names other code imports from this module).
+ReadError = StoreNotReady
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,23 +74,15 @@ class Row:
     opens_on: date | None = None
 
     def to_json(self) -> dict[str, Any]:
-        from calendars import get_court
+        """One item of ``upcoming --format json`` (obligations.contract)."""
+        from obligations.contract import upcoming_item
 
-        due_at = self.due_at.astimezone(get_court(self.court).zone) if self.due_at else None
-        return {
-            "ref": self.ref,
-            "case": self.case,
-            "order": self.order,
-            "obligation": self.obligation,
-            "party": self.party,
-            "text": self.text,
-            "cite": self.cite,
-            "state": self.state,
-            "due": self.due.isoformat() if self.due else None,
-            "due_at": due_at.isoformat(timespec="minutes") if due_at else None,
-            "safe_due": self.safe_due.isoformat() if self.safe_due else None,
-            "waiting_on": list(self.waiting_on),
-        }
+        return upcoming_item(
+            ref=self.ref, case=self.case, order=self.order, obligation=self.obligation,
+            party=self.party, text=self.text, cite=self.cite, state=self.state, due=self.due,
+            due_at=self.due_at, safe_due=self.safe_due, waiting_on=self.waiting_on,
+            court=self.court,
+        )  # fmt: skip
 
 
 def duties_of(person: str) -> tuple[str, list[Any]]:
@@ -131,7 +117,10 @@ class Reader:
             path = url.split("///", 1)[1]
             if not Path(path).exists():
                 raise ReadError(f"no docket at {path}: load an order or run 'docketcal init'")
-            self.conn: Any = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+            try:
+                self.conn: Any = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+            except sqlite3.Error as exc:
+                raise cannot_open(url, exc) from exc
             self.mark = "?"
         else:
             # psycopg2 here, psycopg 3 in the store: the one imports in 30 ms, the other in
@@ -141,11 +130,14 @@ class Reader:
             from obligations.store.location import libpq_url
 
             conninfo = libpq_url(url)
-            self.conn = (
-                psycopg2.connect(conninfo, options=f"-csearch_path={schema}")
-                if schema
-                else psycopg2.connect(conninfo)
-            )
+            try:
+                self.conn = (
+                    psycopg2.connect(conninfo, options=f"-csearch_path={schema}")
+                    if schema
+                    else psycopg2.connect(conninfo)
+                )
+            except psycopg2.Error as exc:
+                raise cannot_open(url, exc) from exc
             self.conn.autocommit = True
             self.mark = "%s"
         self._check()
@@ -157,6 +149,9 @@ class Reader:
         try:
             rows = self.query("SELECT version_num FROM alembic_version")
         except Exception as exc:
+            message = str(exc)
+            if "not a database" in message or "malformed" in message or "locked" in message:
+                raise cannot_open(self.url, exc) from exc
             raise ReadError("the database has no docket yet: run 'docketcal init'") from exc
         if not rows or rows[0][0] != HEAD:
             raise ReadError(
@@ -249,7 +244,7 @@ class Reader:
 
     def resolve(self, ref: str) -> str:
         """The full ref for ``CASE/ORDER/OBLIGATION`` or any unique suffix (whole segments)."""
-        ref = ref.strip().strip("/")
+        ref = check_name(ref, "the reference").strip("/")
         tail = ref.rsplit("/", 1)[-1]
         candidates = [
             r[0] for r in self.query("SELECT ref FROM obligation WHERE obligation_id = ?", (tail,))

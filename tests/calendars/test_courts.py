@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from courts_db import courts as courts_db
 
-from calendars import UnknownCourt, all_courts, get_court
+from calendars import RULESET_IDS, UnknownCourt, all_courts, get_court
 
 GOLDEN = Path(__file__).parent / "golden" / "federal-courts.csv"
 
@@ -20,10 +20,31 @@ def test_every_district_court_and_court_of_appeals_is_known() -> None:
     assert kinds.count("appeals") == 13
 
 
-def test_every_id_is_a_courts_db_id_except_texas_district_courts() -> None:
+def test_every_bankruptcy_court_in_courts_db_is_known() -> None:
+    ours = {cid for cid, c in all_courts().items() if c.kind in ("bankruptcy", "bap")}
+    theirs = {c["id"] for c in courts_db if c.get("type") == "bankruptcy"}
+    # the District of Tennessee (1797-1801) and the Second Circuit's panel (ended 2000) are gone
+    assert ours == theirs - {"tennesseeb", "bap2"}
+    assert sum(c.kind == "bankruptcy" for c in all_courts().values()) == 94
+
+
+def test_a_bankruptcy_court_takes_its_district_courts_state_and_clock() -> None:
+    for court in all_courts().values():
+        if court.kind == "bankruptcy":
+            unit = get_court(court.district)
+            assert (court.state, court.tz, court.other_zones) == (
+                unit.state,
+                unit.tz,
+                unit.other_zones,
+            )
+            assert court.ruleset == "frbp"
+
+
+def test_every_id_is_a_courts_db_id_unless_its_row_says_not() -> None:
     known = {c["id"] for c in courts_db}
-    missing = [cid for cid in all_courts() if cid not in known]
-    assert missing == ["texdistct"]
+    for cid, court in all_courts().items():
+        assert (cid in known) == court.courts_db, cid
+    assert not get_court("texdistct").courts_db
 
 
 def test_every_court_has_a_real_time_zone_and_a_rule_set() -> None:
@@ -31,15 +52,7 @@ def test_every_court_has_a_real_time_zone_and_a_rule_set() -> None:
         ZoneInfo(court.tz)
         for zone in court.other_zones:
             ZoneInfo(zone.tz)
-        assert court.ruleset in {
-            "frcp",
-            "frap",
-            "california",
-            "new-jersey",
-            "new-york",
-            "texas",
-            "florida",
-        }
+        assert court.ruleset in RULESET_IDS
         if court.federal:
             assert court.clerk_closes is not None
 

@@ -1,8 +1,10 @@
 """Golden rows: due dates worked by hand from rule texts, committee notes and court notices.
 
-Each CSV under golden/ (one per rule set) holds rows of
-``court,when,service,closures,due,safe_due,due_at,warning,source``. The expected values are
-written by hand, never produced by this code; ``source`` names where each row comes from.
+Each CSV under golden/ (one per rule set or court family) holds rows of
+``court,when,service,closures,due,safe_due,due_at,warning,source``, and optionally ``rules``
+(a rule set other than the court's), ``rules_as_of`` (the rules as in force on another date) and
+``readings`` (every reading's date, space-separated). The expected values are written by hand,
+never produced by this code; ``source`` names where each row comes from.
 """
 
 from __future__ import annotations
@@ -46,12 +48,17 @@ def test_golden_row(row: dict[str, str]) -> None:
     closures = [date.fromisoformat(d) for d in row["closures"].split()]
     service = row["service"].strip() or None
     expected = row["due"].strip()
+    as_of = (row.get("rules_as_of") or "").strip()
+    more = {
+        "rules": (row.get("rules") or "").strip() or None,
+        "rules_as_of": date.fromisoformat(as_of) if as_of else None,
+    }
     if expected.startswith("error:"):
         with pytest.raises(ComputeError) as err:
-            calculate(row["court"], row["when"], service=service, closures=closures)
+            calculate(row["court"], row["when"], service=service, closures=closures, **more)
         assert expected.removeprefix("error:").strip().lower() in str(err.value).lower()
         return
-    due = calculate(row["court"], row["when"], service=service, closures=closures)
+    due = calculate(row["court"], row["when"], service=service, closures=closures, **more)
     trace = "\n".join(f"{s.step}. {s.rule}: {s.note}" for s in due.trace)
     assert due.due == date.fromisoformat(expected), trace
     safe = row["safe_due"].strip() or expected
@@ -60,3 +67,8 @@ def test_golden_row(row: dict[str, str]) -> None:
         assert due.due_at == datetime.fromisoformat(row["due_at"].strip()), due.due_at
     if row["warning"].strip():
         assert any(row["warning"].strip().lower() in w.lower() for w in due.warnings), due.warnings
+    readings = (row.get("readings") or "").split()
+    if readings:
+        assert sorted({r.due.isoformat() for r in due.readings}) == sorted(set(readings)), [
+            r.to_json() for r in due.readings
+        ]

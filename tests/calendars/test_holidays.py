@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from calendars import all_courts
 from calendars.data import data_path
 from calendars.holidays import (
     COURT,
@@ -22,7 +23,11 @@ from calendars.holidays import (
 )
 
 GOLDEN = Path(__file__).parent / "golden" / "holidays.csv"
-REVIEWED = ["CA", "NJ", "NY", "TX", "FL", "DC"]
+# Every state file in data/holidays/, and every state whose courts a state rule set serves.
+REVIEWED = sorted(
+    {p.stem.upper() for p in data_path("holidays").glob("*.toml")}
+    | {c.state for c in all_courts().values() if c.kind == "state"}
+)
 
 
 def _rows() -> list[dict[str, str]]:

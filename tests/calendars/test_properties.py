@@ -7,30 +7,34 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calendars import Direction, Period, Request, Unit, compute, get_court, get_ruleset
+from calendars import (
+    RULESET_IDS,
+    Direction,
+    Period,
+    Request,
+    Unit,
+    all_courts,
+    compute,
+    get_court,
+    get_ruleset,
+)
 from calendars.holidays import COURT, EO_CLOSURE, FEDERAL, INAUGURATION, STATE
 
-COURTS = [
-    "caed",
-    "njd",
-    "dcd",
-    "mad",
-    "ca9",
-    "calsuperct",
-    "njsuper",
-    "nysupct",
-    "texdistct",
-    "flacirct",
-]
-METHODS = {
-    "frcp": ["none", "hand", "mail", "electronic", "consented"],
-    "frap": ["none", "hand", "mail", "electronic"],
-    "california": ["none", "hand", "mail", "mail-out-of-state", "electronic", "overnight"],
-    "new-jersey": ["none", "hand", "mail"],
-    "new-york": ["none", "hand", "mail", "overnight"],
-    "texas": ["none", "hand", "mail"],
-    "florida": ["none", "hand", "mail"],
-}
+
+def _cases() -> list[tuple[str, str]]:
+    """(court, rule set) pairs from the registry: every rule set, each with up to two of its
+    courts (a rule set no court uses by default, like frcrp, with a district court)."""
+    courts = all_courts()
+    cases: list[tuple[str, str]] = []
+    for rules in RULESET_IDS:
+        ids = sorted(cid for cid, c in courts.items() if c.ruleset == rules)
+        cases += [(cid, rules) for cid in (ids[:1] + ids[-1:] if ids else ["njd"])]
+    return sorted(set(cases))
+
+
+CASES = _cases()
+#: layers a rule set does not count as non-court days (RCFC 6(a)(6) has no state-holiday clause)
+NOT_COUNTED = {"rcfc": {STATE}}
 FORWARD_LAYERS = {FEDERAL, EO_CLOSURE, STATE, INAUGURATION, COURT}
 
 anchors = st.dates(min_value=date(2010, 1, 1), max_value=date(2027, 12, 31))
@@ -42,50 +46,56 @@ periods = st.builds(
 
 
 @st.composite
-def requests(draw: st.DrawFn, direction: Direction = Direction.AFTER) -> tuple[str, Request]:
-    court = draw(st.sampled_from(COURTS))
-    method = draw(st.sampled_from(METHODS[get_court(court).ruleset]))
+def requests(draw: st.DrawFn, direction: Direction = Direction.AFTER) -> tuple[str, str, Request]:
+    court, rules = draw(st.sampled_from(CASES))
+    method = draw(st.sampled_from(sorted(get_ruleset(rules).methods)))
     period = draw(periods)
     if period.unit is Unit.MONTHS:
         period = Period(min(period.n, 24), Unit.MONTHS)
-    return court, Request(anchor=draw(anchors), period=period, direction=direction, service=method)
+    req = Request(anchor=draw(anchors), period=period, direction=direction, service=method)
+    return court, rules, req
 
 
-def _non_court_days(court_id: str, year: int) -> set[date]:
+def _non_court_days(court_id: str, rules: str, year: int) -> set[date]:
     court = get_court(court_id)
-    rs = get_ruleset(court.ruleset)
-    return {h.day for h in rs.holidays(court, year) if h.layer in FORWARD_LAYERS}
+    rs = get_ruleset(rules)
+    layers = FORWARD_LAYERS - NOT_COUNTED.get(rules, set())
+    return {h.day for h in rs.holidays(court, year) if h.layer in layers}
+
+
+def test_every_rule_set_is_tried() -> None:
+    assert {rules for _, rules in CASES} == set(RULESET_IDS)
 
 
 @settings(max_examples=400, deadline=None)
 @given(requests())
-def test_a_forward_due_date_is_a_court_day(case: tuple[str, Request]) -> None:
-    court, req = case
-    due = compute(court, req)
+def test_a_forward_due_date_is_a_court_day(case: tuple[str, str, Request]) -> None:
+    court, rules, req = case
+    due = compute(court, req, rules=rules)
     assert due.due.weekday() < 5
-    assert due.due not in _non_court_days(court, due.due.year)
+    assert due.due not in _non_court_days(court, rules, due.due.year)
 
 
 @settings(max_examples=300, deadline=None)
 @given(requests(), st.integers(min_value=1, max_value=40))
 def test_a_later_anchor_never_gives_an_earlier_due_date(
-    case: tuple[str, Request], later: int
+    case: tuple[str, str, Request], later: int
 ) -> None:
-    court, req = case
+    court, rules, req = case
     assert req.anchor is not None
     moved = Request(
         anchor=req.anchor + timedelta(days=later), period=req.period, service=req.service
     )
-    first, second = compute(court, req), compute(court, moved)
+    first, second = compute(court, req, rules=rules), compute(court, moved, rules=rules)
     assert first.due <= second.due
     assert first.safe_due <= second.safe_due
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(requests(), requests(Direction.BEFORE)))
-def test_the_safe_date_is_never_after_the_due_date(case: tuple[str, Request]) -> None:
-    court, req = case
-    due = compute(court, req)
+def test_the_safe_date_is_never_after_the_due_date(case: tuple[str, str, Request]) -> None:
+    court, rules, req = case
+    due = compute(court, req, rules=rules)
     assert due.safe_due <= due.due
     assert due.safe_due == min(r.due for r in due.readings)
     assert due.readings[0].due == due.due
@@ -94,22 +104,22 @@ def test_the_safe_date_is_never_after_the_due_date(case: tuple[str, Request]) ->
 @settings(max_examples=400, deadline=None)
 @given(requests(Direction.BEFORE))
 def test_a_backward_due_date_is_never_after_the_anchor_minus_the_period(
-    case: tuple[str, Request],
+    case: tuple[str, str, Request],
 ) -> None:
-    court, req = case
+    court, rules, req = case
     assert req.anchor is not None and req.period is not None
     if req.period.unit is not Unit.DAYS and req.period.unit is not Unit.WEEKS:
         return
     days = req.period.n * (7 if req.period.unit is Unit.WEEKS else 1)
-    due = compute(court, req)
+    due = compute(court, req, rules=rules)
     assert due.due <= req.anchor - timedelta(days=days)
 
 
 @settings(max_examples=200, deadline=None)
 @given(requests())
-def test_every_trace_step_is_numbered_and_cited(case: tuple[str, Request]) -> None:
-    court, req = case
-    due = compute(court, req)
+def test_every_trace_step_is_numbered_and_cited(case: tuple[str, str, Request]) -> None:
+    court, rules, req = case
+    due = compute(court, req, rules=rules)
     assert [s.step for s in due.trace] == list(range(1, len(due.trace) + 1))
     assert all(s.rule and s.note for s in due.trace)
 
@@ -117,12 +127,12 @@ def test_every_trace_step_is_numbered_and_cited(case: tuple[str, Request]) -> No
 @settings(max_examples=1500, deadline=None)
 @given(
     st.one_of(requests(), requests(Direction.BEFORE)),
-    st.sampled_from(["caed", "njd", "dcd", "mad", "ca9", "ca3"]),
+    st.sampled_from(["caed", "njd", "dcd", "mad", "ca9", "ca3", "nysb", "txwb", "uscfc", "tax"]),
 )
 def test_the_quick_path_gives_exactly_what_the_general_path_gives(
-    case: tuple[str, Request], court_id: str
+    case: tuple[str, str, Request], court_id: str
 ) -> None:
-    _, req = case
+    _, _, req = case
     court = get_court(court_id)
     rs = get_ruleset(court.ruleset)
     if req.service not in rs.methods:

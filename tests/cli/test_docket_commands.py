@@ -685,10 +685,10 @@ def test_bad_input_on_a_fresh_database_path_leaves_no_file(
     assert not Path(db).exists()
 
 
-# -- exit 1, the environment, the installed command -----------------------------------------------
+# -- exit 75, the environment, the installed command -----------------------------------------------
 
 
-def test_a_database_held_by_another_writer_exits_1_and_writes_nothing(
+def test_a_database_held_by_another_writer_exits_75_and_writes_nothing(
     loaded: Run, db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import obligations.store.db as store_db
@@ -702,7 +702,7 @@ def test_a_database_held_by_another_writer_exits_1_and_writes_nothing(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert code == 1 and body is None
+    assert code == 75 and body is None  # EX_TEMPFAIL: try again (calendars/errors.py)
     assert "busy" in err and "nothing was written" in err
     assert counts(db) == before
 

@@ -179,10 +179,10 @@ BAD_FILES: dict[str, list[str]] = {
         "no_such_day.toml:5:11: TOML: the day does not exist: 2013-02-30 (February 2013 has 28 days)",
     ],
     "unknown_court.toml": [
-        "unknown_court.toml:4:9: unknown court 'caedd': expected a courts-db id such as caed, njd, ca9, calsuperct (run 'docketcal courts' for the list); did you mean caed, waed, vaed, paed?",
+        "unknown_court.toml:4:9: unknown court 'caedd': expected a courts-db id such as caed, njd, ca9, nysb, tax, calsuperct (run 'docketcal courts' for the list); did you mean caed, waed, vaed, paed?",
     ],
     "unknown_rules.toml": [
-        "unknown_rules.toml:6:9: rules: expected one of frcp, frap, frcrp, california, new-jersey, new-york, texas, florida, found 'frcrpp' (did you mean 'frcrp'?)",
+        "unknown_rules.toml:6:9: rules: expected one of frcp, frap, frcrp, frbp, tax, rcfc, california, new-jersey, new-york, texas, florida, texas-appellate, california-appellate, florida-appellate, found 'frcrpp' (did you mean 'frcrp'?)",
     ],
     "runs_from_issued.toml": [
         'runs_from_issued.toml:6:13: runs_from = "issued" needs issued = DATE in [order]',

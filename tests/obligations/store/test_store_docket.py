@@ -575,9 +575,14 @@ def test_events_with_a_date_and_with_a_time(
     assert (facts(db)[-1].day, facts(db)[-1].at) == (date(2013, 12, 9), None)
     assert ob(db, "hear/hear/brief").due == date(2013, 12, 16)
     assert len(facts(db)) == 4  # every recording kept
-    # An event nothing waits on is recorded and changes no obligation.
+    # An event nothing waits on is refused, naming what is waited on ...
+    with pytest.raises(DocketError, match="hearing, new-requests"):
+        docket.record_event("hear", "something-else", date(2013, 12, 1), note="n")
+    # ... unless it is meant for an order still to come: recorded, and changes no obligation.
     changes, changed = step(
-        lambda: docket.record_event("hear", "something-else", date(2013, 12, 1), note="n")
+        lambda: docket.record_event(
+            "hear", "something-else", date(2013, 12, 1), note="n", for_later=True
+        )
     )
     assert changed == set()
     assert [h["what"] for h in changes.history] == ["event recorded"]

@@ -4,7 +4,8 @@ table (EXPLAIN of each, as it runs).
 
 The million-obligation docket takes minutes to generate, so it is kept between runs in a schema
 named by a fingerprint of the generator and the migrations (``docketcal_plans_<hash>``): a run
-that finds it complete uses it; any other ``docketcal_plans_`` schema is dropped as stale. A
+that finds it complete uses it; a run that makes one drops the other ``docketcal_plans_`` schemas
+that no session is reading. A
 fresh machine generates it once (about 8 minutes on 2 cores).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -37,7 +39,13 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-LOCK = 4242001  # the advisory lock that guards the kept schemas
+LOCK = 4242001  # the advisory locks that guard the kept schemas: (LOCK, a key per schema)
+
+
+def _key(schema: str) -> int:
+    """The second key of a kept schema's advisory lock: several checkouts (branches with other
+    migrations) keep dockets of other fingerprints side by side without waiting on each other."""
+    return zlib.crc32(schema.encode()) & 0x7FFFFFFF
 
 
 def _complete(conn: Connection, schema: str) -> bool:
@@ -53,35 +61,46 @@ def _complete(conn: Connection, schema: str) -> bool:
     return conn.execute(text(f'SELECT count(*) FROM "{schema}".obligation')).scalar() == MILLION
 
 
+def _drop_unused(conn: Connection) -> None:
+    """Drop the kept schemas that no session is reading (a reader holds its lock shared); the
+    caller's own, incomplete one among them (it holds that lock itself)."""
+    stale = conn.execute(
+        text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'docketcal_plans_%'")
+    ).all()
+    for (name,) in stale:
+        key = {"k": LOCK, "s": _key(name)}
+        if conn.execute(text("SELECT pg_try_advisory_lock(:k, :s)"), key).scalar():
+            try:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k, :s)"), key)
+
+
 @pytest.fixture(scope="session")
 def million(postgres_url: str, generate: ModuleType) -> Iterator[str]:
     """The schema of a generated docket of a million obligations (made once, then kept).
 
-    A session reading a kept schema holds the advisory lock shared, so no other session drops
-    it meanwhile; making one (and dropping the stale ones) takes the lock alone."""
+    A session reading a kept schema holds its lock shared, so no other session drops it
+    meanwhile; making one takes that schema's lock alone, and drops the other kept schemas no
+    session is reading."""
     schema = f"docketcal_plans_{_fingerprint()}"
+    key = {"k": LOCK, "s": _key(schema)}
     engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     conn = engine.connect()
     try:
-        conn.execute(text("SELECT pg_advisory_lock_shared(:k)"), {"k": LOCK})
+        conn.execute(text("SELECT pg_advisory_lock_shared(:k, :s)"), key)
         if not _complete(conn, schema):
-            conn.execute(text("SELECT pg_advisory_unlock_shared(:k)"), {"k": LOCK})
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOCK})
+            conn.execute(text("SELECT pg_advisory_unlock_shared(:k, :s)"), key)
+            conn.execute(text("SELECT pg_advisory_lock(:k, :s)"), key)
             try:
                 if not _complete(conn, schema):
-                    stale = conn.execute(
-                        text(
-                            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'docketcal_plans_%'"
-                        )
-                    ).all()
-                    for (name,) in stale:
-                        conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+                    _drop_unused(conn)
                     generate.write(
                         postgres_url, MILLION, seed=1, schema=schema, jobs=os.cpu_count() or 1
                     )
-                conn.execute(text("SELECT pg_advisory_lock_shared(:k)"), {"k": LOCK})
+                conn.execute(text("SELECT pg_advisory_lock_shared(:k, :s)"), key)
             finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK})
+                conn.execute(text("SELECT pg_advisory_unlock(:k, :s)"), key)
         yield schema
     finally:
         conn.execute(text("SELECT pg_advisory_unlock_all()"))

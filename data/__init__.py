@@ -1,0 +1,1 @@
+"""docketcal's cited data, installed as the package data ``calendars._data``."""
