@@ -1306,7 +1306,7 @@ def _check_due_rules(case: str, by_id: Mapping[str, Order], report: _Report) -> 
 _CONTROL = re.compile("\\x00")
 
 
-def _too_deep(text: str, path: str) -> OrderFileError:
+def _too_deep(path: str) -> OrderFileError:
     return OrderFileError(
         path, 1, 1, "TOML: nested too deep (arrays or tables inside each other hundreds of times)"
     )
@@ -1320,13 +1320,13 @@ def _parse(
     except tomllib.TOMLDecodeError as err:
         return None, [_syntax_error(text, path, err)], None
     except RecursionError:
-        return None, [_too_deep(text, path)], None
+        return None, [_too_deep(path)], None
     try:
         reader = _Reader(path, text, together)
         controls = reader.controls(data)
         order = reader.read(data)
     except RecursionError:
-        return None, [_too_deep(text, path)], None
+        return None, [_too_deep(path)], None
     errors = sorted([*controls, *reader.errors], key=lambda e: (e.line, e.column))
     return order, errors, reader.loc
 

@@ -477,8 +477,6 @@ class _Parser:
         if token is not None and _DATE_LIKE.match(token) and "/" not in token:
             self.fail(_SAME_DAY, "a date is written 'on DATE'")
         anchor, more = self.anchor(_SAME_DAY)
-        if isinstance(anchor, DateAnchor):  # pragma: no cover - excluded above
-            self.fail(_SAME_DAY)
         tail = "end of text"
         if more:
             tail = "',' or 'and' and another anchor, or end of text"
