@@ -1,0 +1,437 @@
+"""The drafter: an order's text in, a complete order file out, every duty found with its words,
+its cite, its party and its due rule, and `review` wherever the words do not say it exactly."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from calendars.errors import BadInput
+from obligations.draft.caption import Found, find_case, find_court, find_entered, find_judge
+from obligations.draft.duties import (
+    _CONDITION,
+    _PROHIBITION,
+    _RECURRING,
+    Duty,
+    _subject,
+    due_rule,
+    find_modal,
+    is_consequence,
+    party_of,
+    slug,
+    summary_of,
+)
+from obligations.draft.structure import DECRETAL, blocks, sentences
+from obligations.draft.text import Cleaned, clean
+
+_KEYWORDS = {
+    "order",
+    "on",
+    "by",
+    "after",
+    "before",
+    "with",
+    "the",
+    "later",
+    "earlier",
+    "of",
+    "and",
+    "due",
+    "court",
+    "calendar",
+    "day",
+    "days",
+    "hour",
+    "hours",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "or",
+    "every",
+    "until",
+    "for",
+    "once",
+    "whichever",
+    "upon",
+    "immediately",
+    "thereafter",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DraftObligation:
+    id: str
+    party: str
+    kind: str
+    summary: str
+    text: str
+    span: tuple[int, int]
+    original_span: tuple[int, int]
+    cite: str
+    due: str | None
+    source_text: str
+    source_span: tuple[int, int] | None
+    condition: str
+    consequence: str
+    review: str
+    on: str
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A drafted order file: ``to_toml`` writes it, ``to_json`` gives it as data."""
+
+    order_id: str
+    court: str
+    case: str
+    entered: date
+    judge: str
+    found: dict[str, Found | None]
+    obligations: tuple[DraftObligation, ...]
+    text: str
+    consequence: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        def found(f: Found | None) -> dict[str, Any] | None:
+            if f is None:
+                return None
+            span = [f.start, f.end] if f.start >= 0 else None
+            return {"value": f.value, "span": span, "words": f.words}
+
+        return {
+            "order": {
+                "id": self.order_id,
+                "court": self.court,
+                "case": self.case,
+                "entered": self.entered.isoformat(),
+                "judge": self.judge,
+                "consequence": self.consequence,
+                "found": {k: found(v) for k, v in self.found.items()},
+            },
+            "obligations": [
+                {
+                    "id": o.id,
+                    "party": o.party,
+                    "kind": o.kind,
+                    "summary": o.summary,
+                    "text": o.text,
+                    "span": list(o.span),
+                    "original_span": list(o.original_span),
+                    "cite": o.cite,
+                    "due": o.due,
+                    "on": o.on or None,
+                    "source_text": o.source_text or None,
+                    "source_span": list(o.source_span) if o.source_span else None,
+                    "condition": o.condition or None,
+                    "consequence": o.consequence or None,
+                    "review": o.review or None,
+                }
+                for o in self.obligations
+            ],
+            "text": self.text,
+        }
+
+    def to_toml(self) -> str:
+        lines = [
+            "# Drafted by `docketcal order draft` from the order's text: confirm every duty, its",
+            "# party and its due rule against the order before loading; `review` says what a",
+            "# person must still decide.",
+            "",
+            "[order]",
+            f"id = {_s(self.order_id)}",
+            f"case = {_s(self.case)}",
+            f"court = {_s(self.court)}",
+            f"entered = {self.entered.isoformat()}",
+        ]
+        if self.judge:
+            lines.append(f"judge = {_s(self.judge)}")
+        where = []
+        for key, f in self.found.items():
+            if f is None:
+                where.append(f"{key}: not in the text")
+            else:
+                where.append(f"{key}: from {f.words!r}" if f.words else f"{key}: given")
+        note = "; ".join([*where, *self.notes])
+        lines.append(f"note = {_s(note)}")
+        if self.consequence:
+            lines.append(f"consequence = {_s(self.consequence)}")
+        for o in self.obligations:
+            lines += ["", "[[obligation]]", f"id = {_s(o.id)}", f"party = {_s(o.party)}"]
+            lines.append(f"kind = {_s(o.kind)}")
+            lines.append(f"cite = {_s(o.cite)}")
+            lines.append(f"summary = {_s(o.summary)}")
+            if o.on:
+                lines.append(f"on = {_s(o.on)}")
+            if o.due:
+                lines.append(f"due = {_s(o.due)}")
+            if o.source_text:
+                lines.append(f"source_text = {_s(o.source_text)}")
+            if o.review:
+                lines.append(f"review = {_s(o.review)}")
+            if o.condition:
+                lines.append(f"condition = {_s(o.condition)}")
+            if o.consequence:
+                lines.append(f"consequence = {_s(o.consequence)}")
+            lines.append(f"text = {_s(o.text)}")
+        return "\n".join(lines) + "\n"
+
+
+def _s(value: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's, but TOML has no \\/ and needs \\u for
+    the control characters, which json.dumps writes)."""
+    return json.dumps(value, ensure_ascii=False).replace("\\/", "/")
+
+
+def _id(summary: str, used: set[str]) -> str:
+    base = slug(summary)
+    if base in _KEYWORDS or re.fullmatch(r"[0-9]+", base) or re.match(r"[0-9]+-[0-9]", base):
+        base = "duty-" + base
+    oid, n = base, 2
+    while oid in used:
+        oid = f"{base}-{n}"
+        n += 1
+    used.add(oid)
+    return oid
+
+
+def draft_order(
+    text: str,
+    *,
+    court: str | None = None,
+    case: str | None = None,
+    entered: date | None = None,
+    order_id: str | None = None,
+) -> Draft:
+    """Draft the order file of the order whose text is ``text``. ``court``, ``case``,
+    ``entered`` and ``order_id`` override what the text says; ``BadInput`` when the court or
+    the date cannot be read from the text and is not given."""
+    if "\x00" in text:
+        raise BadInput("the order's text holds a NUL character: not an order's text")
+    cleaned = clean(text)
+    t = cleaned.text
+    found: dict[str, Found | None] = {}
+    court_f = find_court(t)
+    if court is not None:
+        found["court"] = Found(court, -1, -1, "")
+    else:
+        found["court"] = court_f
+        if court_f is None:
+            raise BadInput(
+                "the court is not named in the order's caption: give --court ID (docketcal courts lists them)"
+            )
+        court = court_f.value
+    from calendars import all_courts
+
+    if court not in all_courts():
+        raise BadInput(f"unknown court '{court}' (docketcal courts lists them)")
+    entered_f = find_entered(t)
+    if entered is not None:
+        found["entered"] = Found(entered.isoformat(), -1, -1, "")
+    else:
+        found["entered"] = entered_f
+        if entered_f is None:
+            raise BadInput(
+                "no date entered or signed in the order ('Dated:', 'ENTERED', 'this 2nd day of July, 2013'): give --entered YYYY-MM-DD"
+            )
+        entered = date.fromisoformat(entered_f.value)
+    if not 1900 <= entered.year <= 2200:
+        raise BadInput(f"the order's date {entered.isoformat()} is outside 1900-2200")
+    notes: list[str] = []
+    if order_id is None:
+        order_id = f"{court}-{entered.isoformat()}"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", order_id):
+        raise BadInput(f"order id '{order_id}': expected lowercase letters, digits, - and _")
+    case_f = find_case(t, cleaned.original)
+    if case is not None:
+        found["case"] = Found(case, -1, -1, "")
+    elif case_f is not None:
+        found["case"] = case_f
+        case = case_f.value
+    else:
+        found["case"] = None
+        case = order_id
+        notes.append(
+            f"the case number is not in the text: the order id '{order_id}' stands in for it"
+        )
+    judge_f = find_judge(t)
+    found["judge"] = judge_f
+    duties, consequence = _duties(cleaned, entered)
+    obligations = tuple(_finish(d, cleaned) for d in duties)
+    draft = Draft(
+        order_id=order_id,
+        court=court,
+        case=case,
+        entered=entered,
+        judge=judge_f.value if judge_f else "",
+        found=found,
+        obligations=obligations,
+        text=t,
+        consequence=consequence,
+        notes=tuple(notes),
+    )
+    _loads(draft)
+    return draft
+
+
+def _loads(draft: Draft) -> None:
+    """The draft must load as drafted: one that does not is a defect of the drafter, reported
+    as bad input (with what the loader said) rather than written."""
+    from obligations.orderfile import OrderFileErrors, parse_order
+
+    try:
+        parse_order(draft.to_toml(), "<draft>")
+    except OrderFileErrors as exc:
+        raise BadInput(
+            f"the draft does not load (a defect of the drafter; please report it): {exc}"
+        ) from exc
+
+
+def _finish(d: Duty, cleaned: Cleaned) -> DraftObligation:
+    t = cleaned.text
+    src = t[d.source_start : d.source_end] if d.source_start >= 0 else ""
+    review = "; ".join(dict.fromkeys(r for r in d.reviews if r))
+    kind = d.kind
+    due = d.due
+    if kind == "deadline" and not due and not review:
+        review = "no time is stated for it"
+    if kind in ("standing", "prohibition") and due:
+        due = None
+    return DraftObligation(
+        id=d.id,
+        party=d.party,
+        kind=kind,
+        summary=d.summary,
+        text=t[d.start : d.end],
+        span=(d.start, d.end),
+        original_span=cleaned.original_span(d.start, d.end),
+        cite=d.cite,
+        due=due,
+        source_text=src,
+        source_span=(d.source_start, d.source_end) if src else None,
+        condition=d.condition,
+        consequence=d.consequence,
+        review=review,
+        on=d.on,
+    )
+
+
+def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
+    t = cleaned.text
+    bl = blocks(t)
+    # recitals: with a decretal ("IT IS ORDERED that", "ORDERS as follows") before the end,
+    # only what follows it imposes anything
+    start_at = 0
+    for m in DECRETAL.finditer(t):
+        start_at = m.start()
+        break
+    duties: list[Duty] = []
+    used: set[str] = set()
+    order_consequence = ""
+    pending_consequences: dict[int, list[str]] = {}
+    for bi, b in enumerate(bl):
+        if b.end <= start_at:
+            continue
+        s0 = max(b.start, start_at)
+        for s, e in _units(t, s0, b.end, b.ordered):
+            sentence = t[s:e]
+            modal = find_modal(sentence)
+            if is_consequence(sentence, modal):
+                pending_consequences.setdefault(bi, []).append(sentence.strip())
+                continue
+            if modal is None:
+                continue
+            subject = _subject(sentence[: modal.start()])
+            if re.search(
+                r"\brequires?\b|\bright\s+of\b|\bwill\s+require\b", modal.group(0), re.IGNORECASE
+            ):
+                subject = modal.group(0)
+            prior = t[max(b.start, s - 600) : s] + sentence[: modal.start()]
+            party, party_review = party_of(subject, prior)
+            summary, verb = summary_of(sentence, modal)
+            kind = "standing"
+            if _PROHIBITION.search(sentence):
+                kind = "prohibition"
+            rec = _RECURRING.search(sentence)
+            on = ""
+            if rec and kind != "prohibition":
+                kind = "recurring"
+                on = slug(
+                    re.sub(
+                        r"\b(?:is|are|was|were|has|have|been|new|set|a|an)\b", " ", rec.group("ev")
+                    )
+                )
+                if on in _KEYWORDS or not re.match(r"[a-z]", on):
+                    on = "event-" + on
+            previous = duties[-1] if duties and duties[-1].block == bi else None
+            rule = due_rule(sentence, s, duties, t, entered, previous)
+            d = Duty(s, e, b.cite, bi, party, kind, summary, verb)
+            if party_review:
+                d.reviews.append(party_review)
+            if rule is not None:
+                d.source_start, d.source_end = rule.start, rule.end
+                if kind == "standing" or (kind == "prohibition" and rule.due):
+                    kind = "deadline"
+                d.kind = kind
+                d.due = rule.due
+                if rule.review:
+                    d.reviews.append(rule.review)
+                if kind == "prohibition":
+                    d.due = None
+            elif (
+                re.search(r"\balso\b", sentence[: modal.end() + 8], re.IGNORECASE)
+                and previous is not None
+                and previous.due
+                and previous.party == party
+            ):
+                d.kind = "deadline"
+                d.due = previous.due
+                d.source_start, d.source_end = previous.source_start, previous.source_end
+                d.reviews.append(
+                    f'no period of its own: read as due with {previous.id} ("also" in the same paragraph)'
+                )
+            if d.kind == "recurring":
+                d.on = on
+            cond = _CONDITION.search(sentence)
+            if cond:
+                d.condition = cond.group(0).strip()
+            d.id = _id(summary, used)
+            duties.append(d)
+    # consequences: on the duties of their paragraph, else on the whole order
+    for bi, sents in pending_consequences.items():
+        targets = [d for d in duties if d.block == bi]
+        text = " ".join(sents)
+        if targets:
+            for d in targets:
+                d.consequence = text
+        elif not order_consequence:
+            order_consequence = text
+    return duties, order_consequence
+
+
+def _units(t: str, start: int, end: int, ordered: bool) -> list[tuple[int, int]]:
+    """The sentences of a paragraph; an "ORDERED that ..." paragraph without its connective
+    ("; and it is further") is one unit unless it holds several sentences."""
+    out: list[tuple[int, int]] = []
+    for s, e in sentences(t, start, end):
+        seg = t[s:e]
+        m = re.search(
+            r"\s*(?:;\s*)?(?:and|AND)\s+(?:it\s+is\s+)?(?:further|FURTHER)\s*(?:ORDERED|ordered)?\s*[,:]?\s*$",
+            seg,
+        )
+        if m:
+            e = s + m.start() + (1 if seg[m.start() :].lstrip().startswith(";") else 0)
+            cut = t[s:e]
+            e = s + len(cut.rstrip())
+        mk = re.match(r"^[ \t]*(?:[-•*][ \t]*)?(?:\d{1,3}\.|\(\w{1,4}\)|[a-z]\.)[ \t]+", t[s:e])
+        if mk:
+            s += mk.end()
+        if e > s:
+            out.append((s, e))
+    return out

@@ -1,0 +1,645 @@
+"""Finding duties in sentences: the modal that imposes one, its subject (the party), its kind,
+its condition, the consequences the order attaches, and its due rule in the when-language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from obligations.draft.dates import COUNT, DATE_NO_YEAR, TIME, count_value, find_dates, time_value
+
+_MODAL = re.compile(
+    r"\b(?:shall|must|will|should|may|"
+    r"(?:is|are)\s+(?:hereby\s+)?(?:ordered|directed|required|instructed|permitted|authorized|expected|granted\s+leave|given\s+leave|reminded)\s+to|"
+    r"(?:is|are)\s+to(?=\s+(?:\w+\s+)?(?:file|serve|submit|appear|produce|meet|confer|communicate|provide|lodge|pay|respond|notify|deliver|return|complete|exchange|disclose|again))|"
+    r"(?:is|are)\s+(?:hereby\s+)?(?:set|scheduled|reset|continued|rescheduled)\s+(?:for|to|on)|"
+    r"(?:is|are)\s+due|requires?\s+(?:the\s+)?(?:parties|plaintiffs?|defendants?|counsel|each\s+party)\s+to|"
+    r"will\s+require\s+the|right\s+of\s+(?:either|each|any)\s+party\s+to)\b",
+    re.IGNORECASE,
+)
+_CONSEQUENCE = re.compile(
+    r"\b(?:may|will|shall|could|can|might)\s+(?:not\s+hesitate\s+to\s+|also\s+)?(?:be\s+)?"
+    r"(?:deemed|result|dismiss\w*|subject\w*|sanction\w*|impose\w*|lead|constitute\w*|waive\w*|strik\w+|stricken|entered|recommend\w*|grounds?|considered\s+a\s+waiver|enter\s+default|held\s+in\s+contempt)\b"
+    r"|\bbe\s+prepared\s+to\s+be\s+sanctioned|\bfailure\s+to\s+\w+.{0,200}?\b(?:may|will|shall|could)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_PROHIBITION = re.compile(
+    r"\b(?:shall|must|may|will|should|can)\s+not\b|\b(?:shall|must|may)n[o']t\b"
+    r"|\bno\s+(?:[\w'’-]+\s+){0,8}(?:shall|may|will|must)\b|\bnor\s+(?:shall|may)\b"
+    r"|\b(?:prohibited|precluded|barred|enjoined|refrain)\b",
+    re.IGNORECASE,
+)
+_RECURRING = re.compile(
+    r"\b(?:whenever|each\s+time|every\s+time)\b(?P<ev>[^,;]{3,160})", re.IGNORECASE
+)
+_CONDITION = re.compile(
+    r"\b(?:if|unless|in\s+the\s+event(?:\s+that)?|to\s+the\s+extent|only\s+after|only\s+if|upon\s+a\s+showing)\b"
+    r"(?!\s+any\b)(?!\s+necessary\b)(?!\s+applicable\b)(?!\s+possible\b)[^;:]{3,240}?(?=,|;|$|\.\s|\.$)",
+    re.IGNORECASE,
+)
+
+_ROLES: tuple[tuple[str, str], ...] = (
+    (
+        r"(?:each|either|any|all|both|the)\s+(?:of\s+the\s+)?part(?:y|ies)|parties|counsel(?:\s+for\s+(?:the\s+|all\s+)?parties)?|(?:the\s+)?(?:non-?)?moving\s+party|(?:the\s+)?responding\s+party|(?:the\s+)?opposing\s+party|all\s+counsel|lead\s+trial\s+counsel",
+        "both",
+    ),
+    (
+        r"plaintiffs?(?:['’]s?)?(?:\s+counsel)?|petitioners?|appellants?|claimants?|relators?|movants?|the\s+government|the\s+united\s+states|the\s+people|the\s+state",
+        "plaintiff",
+    ),
+    (
+        r"defendants?(?:['’]s?)?(?:\s+counsel)?|respondents?|appellees?|debtors?|the\s+debtor",
+        "defendant",
+    ),
+    (
+        r"the\s+clerk(?:\s+of\s+(?:the\s+)?court)?|clerk\s+of\s+court|court\s+reporter|the\s+court\s+reporter|the\s+marshal|united\s+states\s+marshal|the\s+trustee|trustee|the\s+receiver|the\s+special\s+master|the\s+mediator",
+        "named",
+    ),
+    (r"the\s+court|the\s+undersigned|this\s+court|the\s+judge", "court"),
+)
+_PRONOUN = re.compile(r"^(?:he|she|it|they|its|his|her|their)$", re.IGNORECASE)
+
+
+def party_of(subject: str, context: str) -> tuple[str, str]:
+    """(party, review): the party a subject names, mapped to plaintiff / defendant / both /
+    court / the name; a pronoun is resolved from the sentence before it, or flagged."""
+    s = subject.strip().lower()
+    s = re.sub(r"^(?:and|or|but|then|that|also|further|thereafter)\s+", "", s)
+    words = s.split()
+    if words and _PRONOUN.match(words[-1]) and len(words) <= 2:
+        # the last party named before the pronoun
+        best: tuple[int, str] | None = None
+        low = context.lower()
+        for pattern, who in _ROLES:
+            for m in re.finditer(rf"\b(?:{pattern})\b", low):
+                if best is None or m.start() > best[0]:
+                    value = m.group(0) if who == "named" else who
+                    best = (m.start(), value)
+        if best is None:
+            return "both", f"party unclear: '{subject.strip()}' names no party in the sentence"
+        who = best[1]
+        if who == "both" and words[-1] in ("he", "she", "it", "its", "his", "her"):
+            return "both", f"party unclear: '{subject.strip()}'"
+        return (who if who != "court" else "court"), ""
+    for pattern, who in _ROLES:
+        hit = re.search(rf"\b(?:{pattern})\b", s)
+        if hit:
+            if who == "named":
+                return "the " + re.sub(r"^the\s+", "", hit.group(0)), ""
+            if who in ("plaintiff", "defendant") and re.search(r"\band\b", s):
+                other = "defendant" if who == "plaintiff" else "plaintiff"
+                if re.search(rf"\b(?:{_ROLES[1 if other == 'plaintiff' else 2][0]})\b", s):
+                    return "both", ""
+            return who, ""
+    named = re.search(r"\b((?:[A-Z][\w.&'’-]*\s+){0,4}[A-Z][\w.&'’-]*)\s*$", subject.strip())
+    if named and named.group(1) not in ("The", "This", "Such", "All", "Any", "Each", "No", "It"):
+        return named.group(1), ""
+    return "both", ""
+
+
+@dataclass(slots=True)
+class Duty:
+    """One duty found: spans are in the cleaned text."""
+
+    start: int
+    end: int
+    cite: str
+    block: int
+    party: str
+    kind: str
+    summary: str
+    verb: str
+    due: str | None = None
+    source_start: int = -1
+    source_end: int = -1
+    condition: str = ""
+    consequence: str = ""
+    review: str = ""
+    on: str = ""
+    id: str = ""
+    reviews: list[str] = field(default_factory=list)
+
+
+def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
+    word = m.group(0).lower()
+    before = sentence[: m.start()]
+    after = sentence[m.end() :]
+    if re.search(r"\bwhether\b[^.;]{0,120}$", before, re.IGNORECASE):
+        return False
+    if word.startswith("require") and re.search(r"\bnot\s+$", before):
+        return False
+    if word == "should" and (
+        re.search(r"(?:^|[,;(]\s*|\bif\s+|\band\s+)$", before.strip() + " ")
+        and re.match(
+            r"\s+(?:the|a|an|any|either|he|she|it|they|plaintiff|defendant|such)\b",
+            after,
+            re.IGNORECASE,
+        )
+    ):
+        return False
+    if word == "should" and re.match(r"\s+be\s+prepared\s+to\s+be", after):
+        return False
+    if word in ("will", "may"):
+        subject = _subject(before)
+        court = re.search(r"\b(?:court|undersigned|judge)\b", subject, re.IGNORECASE)
+        if court and word == "will" and not re.match(r"\s+(?:hold|conduct|convene)\b", after):
+            return False
+        if word == "may":
+            if re.match(
+                r"\s+(?:be|have|also\s+be|result|constitute|not\s+be\s+(?:used|cited))\b", after
+            ) and not re.search(r"\bno\b", subject, re.IGNORECASE):
+                return False
+            if court:
+                return False
+            if not re.search(
+                r"\b(?:part(?:y|ies)|plaintiffs?|defendants?|counsel|petitioners?|respondents?|debtors?|trustee|movants?|appellants?|appellees?|no|they|either|each|any)\b",
+                subject,
+                re.IGNORECASE,
+            ) and not re.search(r"\bno\b", subject, re.IGNORECASE):
+                return False
+        if word == "will" and re.match(r"\s+be\s+(?:held|conducted|heard)\b", after):
+            return True
+        if word == "will" and not re.search(
+            r"\b(?:part(?:y|ies)|plaintiffs?|defendants?|counsel|petitioners?|respondents?|debtors?|trustee|they|movants?|clerk)\b",
+            subject,
+            re.IGNORECASE,
+        ):
+            return False
+    return not (
+        word in ("shall", "must", "will", "should")
+        and re.match(r"\s+(?:not\s+)?(?:be\s+)?(?:deemed|result\w*|constitute\w*)\b", after)
+    )
+
+
+def _subject(before: str) -> str:
+    """The words before the modal back to the clause boundary."""
+    cut = max(
+        before.rfind(","),
+        before.rfind(";"),
+        before.rfind(":"),
+        *(
+            m.end()
+            for m in re.finditer(r"\b(?:that|ORDERED|and|but|where|when|which|who)\b", before)
+        ),
+    )
+    return before[cut + 1 :] if cut >= 0 else before
+
+
+_IT_IS_SO = re.compile(r"^\s*(?:IT\s+IS\s+)?SO\s+ORDERED", re.IGNORECASE)
+
+
+def find_modal(sentence: str) -> re.Match[str] | None:
+    if _IT_IS_SO.match(sentence):
+        return None
+    for m in _MODAL.finditer(sentence):
+        if _valid_modal(sentence, m):
+            return m
+    return None
+
+
+def is_consequence(sentence: str, modal: re.Match[str] | None) -> bool:
+    c = _CONSEQUENCE.search(sentence)
+    if not c:
+        return False
+    if modal is None:
+        return True
+    # a duty with a warning attached ("shall file ... or the case will be dismissed") stays a duty
+    return (
+        c.start() <= modal.start() + 2
+        and not re.match(
+            r"\s*(?:show\s+cause|file|serve|appear)", sentence[modal.end() :], re.IGNORECASE
+        )
+        and not re.search(
+            r"\bshow\s+cause\b", sentence[modal.end() : modal.end() + 30], re.IGNORECASE
+        )
+    )
+
+
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "and",
+    "or",
+    "in",
+    "on",
+    "for",
+    "with",
+    "its",
+    "his",
+    "her",
+    "their",
+    "all",
+    "any",
+    "such",
+    "each",
+    "this",
+    "that",
+    "be",
+    "by",
+    "as",
+    "at",
+    "from",
+    "also",
+    "again",
+    "shall",
+    "must",
+    "will",
+    "may",
+    "should",
+    "have",
+    "has",
+    "not",
+    "no",
+    "which",
+    "if",
+    "is",
+    "are",
+    "within",
+    "than",
+    "later",
+    "days",
+    "day",
+    "so",
+    "upon",
+    "hereby",
+    "it",
+    "they",
+    "them",
+    "these",
+    "those",
+    "both",
+    "either",
+    "whether",
+    "well",
+    "after",
+    "before",
+}
+
+
+def summary_of(sentence: str, modal: re.Match[str]) -> tuple[str, str]:
+    """(summary, verb): the few words after the modal that say what is to be done."""
+    after = sentence[modal.end() :]
+    after = re.sub(
+        r"^\s*(?:not\s+|also\s+|hereby\s+|jointly\s+|promptly\s+|immediately\s+|each\s+|then\s+|again\s+|to\s+)+",
+        " ",
+        after,
+    )
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", after.split(",")[0].split(";")[0])[:8]
+    if not words:
+        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", sentence)[:6]
+    summary = " ".join(words).lower()
+    verb = words[0].lower() if words else ""
+    return summary, verb
+
+
+def slug(summary: str) -> str:
+    words = [w.strip("'’-") for w in re.split(r"[^a-z0-9'’-]+", summary.lower())]
+    words = [w.replace("'", "").replace("’", "") for w in words if w and w not in _STOP]
+    s = "-".join(words[:3]).strip("-") or "duty"
+    s = re.sub(r"-+", "-", s)
+    if not re.match(r"[a-z]", s):
+        s = "duty-" + s
+    return s[:48].rstrip("-")
+
+
+# ---- due rules --------------------------------------------------------------------------------
+
+_UNIT = r"(?P<unit>(?:calendar|court|business|judicial|working)\s+days?|days?|weeks?|months?|years?|hours?)"
+_PERIOD = re.compile(
+    rf"(?P<lead>within|no\s+later\s+than|not\s+later\s+than|no\s+less\s+than|not\s+less\s+than|at\s+least|on\s+or\s+before|by|before|no\s+more\s+than)?\s*"
+    rf"{COUNT}\s*{_UNIT}\s*(?P<dir>of|after|from|following|before|prior\s+to|in\s+advance\s+of|thereafter|preceding)?",
+    re.IGNORECASE,
+)
+_FIXED_LEAD = re.compile(
+    r"(?P<lead>no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|by|before|until|through|on|for|at|to|is|are|:|due)?\s*(?:(?:the\s+)?close\s+of\s+business\s+(?:on\s+)?)?(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*)?$",
+    re.IGNORECASE,
+)
+_ORDER_ANCHOR = re.compile(
+    r"^(?:the\s+)?(?:(?:date\s+of\s+)?(?:the\s+)?(?:entry|issuance|filing|date|signing|docketing|electronic\s+filing)\s+(?:of\s+|on\s+the\s+docket\s+of\s+)?)?"
+    r"(?:this|the\s+(?:instant|present|within))\s+(?:court['’]s\s+)?(?:minute\s+)?(?:memorandum\s+(?:and\s+)?)?(?:opinion\s+(?:and\s+)?)?(?:order|ruling|decision)\b"
+    r"|^(?:the\s+)?(?:date\s+)?hereof\b|^(?:the\s+)?entry\s+(?:hereof|of\s+this\s+order)|^today\b|^the\s+date\s+of\s+this\s+(?:order|ruling)",
+    re.IGNORECASE,
+)
+_SERVICE_OF_ORDER = re.compile(
+    r"^(?:the\s+)?(?:date\s+of\s+)?service\s+of\s+(?:this|the\s+instant)\s+order", re.IGNORECASE
+)
+_NOUNS_OF = {
+    "service": "serve",
+    "filing": "file",
+    "production": "produce",
+    "return": "return",
+    "submission": "submit",
+    "delivery": "deliver",
+    "disclosure": "disclose",
+    "payment": "pay",
+    "completion": "complete",
+    "receipt": "receive",
+    "notice": "notify",
+    "designation": "designate",
+    "lodging": "lodge",
+    "exchange": "exchange",
+}
+_IRREGULAR = {
+    "made": "make",
+    "given": "give",
+    "sent": "send",
+    "paid": "pay",
+    "held": "hold",
+    "taken": "take",
+}
+
+
+def _verb_of_participle(word: str) -> str:
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if w in _NOUNS_OF:
+        return _NOUNS_OF[w]
+    if w.endswith("ed"):
+        return w[:-2]
+    if w.endswith("ing"):
+        return w[:-3]
+    return w
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOP}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    due: str | None
+    review: str
+    start: int
+    end: int
+
+
+def _anchor(
+    phrase: str, duties: list[Duty], text: str, entered: date | None
+) -> tuple[str | None, str]:
+    """(anchor, review) for the words a period counts from."""
+    p = phrase.strip().strip(",.;:")
+    low = p.lower()
+    if not p:
+        return None, "the period's starting point is not stated"
+    if _ORDER_ANCHOR.match(p):
+        return "order", ""
+    if _SERVICE_OF_ORDER.match(p):
+        return None, "counted from service of this order: the day it is served is not in the order"
+    ds = find_dates(p)
+    if ds and ds[0][0] <= 12:
+        return ds[0][2].isoformat(), ""
+    words = re.findall(r"[a-z]+", low)
+    # another duty of this order: a participle or noun of its verb and a shared word
+    cands: list[Duty] = []
+    for d in duties:
+        if not d.verb:
+            continue
+        forms = {_verb_of_participle(w) for w in words}
+        verb = d.verb.rstrip("e")
+        if any(f.rstrip("e") == verb for f in forms):
+            shared = _stems(p) & _stems(text[d.start : d.end])
+            if len(shared) >= 1:
+                cands.append(d)
+    if len(cands) == 1:
+        return cands[0].id, ""
+    if len(cands) > 1:
+        return (
+            None,
+            f"the period counts from '{p}': more than one duty of this order could be meant ({', '.join(c.id for c in cands)})",
+        )
+    if (
+        re.search(r"\b(?:such|same|which|that|it|whichever|earlier|later|or)\b", low)
+        or len(words) > 7
+    ):
+        return None, f"the period counts from '{p}': which event is meant is not clear"
+    name = slug(
+        " ".join(
+            w for w in words if w not in ("the", "date", "of", "a", "an", "any", "court's", "s")
+        )
+    )
+    if name in ("order", "duty"):
+        return None, f"the period counts from '{p}': which event is meant is not clear"
+    return name, ""
+
+
+def _unit(u: str, n: int) -> tuple[str, str]:
+    u = u.lower()
+    review = ""
+    if u.startswith(("court", "business", "judicial", "working")):
+        base = "court day"
+        if not u.startswith("court"):
+            review = f"'{u}' read as court days"
+    elif u.startswith("calendar") or u.startswith("day"):
+        base = "day"
+    else:
+        base = u.rstrip("s")
+    return (base + ("s" if n != 1 else "")), review
+
+
+def due_rule(
+    sentence: str,
+    offset: int,
+    duties: list[Duty],
+    text: str,
+    entered: date | None,
+    previous: Duty | None,
+) -> Rule | None:
+    """The due rule the sentence states, with the span of the words it was read from; ``None``
+    when it states no time. A rule that cannot be written exactly has ``due`` None and a review."""
+    parts: list[Rule] = []
+    used: list[tuple[int, int]] = []
+    for m in _PERIOD.finditer(sentence):
+        n = count_value(m)
+        if not m.group("unit"):
+            continue
+        direction = (m.group("dir") or "").lower()
+        lead = (m.group("lead") or "").lower()
+        if n is None:
+            parts.append(
+                Rule(
+                    None,
+                    f"the count in '{m.group(0).strip()}' is not clear (words and figures differ)",
+                    m.start(),
+                    m.end(),
+                )
+            )
+            used.append((m.start(), m.end()))
+            continue
+        if n == 0 or n > 10000:
+            continue
+        unit, unit_review = _unit(m.group("unit"), n)
+        if direction == "thereafter":
+            if previous is None or not previous.id:
+                parts.append(
+                    Rule(None, "'thereafter': the duty it follows is not clear", m.start(), m.end())
+                )
+            else:
+                parts.append(
+                    Rule(
+                        f"{n} {unit} after {previous.id}",
+                        "'thereafter' read as counted from the completion of "
+                        + previous.id
+                        + (f"; {unit_review}" if unit_review else ""),
+                        m.start(),
+                        m.end(),
+                    )
+                )
+            used.append((m.start(), m.end()))
+            continue
+        if not direction:
+            if lead in ("within",) or lead == "":
+                # "within 14 days" with no anchor word, or a length ("a period of 30 days")
+                if lead == "within":
+                    parts.append(
+                        Rule(
+                            None,
+                            f"'{m.group(0).strip()}': the starting point is not stated",
+                            m.start(),
+                            m.end(),
+                        )
+                    )
+                    used.append((m.start(), m.end()))
+                continue
+            continue
+        after = direction in ("of", "after", "from", "following")
+        rest = sentence[m.end() :]
+        stop = re.search(
+            r"[,;:()]|\.(?:\s|$)|\b(?:shall|must|will|may|should|to\s+(?:file|serve|submit)|in\s+which|and\s+(?:shall|must|will)|whichever|or\s+(?:by|on|no\s+later)|unless|provided)\b",
+            rest,
+        )
+        phrase = rest[: stop.start()] if stop else rest
+        end = m.end() + len(phrase.rstrip())
+        anchor, review = _anchor(phrase, duties, text, entered)
+        if anchor is None:
+            parts.append(Rule(None, review, m.start(), end))
+        else:
+            word = "after" if after else "before"
+            reviews = [r for r in (unit_review, review) if r]
+            if anchor == "order" and entered is None:
+                reviews.append("the order's date is not known")
+            parts.append(Rule(f"{n} {unit} {word} {anchor}", "; ".join(reviews), m.start(), end))
+        used.append((m.start(), end))
+    for s, e, d in find_dates(sentence):
+        if any(a <= s < b for a, b in used):
+            continue
+        before = sentence[max(0, s - 40) : s]
+        after_text = sentence[e : e + 40]
+        if re.match(
+            r"\s*(?:,\s*)?(?:\d{4}\s*,?\s*)?(?:order|opinion|memorandum|letter|joint\s+letter|hearing\s+transcript|e-?mail|motion|stipulation|filing|report|minute|ruling|decision|\[|\(ecf|ecf|submission|conference\s+call|pretrial\s+scheduling)",
+            after_text,
+            re.IGNORECASE,
+        ) or re.search(
+            r"(?:['’]s|\bthe|\bof|\bdated|\bon\s+or\s+about)\s*$", before, re.IGNORECASE
+        ):
+            continue
+        if entered is not None and d < entered:
+            continue
+        lead_m = _FIXED_LEAD.search(before)
+        lead = (lead_m.group("lead") or "").lower() if lead_m else ""
+        lead = re.sub(r"\s+", " ", lead)
+        tm_after = re.match(
+            r"\s*,?\s*(?:at|by|beginning\s+at|commencing\s+at|from|,)?\s*", after_text
+        )
+        t_rule = ""
+        end = e
+        review = ""
+        if tm_after:
+            tm = TIME.match(sentence, e + tm_after.end())
+            if tm:
+                t = time_value(tm)
+                if t is not None:
+                    t_rule = f" {t.strftime('%H:%M')}"
+                    end = tm.end()
+                    tail = re.match(r"\s*(?:to|until|through|-|–)\s*", sentence[end:])
+                    if tail:
+                        tm2 = TIME.match(sentence, end + tail.end())
+                        t2 = time_value(tm2) if tm2 else None
+                        if tm2 and t2 is not None and t2 > t:
+                            t_rule += f" to {t2.strftime('%H:%M')}"
+                            end = tm2.end()
+        if not t_rule:
+            tb = list(TIME.finditer(before[-25:]))
+            if tb and re.search(r"\b(?:on|,)\s*$", before):
+                t = time_value(tb[-1])
+                if t is not None:
+                    t_rule = f" {t.strftime('%H:%M')}"
+        if lead in (
+            "no later than",
+            "not later than",
+            "on or before",
+            "by",
+            "until",
+            "through",
+            "due",
+        ):
+            word = "by"
+        elif lead == "before":
+            word = "by"
+            review = f"'before {sentence[s:e]}': read as by that day; the day before may be meant"
+        else:
+            word = "on"
+        start = s - (len(lead_m.group(0)) if lead_m and lead_m.group("lead") else 0)
+        parts.append(Rule(f"{word} {d.isoformat()}{t_rule}", review, max(0, start), end))
+    for m in DATE_NO_YEAR.finditer(sentence):
+        if any(a <= m.start() < b for a, b in [(p.start, p.end) for p in parts]):
+            continue
+        parts.append(Rule(None, f"'{m.group(0).strip()}' has no year", m.start(), m.end()))
+    imm = re.search(
+        r"\b(?:immediately\s+upon|upon\s+receipt\s+of|forthwith|immediately)\b(?P<rest>[^,;.]{0,80})",
+        sentence,
+        re.IGNORECASE,
+    )
+    if not parts and imm:
+        word = imm.group(0).lower()
+        if word.startswith("immediately upon"):
+            anchor, review = _anchor(imm.group("rest"), duties, text, entered)
+            if anchor and anchor != "order" and not re.match(r"\d", anchor):
+                return Rule(
+                    f"immediately upon {anchor}", review, offset + imm.start(), offset + imm.end()
+                )
+        return Rule(
+            None,
+            f"'{imm.group(0).strip()}': no day can be computed from it",
+            offset + imm.start(),
+            offset + imm.end(),
+        )
+    if not parts:
+        return None
+    parts.sort(key=lambda r: r.start)
+    if len(parts) == 1:
+        r = parts[0]
+        return Rule(r.due, r.review, offset + r.start, offset + r.end)
+    start, end = offset + parts[0].start, offset + parts[-1].end
+    between = sentence[parts[0].end : parts[1].start] + sentence[parts[1].end : parts[1].end + 40]
+    if len(parts) == 2 and all(p.due for p in parts):
+        a, b = parts[0].due or "", parts[1].due or ""
+        joined = "; ".join(p.review for p in parts if p.review)
+        which = re.search(
+            r"whichever\s+is\s+(earlier|sooner|first|later|last)", between, re.IGNORECASE
+        )
+        if which:
+            pick = (
+                "earlier" if which.group(1).lower() in ("earlier", "sooner", "first") else "later"
+            )
+            end = offset + parts[1].end + which.end() - len(sentence[parts[0].end : parts[1].start])
+            return Rule(
+                f"{a} or {b}, whichever is {pick}", joined, start, min(end, offset + len(sentence))
+            )
+        if re.search(
+            r"in\s+any\s+event", sentence[parts[0].end : parts[1].start], re.IGNORECASE
+        ) and b.startswith(("by ", "on ")):
+            return Rule(f"{a}, and in any event {b}", joined, start, end)
+        if a == b:
+            return Rule(a, joined, start, end)
+    listed = "; ".join(sentence[p.start : p.end].strip() for p in parts)
+    return Rule(
+        None,
+        f"more than one date or period in the sentence ({listed}): which governs is not clear",
+        start,
+        end,
+    )
