@@ -47,7 +47,7 @@ from calendars.errors import BadInput
 from obligations.checks import _compare, facts_for
 from obligations.draft import Draft, draft_order
 from obligations.engine import schedule
-from obligations.model import Check, Order
+from obligations.model import Order
 from obligations.orderfile import load_order, parse_order
 
 ROOT = Path(__file__).resolve().parents[1]
