@@ -183,30 +183,50 @@ def find_case(text: str, original: str) -> Found | None:
 
 
 _ENTERED = re.compile(
-    r"(?:\b(?:ENTERED|DATED|Dated|Entered|Date|DATE|Signed|SIGNED|Filed|FILED)\b\s*(?:on|at|this)?\s*:?"
-    r"|IT\s+IS\s+(?:SO\s+ORDERED\s+)?ON\s+THIS|SO\s+ORDERED\s+(?:on\s+)?(?:this)?"
-    r"|ORDERED\s+(?:this|on))",
+    r"(?:^|\n)[ \t]*(?P<label>ENTERED|DATED|Dated|Entered|Date|DATE|Signed|SIGNED|FILED|Filed|Date\s+Filed|SO\s+ORDERED)\b[ \t]*(?:on|at|this)?[ \t]*:?"
+    r"|(?P<this>\bIT\s+IS\s+(?:SO\s+ORDERED\s+)?ON\s+THIS|\bSO\s+ORDERED\s+(?:on\s+)?(?:this)?|\bORDERED\s+(?:this|on)\b|\b(?:DATED|Dated|ENTERED|Entered|Signed|SIGNED|DONE\s+AND\s+ORDERED|Done\s+and\s+ordered)\s+(?:at\s+[^,\n]{1,40},?\s+)?(?:[\w ,]{0,30}\s+)?(?:this|on)\b|\bon\s+this\s+(?=\d{1,2}(?:st|nd|rd|th)\s+day))",
     re.IGNORECASE,
 )
+_HEADER_DATE = re.compile(r"\A(?:[^\n]*\n){0,5}?[ \t]*(?P<d>\d{1,2}-\d{1,2}-\d{4})[ \t]*(?:\n|\Z)")
 
 
 def find_entered(text: str) -> Found | None:
-    """The day the order was entered or signed: a date right after "ENTERED", "Dated",
-    "Signed", "IT IS ON THIS", "SO ORDERED this"; ENTERED wins over the others, then the last
-    signature date. ``None`` when no such date is written."""
+    """The day the order was entered or signed: a date right after "ENTERED", "Dated:",
+    "Signed", "IT IS ON THIS", "SO ORDERED this", "on this 21st day of"; or the date line a
+    published copy puts at its top. ENTERED wins over the others, then the last signature date.
+    A date after "order dated" is another order's. ``None`` when no such date is written."""
     best: tuple[int, int, Found] | None = None
     for m in _ENTERED.finditer(text):
         tail = text[m.end() : m.end() + 60]
-        dates = [d for d in find_dates(tail) if d[0] <= 12]
+        dates = [d for d in find_dates(tail) if d[0] <= 14]
         if not dates:
             continue
+        if re.search(
+            r"\border\s+(?:dated|entered|filed)?\s*$",
+            text[max(0, m.start() - 20) : m.start()],
+            re.IGNORECASE,
+        ):
+            continue
         _, e, d = dates[0]
-        rank = 2 if m.group(0).upper().startswith("ENTERED") else 1
-        if m.group(0).upper().startswith("FILED"):
-            rank = 0
-        found = Found(d.isoformat(), m.start(), m.end() + e, text[m.start() : m.end() + e])
+        label = (m.group("label") or "").upper()
+        rank = (
+            3
+            if label.startswith("ENTERED")
+            else 0
+            if label.startswith(("FILED", "DATE FILED"))
+            else 1
+        )
+        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        found = Found(d.isoformat(), start, m.end() + e, text[start : m.end() + e])
         if best is None or (rank, m.start()) >= (best[0], best[1]):
             best = (rank, m.start(), found)
+    head = _HEADER_DATE.search(text)
+    if head:
+        ds = find_dates(head.group("d"))
+        if ds:
+            found = Found(ds[0][2].isoformat(), head.start("d"), head.end("d"), head.group("d"))
+            if best is None or best[0] < 2:
+                best = (2, head.start("d"), found)
     return best[2] if best else None
 
 

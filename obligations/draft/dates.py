@@ -142,7 +142,7 @@ DATE = re.compile(
     + _WEEKDAY
     + rf"{_MONTH}\s+{_DAY}(?:\s*,\s*|\s+)(?P<year>\d{{4}})"  # July 15, 2013
     + rf"|{_WEEKDAY}{_DAY.replace('day>', 'day2>')}\s+(?:day\s+of\s+)?{_MONTH.replace('mon>', 'mon2>')},?\s+(?P<year2>\d{{4}})"  # 15 July 2013, 2nd day of July, 2013
-    + r"|(?P<nm>\d{1,2})/(?P<nd>\d{1,2})/(?P<ny>\d{4}|\d{2})"  # 7/15/2013, 07/15/13
+    + r"|(?P<nm>\d{1,2})(?P<sep>[/.-])(?P<nd>\d{1,2})(?P=sep)(?P<ny>\d{4}|\d{2}(?![\d-]))"  # 7/15/2013, 07/15/13, 10-19-2021
     + r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})"  # 2013-07-15
     + r")(?![\w/])",
     re.IGNORECASE,

@@ -16,7 +16,9 @@ from obligations.draft.duties import (
     _PROHIBITION,
     _RECURRING,
     Duty,
+    Modal,
     _subject,
+    clauses,
     due_rule,
     find_modal,
     is_consequence,
@@ -339,15 +341,22 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
         if b.end <= start_at:
             continue
         s0 = max(b.start, start_at)
-        for s, e in _units(t, s0, b.end, b.ordered):
+        queue: list[tuple[int, int, str]] = [(s, e, "") for s, e in _units(t, s0, b.end, b.ordered)]
+        while queue:
+            s, e, inherited = queue.pop(0)
             sentence = t[s:e]
             modal = find_modal(sentence)
+            if modal is None and inherited:
+                lead = re.match(
+                    r"\s*(?:and\s+|or\s+)?(?:to\s+|shall\s+|must\s+|also\s+|either\s+)*", sentence
+                )
+                modal = Modal(0, lead.end() if lead else 0, "", inherited)
             if is_consequence(sentence, modal):
                 pending_consequences.setdefault(bi, []).append(sentence.strip())
                 continue
             if modal is None:
                 continue
-            subject = _subject(sentence[: modal.start()])
+            subject = modal.who or _subject(sentence[: modal.start()])
             if re.search(
                 r"\brequires?\b|\bright\s+of\b|\bwill\s+require\b", modal.group(0), re.IGNORECASE
             ):
@@ -371,6 +380,12 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
                     on = "event-" + on
             previous = duties[-1] if duties and duties[-1].block == bi else None
             rule = due_rule(sentence, s, duties, t, entered, previous)
+            if rule is not None and rule.cuts and not inherited:
+                parts = clauses(sentence, rule.cuts)
+                if len(parts) > 1:
+                    who = subject if not modal.who else modal.who
+                    queue[:0] = [(s + a, s + b2, who) for a, b2 in parts]
+                    continue
             d = Duty(s, e, b.cite, bi, party, kind, summary, verb)
             if party_review:
                 d.reviews.append(party_review)
@@ -384,18 +399,8 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
                     d.reviews.append(rule.review)
                 if kind == "prohibition":
                     d.due = None
-            elif (
-                re.search(r"\balso\b", sentence[: modal.end() + 8], re.IGNORECASE)
-                and previous is not None
-                and previous.due
-                and previous.party == party
-            ):
-                d.kind = "deadline"
-                d.due = previous.due
-                d.source_start, d.source_end = previous.source_start, previous.source_end
-                d.reviews.append(
-                    f'no period of its own: read as due with {previous.id} ("also" in the same paragraph)'
-                )
+            else:
+                _same_deadline(d, sentence, modal, previous, duties, party)
             if d.kind == "recurring":
                 d.on = on
             cond = _CONDITION.search(sentence)
@@ -413,6 +418,44 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
         elif not order_consequence:
             order_consequence = text
     return duties, order_consequence
+
+
+_RESPONSE = re.compile(
+    r"\b(?:to|with|in)\s+(?:their|his|her|its|the|this|any|each|a|such)\s+(?:written\s+)?(?:response|reply|filing)\b",
+    re.IGNORECASE,
+)
+
+
+def _same_deadline(
+    d: Duty, sentence: str, modal: Modal, previous: Duty | None, duties: list[Duty], party: str
+) -> None:
+    """A duty with no time of its own that rides on another: "Plaintiff shall also confirm"
+    (the paragraph's duty before it), "attach to their response to this order" (the response
+    ordered): due with that duty, ``by X.due``."""
+    if (
+        re.search(r"\balso\b", sentence[: modal.end() + 8], re.IGNORECASE)
+        and previous is not None
+        and previous.due
+        and previous.party == party
+    ):
+        d.kind = "deadline"
+        d.due = previous.due
+        d.source_start, d.source_end = previous.source_start, previous.source_end
+        d.reviews.append(
+            f'no period of its own: read as due with {previous.id} ("also" in the same paragraph)'
+        )
+        return
+    if _RESPONSE.search(sentence):
+        for other in reversed(duties):
+            if other.due and re.search(
+                r"\bshow\s+cause\b|\brespon[sd]", other.summary + " " + other.verb, re.IGNORECASE
+            ):
+                d.kind = "deadline"
+                d.due = f"by {other.id}.due"
+                m = _RESPONSE.search(sentence)
+                assert m is not None
+                d.source_start, d.source_end = d.start + m.start(), d.start + m.end()
+                return
 
 
 def _units(t: str, start: int, end: int, ordered: bool) -> list[tuple[int, int]]:

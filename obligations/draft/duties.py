@@ -3,11 +3,20 @@ its condition, the consequences the order attaches, and its due rule in the when
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from obligations.draft.dates import COUNT, DATE_NO_YEAR, TIME, count_value, find_dates, time_value
+from obligations.draft.dates import (
+    COUNT,
+    DATE_NO_YEAR,
+    MONTHS,
+    TIME,
+    count_value,
+    find_dates,
+    time_value,
+)
 
 _MODAL = re.compile(
     r"\b(?:shall|must|will|should|may|"
@@ -125,7 +134,11 @@ def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
     word = m.group(0).lower()
     before = sentence[: m.start()]
     after = sentence[m.end() :]
-    if re.search(r"\bwhether\b[^.;]{0,120}$", before, re.IGNORECASE):
+    if re.search(
+        r"\b(?:whether|why|because|since|so\s+that|in\s+order\s+that|explaining)\b[^.;]{0,120}$",
+        before,
+        re.IGNORECASE,
+    ):
         return False
     if word.startswith("require") and re.search(r"\bnot\s+$", before):
         return False
@@ -158,8 +171,8 @@ def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
                 re.IGNORECASE,
             ) and not re.search(r"\bno\b", subject, re.IGNORECASE):
                 return False
-        if word == "will" and re.match(r"\s+be\s+(?:held|conducted|heard)\b", after):
-            return True
+        if word == "will" and re.match(r"\s+be\s+(?:held|conducted)\b", after):
+            return not re.search(r"\bno\b", subject, re.IGNORECASE)
         if word == "will" and not re.search(
             r"\b(?:part(?:y|ies)|plaintiffs?|defendants?|counsel|petitioners?|respondents?|debtors?|trustee|they|movants?|clerk)\b",
             subject,
@@ -189,16 +202,81 @@ def _subject(before: str) -> str:
 _IT_IS_SO = re.compile(r"^\s*(?:IT\s+IS\s+)?SO\s+ORDERED", re.IGNORECASE)
 
 
-def find_modal(sentence: str) -> re.Match[str] | None:
-    if _IT_IS_SO.match(sentence):
+_PARTY_NOUN = (
+    r"(?:(?:the|each|either|all|both)\s+)?(?:part(?:y|ies)|plaintiffs?|defendants?|counsel|petitioners?|respondents?|"
+    r"appellants?|appellees?|debtors?|trustee|movants?|relators?|claimants?|clerk(?:\s+of\s+(?:the\s+)?court)?|"
+    r"government|attorneys?)"
+)
+#: the court ordering a party to act: "ORDERS plaintiff to SHOW CAUSE", "we ORDER appellant to
+#: file", "directs counsel to"; the party is the object, not the subject
+_ORDER_TO = re.compile(
+    rf"\b(?:ORDERS?|ORDERED|[Oo]rders?|DIRECTS?|[Dd]irects?|[Ii]nstructs?|INSTRUCTS?|[Rr]equests?)\s+(?P<who>(?:[A-Z][\w.'’-]*\s+){{0,3}}{_PARTY_NOUN}(?:\s+and\s+{_PARTY_NOUN})?|(?:[A-Z][\w.'’-]*\s+){{1,3}})\s*,?\s+to\b",
+    re.IGNORECASE,
+)
+#: "ORDERED that appellant show cause": a subject and a bare verb, no modal
+_SUBJUNCTIVE = re.compile(
+    rf"\b(?:ORDERED|[Oo]rdered|DIRECTED|REQUIRED)\s*,?\s+that\s*,?\s+(?:[^,;]{{0,80}},\s*)?(?P<who>(?:[A-Z][\w.'’-]*\s+){{0,3}}{_PARTY_NOUN}(?:\s+and\s+{_PARTY_NOUN})?)\s+(?:each\s+|jointly\s+|promptly\s+)?(?!shall\b|must\b|will\b|may\b|is\b|are\b|be\b|has\b|have\b|was\b|were\b|should\b|can\b|could\b|and\b|or\b|to\b)(?=[a-z]+\b)",
+)
+_DEADLINE_IS = re.compile(
+    r"\b(?:the\s+)?(?:due\s+date|deadline|cut-?off(?:\s+date)?)\s+(?:for|to|by\s+which)\b[^.;]{0,240}?\b(?:is|are|shall\s+be|will\s+be)\b(?:\s+now|\s+hereby)?(?:\s+(?:extended|reset|continued|moved))?(?:\s+(?:to|until))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Modal:
+    """The words that impose a duty: where they are, and the subject when it is not the words
+    before them (the object of "ORDERS plaintiff to")."""
+
+    begin: int
+    finish: int
+    words: str
+    who: str = ""
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+    def group(self, _: int = 0) -> str:
+        return self.words
+
+
+_NOT_IMPOSED = re.compile(
+    r"^\s*(?:see|cf|id|accord|but\s+see|e\.g)\b|\b(?:provides?|provided|states?|stated|reads?)\s+(?:in\s+(?:pertinent|relevant)\s+part\s*)?(?:that\s*)?[:“\"]"
+    r"|\b(?:our|the\s+court['’]s|the|that|its|prior|previous|earlier)\s+(?:prior\s+|previous\s+|earlier\s+)?order\s+(?:stated|required|directed|provided|said)\b"
+    r"|\b(?:court|we|undersigned)\s+(?:previously\s+)?(?:ordered|directed|required|instructed)\b",
+    re.IGNORECASE,
+)
+
+
+def find_modal(sentence: str) -> Modal | None:
+    if _IT_IS_SO.match(sentence) or _NOT_IMPOSED.search(sentence):
         return None
+    found: list[Modal] = []
+    for m in _ORDER_TO.finditer(sentence):
+        if not re.search(
+            r"\b(?:why|whether|because|since)\b[^.;]{0,80}$", sentence[: m.start()], re.IGNORECASE
+        ):
+            found.append(Modal(m.start("who"), m.end(), m.group(0), m.group("who")))
+            break
+    m2 = _SUBJUNCTIVE.search(sentence)
+    if m2:
+        found.append(Modal(m2.start("who"), m2.end(), m2.group(0), m2.group("who")))
     for m in _MODAL.finditer(sentence):
         if _valid_modal(sentence, m):
-            return m
-    return None
+            found.append(Modal(m.start(), m.end(), m.group(0)))
+            break
+    m3 = _DEADLINE_IS.search(sentence)
+    if m3:
+        found.append(Modal(m3.start(), m3.end(), m3.group(0), "both"))
+    if not found:
+        return None
+    return min(found, key=lambda x: x.begin)
 
 
-def is_consequence(sentence: str, modal: re.Match[str] | None) -> bool:
+def is_consequence(sentence: str, modal: Modal | None) -> bool:
     c = _CONSEQUENCE.search(sentence)
     if not c:
         return False
@@ -280,8 +358,18 @@ _STOP = {
 }
 
 
-def summary_of(sentence: str, modal: re.Match[str]) -> tuple[str, str]:
+def summary_of(sentence: str, modal: Modal) -> tuple[str, str]:
     """(summary, verb): the few words after the modal that say what is to be done."""
+    if re.match(r"(?:the\s+)?(?:due\s+date|deadline|cut-?off)", modal.words, re.IGNORECASE):
+        inner = re.sub(
+            r"^(?:the\s+)?(?:due\s+date|deadline|cut-?off(?:\s+date)?)\s+(?:for|to|by\s+which)\s+",
+            "",
+            modal.words,
+            flags=re.IGNORECASE,
+        )
+        inner = re.split(r"\s+(?:is|are|shall|will)\b", inner)[0]
+        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", inner)[:8]
+        return " ".join(words).lower(), (words[0].lower() if words else "")
     after = sentence[modal.end() :]
     after = re.sub(
         r"^\s*(?:not\s+|also\s+|hereby\s+|jointly\s+|promptly\s+|immediately\s+|each\s+|then\s+|again\s+|to\s+)+",
@@ -299,7 +387,7 @@ def summary_of(sentence: str, modal: re.Match[str]) -> tuple[str, str]:
 def slug(summary: str) -> str:
     words = [w.strip("'’-") for w in re.split(r"[^a-z0-9'’-]+", summary.lower())]
     words = [w.replace("'", "").replace("’", "") for w in words if w and w not in _STOP]
-    s = "-".join(words[:3]).strip("-") or "duty"
+    s = "-".join(words[:2]).strip("-") or "duty"
     s = re.sub(r"-+", "-", s)
     if not re.match(r"[a-z]", s):
         s = "duty-" + s
@@ -376,6 +464,7 @@ class Rule:
     review: str
     start: int
     end: int
+    cuts: tuple[tuple[int, int], ...] = ()  # the spans of the parts, when they conflict
 
 
 def _anchor(
@@ -492,19 +581,12 @@ def due_rule(
             used.append((m.start(), m.end()))
             continue
         if not direction:
-            if lead in ("within",) or lead == "":
-                # "within 14 days" with no anchor word, or a length ("a period of 30 days")
-                if lead == "within":
-                    parts.append(
-                        Rule(
-                            None,
-                            f"'{m.group(0).strip()}': the starting point is not stated",
-                            m.start(),
-                            m.end(),
-                        )
-                    )
-                    used.append((m.start(), m.end()))
-                continue
+            # "within 14 days" with no anchor word: an order's own periods run from the order
+            # (docs/drafting.md); a length alone ("a period of 30 days") is no due rule
+            if lead == "within":
+                rv = "; ".join(r for r in (unit_review,) if r)
+                parts.append(Rule(f"{n} {unit} after order", rv, m.start(), m.end()))
+                used.append((m.start(), m.end()))
             continue
         after = direction in ("of", "after", "from", "following")
         rest = sentence[m.end() :]
@@ -581,13 +663,23 @@ def due_rule(
         elif lead == "before":
             word = "by"
             review = f"'before {sentence[s:e]}': read as by that day; the day before may be meant"
+        elif not re.search(
+            r"\b(?:appear\w*|hearing|conference|trial|argument|held|attend\w*|calendared|session|sentencing|mediation|heard|set\s+for|scheduled\s+for)\b",
+            sentence,
+            re.IGNORECASE,
+        ):
+            word = "by"  # a deadline's day; "on" is an appearance's
         else:
             word = "on"
         start = s - (len(lead_m.group(0)) if lead_m and lead_m.group("lead") else 0)
         parts.append(Rule(f"{word} {d.isoformat()}{t_rule}", review, max(0, start), end))
+    full = {(d.month, d.day) for _, _, d in find_dates(sentence)}
     for m in DATE_NO_YEAR.finditer(sentence):
         if any(a <= m.start() < b for a, b in [(p.start, p.end) for p in parts]):
             continue
+        mon = MONTHS.get(m.group("mon").lower().rstrip("."))
+        if (mon, int(m.group("day"))) in full:
+            continue  # the same day, its year given elsewhere in the sentence
         parts.append(Rule(None, f"'{m.group(0).strip()}' has no year", m.start(), m.end()))
     imm = re.search(
         r"\b(?:immediately\s+upon|upon\s+receipt\s+of|forthwith|immediately)\b(?P<rest>[^,;.]{0,80})",
@@ -642,4 +734,32 @@ def due_rule(
         f"more than one date or period in the sentence ({listed}): which governs is not clear",
         start,
         end,
+        cuts=tuple((p.start, p.end) for p in parts),
     )
+
+
+_SPLIT = re.compile(
+    r";\s+(?:and\s+|or\s+)?|,?\s+(?:and|or)\s+(?=(?:to\s+|shall\s+|must\s+|will\s+|either\s+|also\s+)*(?:file|serve|appear|submit|show|produce|respond|pay|attend|provide|lodge|deliver|notify|complete|meet|confer|exchange|disclose|make|be|explain)\b)"
+    r"|,?\s+(?:and|or)\s+(?=(?:the\s+)?(?:plaintiffs?|defendants?|parties|petitioners?|respondents?|appellants?|appellees?|counsel|[A-Z]\w+)\s+(?:shall|must|will|may|is|are)\b)",
+)
+
+
+def clauses(sentence: str, cuts: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    """The sentence cut into clauses at the conjunctions between the date parts ``cuts``
+    ("file ... by August 2, 2021 and to appear ... on August 12, 2021"); [] when a pair of
+    parts has no such conjunction between them."""
+    points: list[tuple[int, int]] = []
+    for (_, a_end), (b_start, _) in itertools.pairwise(cuts):
+        best = None
+        for m in _SPLIT.finditer(sentence, a_end, b_start):
+            best = m
+        if best is None:
+            return []
+        points.append((best.start(), best.end()))
+    out = []
+    pos = 0
+    for a, b in points:
+        out.append((pos, a))
+        pos = b
+    out.append((pos, len(sentence)))
+    return [(a, b) for a, b in out if sentence[a:b].strip()]

@@ -146,18 +146,43 @@ class Block:
     ordered: bool  # an "ORDERED that ..." paragraph
 
 
+_BREAK = re.compile(
+    r"\n[ \t]*\n+|\n(?=[ \t]*(?:[-•*][ \t]*)?(?:\d{1,3}\.|\(\w{1,4}\)|[a-z]\.[ \t]|(?:IT\s+IS\s+)?(?:FURTHER\s+)?ORDERED\b))"
+)
+_HEADING = re.compile(r"[^a-z\n]{2,120}|Opinion|[^\n]{0,40}\d{2}-\d{2}-\d{4}[^\n]{0,10}")
+
+
+def _breaks(text: str) -> list[tuple[int, int]]:
+    """Where paragraphs end: blank lines, a line that begins a numbered item or an ORDERED
+    clause, and either side of a heading line (no lower-case letters: "ORDER TO SHOW CAUSE")."""
+    found = {(m.start(), m.end()) for m in _BREAK.finditer(text)}
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip() and _HEADING.fullmatch(line.strip()):
+            if pos > 0:
+                found.add((pos - 1, pos))
+            if end < len(text):
+                found.add((end, end + 1))
+        pos = end + 1
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(found):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def blocks(text: str) -> list[Block]:
     """The paragraphs of the cleaned text, with cites. A numbered item that begins in lower
     case ("1. the outstanding discovery request(s);") continues the paragraph before it."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    for brk in re.finditer(
-        r"\n[ \t]*\n+|\n(?=[ \t]*(?:[-•*][ \t]*)?(?:\d{1,3}\.|\(\w{1,4}\)|[a-z]\.[ \t]|(?:IT\s+IS\s+)?(?:FURTHER\s+)?ORDERED\b))",
-        text,
-    ):
-        if brk.start() > pos:
-            spans.append((pos, brk.start()))
-        pos = brk.end()
+    for a, b in _breaks(text):
+        if a > pos:
+            spans.append((pos, a))
+        pos = b
     if pos < len(text):
         spans.append((pos, len(text)))
     out: list[Block] = []
@@ -226,7 +251,7 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         dot = start + m.start()
         word = re.search(r"([\w.]+)\.?$", text[s:dot])
         w = word.group(1).lower().rstrip(".") if word else ""
-        if w in _ABBREV or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"\d+", w):
+        if w in _ABBREV or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"\d{1,3}", w):
             continue
         out.append((s, start + m.start() + len(m.group(0).rstrip())))
         s = start + m.end()
