@@ -3,6 +3,7 @@ its cite, its party and its due rule, and `review` wherever the words do not say
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -421,7 +422,8 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
 
 
 _RESPONSE = re.compile(
-    r"\b(?:to|with|in)\s+(?:their|his|her|its|the|this|any|each|a|such)\s+(?:written\s+)?(?:response|reply|filing)\b",
+    r"\b(?:to|with|in)\s+(?:their|his|her|its|the|this|any|each|a|such)\s+(?:above[- ]referenced\s+)?(?:written\s+)?(?:response|reply|filing)\b"
+    r"|\b(?:written\s+)?response\s+(?:must|shall|should)\b",
     re.IGNORECASE,
 )
 
@@ -458,11 +460,35 @@ def _same_deadline(
                 return
 
 
+_FURTHER = re.compile(
+    r"(?<=\S)\s+(?=(?:(?:it|IT)\s+(?:is|IS)\s+)?(?:further\s+|FURTHER\s+)?ORDERED\s+(?:that|THAT)\b)"
+)
+
+
+def _pieces(t: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences cut again where a new "ORDERED that" clause begins inside one ("...; and it
+    is further ORDERED that the Clerk ...") and at a semicolon that separates two clauses each
+    imposing something of its own ("...; if a party cannot ..., they may instead file ...")."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        cuts = [m.end() for m in _FURTHER.finditer(t, s, e) if m.end() > s + 10]
+        bounds = [s, *cuts, e]
+        for a, b in itertools.pairwise(bounds):
+            pos = a
+            for m in re.finditer(r";\s+(?!and\s+it\s+is\b)", t[a:b]):
+                left, right = t[pos : a + m.start() + 1], t[a + m.end() : b]
+                if len(left) > 20 and len(right) > 20 and find_modal(left) and find_modal(right):
+                    out.append((pos, a + m.start() + 1))
+                    pos = a + m.end()
+            out.append((pos, b))
+    return [(a, b) for a, b in out if t[a:b].strip()]
+
+
 def _units(t: str, start: int, end: int, ordered: bool) -> list[tuple[int, int]]:
     """The sentences of a paragraph; an "ORDERED that ..." paragraph without its connective
     ("; and it is further") is one unit unless it holds several sentences."""
     out: list[tuple[int, int]] = []
-    for s, e in sentences(t, start, end):
+    for s, e in _pieces(t, sentences(t, start, end)):
         seg = t[s:e]
         m = re.search(
             r"\s*(?:;\s*)?(?:and|AND)\s+(?:it\s+is\s+)?(?:further|FURTHER)\s*(?:ORDERED|ordered)?\s*[,:]?\s*$",

@@ -256,6 +256,8 @@ def find_modal(sentence: str) -> Modal | None:
         return None
     found: list[Modal] = []
     for m in _ORDER_TO.finditer(sentence):
+        if re.search(r"\b(?:will|would|to|shall|may)\s+$", sentence[: m.start()]):
+            continue  # "the court will order plaintiff to show cause": said, not yet ordered
         if not re.search(
             r"\b(?:why|whether|because|since)\b[^.;]{0,80}$", sentence[: m.start()], re.IGNORECASE
         ):

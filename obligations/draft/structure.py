@@ -149,7 +149,7 @@ class Block:
 _BREAK = re.compile(
     r"\n[ \t]*\n+|\n(?=[ \t]*(?:[-•*][ \t]*)?(?:\d{1,3}\.|\(\w{1,4}\)|[a-z]\.[ \t]|(?:IT\s+IS\s+)?(?:FURTHER\s+)?ORDERED\b))"
 )
-_HEADING = re.compile(r"[^a-z\n]{2,120}|Opinion|[^\n]{0,40}\d{2}-\d{2}-\d{4}[^\n]{0,10}")
+_HEADING = re.compile(r"[^a-z\n]{2,120}(?<![.;,])|Opinion|[^\n]{0,40}\d{2}-\d{2}-\d{4}[^\n]{0,10}")
 
 
 def _breaks(text: str) -> list[tuple[int, int]]:
