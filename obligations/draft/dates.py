@@ -177,7 +177,7 @@ def date_value(m: re.Match[str]) -> date | None:
 
 _ORDINAL_DATE = re.compile(
     r"(?P<ord>"
-    + "|".join(_ORD_WORDS)
+    + "|".join([*_ORD_WORDS, "twenty", "thirty"])
     + r")(?:[- ](?P<ord2>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))?"
     rf"\s+day\s+of\s+{_MONTH},?\s+(?P<year>\d{{4}})",
     re.IGNORECASE,
@@ -192,7 +192,7 @@ def find_dates(text: str) -> list[tuple[int, int, date]]:
         if d is not None and 1900 <= d.year <= 2200:
             found.append((m.start(), m.end(), d))
     for m in _ORDINAL_DATE.finditer(text):
-        n = _ORD_WORDS[m.group("ord").lower()]
+        n = {**_ORD_WORDS, "twenty": 20, "thirty": 30}[m.group("ord").lower()]
         if m.group("ord2"):
             n += _ORD_WORDS[m.group("ord2").lower()]
         try:

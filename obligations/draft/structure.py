@@ -251,7 +251,11 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         dot = start + m.start()
         word = re.search(r"([\w.]+)\.?$", text[s:dot])
         w = word.group(1).lower().rstrip(".") if word else ""
-        if w in _ABBREV or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"\d{1,3}", w):
+        if (
+            w in _ABBREV
+            or (len(w) == 1 and w.isalpha())
+            or (re.fullmatch(r"[\d]{1,3}|[a-z]|[ivx]{1,4}", w) and text[s:dot].strip(" -•*(") == w)
+        ):
             continue
         out.append((s, start + m.start() + len(m.group(0).rstrip())))
         s = start + m.end()

@@ -275,18 +275,28 @@ def _assemble(original: str, body: list[list[_Line]], notes: list[list[_Line]]) 
             origin.extend(range(start, start + len(text)))
 
     prev_para: list[_Line] | None = None
+    joined_word = False
+    in_body = {id(p) for p in body}
     for para in [*body, *notes]:
         if prev_para is not None:
             last = prev_para[-1].text.rstrip()
             first = para[0].text.lstrip()
-            joined = para in body and not _TERMINAL.search(last) and first[:1].islower()
-            if joined:
+            joined = id(para) in in_body and not _TERMINAL.search(last) and first[:1].islower()
+            if joined and re.search(r"[a-z]-$", last) and out and out[-1].endswith("-"):
+                # a word hyphenated across a page break: the hyphen goes, the halves join
+                out[-1] = out[-1][:-1]
+                origin.pop()
+                put("", None)
+                joined_word = True
+            elif joined:
                 put(" ", None)
+                joined_word = False
             else:
                 put("\n\n", None)
+                joined_word = False
         for k, line in enumerate(para):
             text, start = line.text, line.start
-            if k == 0 and prev_para is not None and out and out[-1] == " ":
+            if k == 0 and prev_para is not None and out and (out[-1] == " " or joined_word):
                 lead = len(text) - len(text.lstrip())
                 text, start = text[lead:], start + lead
             if k > 0:
