@@ -24,7 +24,8 @@ Method (issue 15; docs/drafting.md). For each pair ``X.txt`` / ``X.toml`` of the
    the drafted match has a ``due`` and no ``review`` and the engine computes another date.
 6. Speed: a 20-page order (the corpus's texts, with ECF page headers and page numbers, cut at
    20 pages of 3,000 characters: longer than a real pleading page) drafted in one process,
-   median of 7 runs after one warm-up.
+   median of 7 runs after one warm-up; and a 20-page pleading-paper PDF (the PDF tests' maker)
+   read through pypdf and drafted, median of 7 after one warm-up.
 
 Run: ``.venv/bin/python bench/drafting.py [--corpus DIR] [--verbose]``. Prints the figures and
 one JSON line of them.
@@ -45,7 +46,7 @@ from pathlib import Path
 
 from calendars.errors import BadInput
 from obligations.checks import _compare, facts_for
-from obligations.draft import Draft, draft_order
+from obligations.draft import Draft, draft_order, read_order_text
 from obligations.engine import schedule
 from obligations.model import Order
 from obligations.orderfile import load_order, parse_order
@@ -233,6 +234,20 @@ def twenty_pages(corpus: Path) -> str:
     )
 
 
+def _twenty_page_pdf() -> bytes | None:
+    """A 20-page pleading-paper PDF, made by the PDF tests' own maker (pypdf's writer)."""
+    import importlib.util
+
+    path = ROOT / "tests" / "obligations" / "draft" / "test_pdf.py"
+    spec = importlib.util.spec_from_file_location("draft_test_pdf", path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    middle = [line for line in module.PAGE_1[7:17]] * 2  # numbered paragraphs, no caption
+    return bytes(module.make_pdf([module.PAGE_1[:17], *[middle[:27]] * 18, module.PAGE_2[1:]]))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
@@ -271,6 +286,15 @@ def main() -> int:
         draft_order(text)
         runs.append(time.perf_counter() - t0)
 
+    pdf = _twenty_page_pdf()
+    pdf_runs = []
+    if pdf is not None:
+        for i in range(8):
+            t0 = time.perf_counter()
+            draft_order(read_order_text(pdf, name="twenty.pdf"))
+            if i:
+                pdf_runs.append(time.perf_counter() - t0)
+
     def pct(a: int, b: int) -> float:
         return round(100 * a / b, 1) if b else 0.0
 
@@ -289,6 +313,7 @@ def main() -> int:
         "unflagged_wrong_dates": total.unflagged_wrong,
         "twenty_pages_chars": len(text),
         "twenty_pages_s": round(statistics.median(runs), 3),
+        "twenty_page_pdf_s": round(statistics.median(pdf_runs), 3) if pdf_runs else None,
     }
     print(
         f"orders: {figures['orders']} ({figures['needed_court_or_entered']} needed --court/--entered, {figures['refused']} refused)"
@@ -301,6 +326,10 @@ def main() -> int:
     print(f"dates right: {figures['dates_right_pct']}% of {total.dates} checked dates")
     print(f"unflagged wrong dates: {total.unflagged_wrong}")
     print(f"20-page order ({len(text):,} characters): {figures['twenty_pages_s']} s (median of 7)")
+    if pdf_runs:
+        print(
+            f"20-page PDF read (pypdf) and drafted: {figures['twenty_page_pdf_s']} s (median of 7)"
+        )
     print(json.dumps(figures))
     return 0
 
