@@ -408,6 +408,7 @@ _FIXED_LEAD = re.compile(
     r"(?P<lead>no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|by|before|until|through|on|for|at|to|is|are|:|due)?\s*(?:(?:the\s+)?close\s+of\s+business\s+(?:on\s+)?)?(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*)?$",
     re.IGNORECASE,
 )
+_TIME_BEFORE = re.compile(r"(?:" + TIME.pattern + r")\s*,?\s*(?:on\s+)?$", re.IGNORECASE)
 _ORDER_ANCHOR = re.compile(
     r"^(?:the\s+)?(?:(?:date\s+of\s+)?(?:the\s+)?(?:entry|issuance|filing|date|signing|docketing|electronic\s+filing)\s+(?:of\s+|on\s+the\s+docket\s+of\s+)?)?"
     r"(?:this|the\s+(?:instant|present|within))\s+(?:court['’]s\s+)?(?:minute\s+)?(?:memorandum\s+(?:and\s+)?)?(?:opinion\s+(?:and\s+)?)?(?:order|ruling|decision)\b"
@@ -623,16 +624,24 @@ def due_rule(
             continue
         if entered is not None and d < entered:
             continue
+        t_rule = ""
+        t_before = _TIME_BEFORE.search(before)
+        if t_before:
+            # "by 12:00 p.m., Friday, October 19, 2012", "at 1:30 p.m. on Monday, ..."
+            t0 = time_value(TIME.match(before, t_before.start()))  # type: ignore[arg-type]
+            if t0 is not None:
+                t_rule = f" {t0.strftime('%H:%M')}"
+                before = before[: t_before.start()]
+                before = re.sub(r"\s*\bat\s*$", " ", before)
         lead_m = _FIXED_LEAD.search(before)
         lead = (lead_m.group("lead") or "").lower() if lead_m else ""
         lead = re.sub(r"\s+", " ", lead)
         tm_after = re.match(
             r"\s*,?\s*(?:at|by|beginning\s+at|commencing\s+at|from|,)?\s*", after_text
         )
-        t_rule = ""
         end = e
         review = ""
-        if tm_after:
+        if tm_after and not t_rule:
             tm = TIME.match(sentence, e + tm_after.end())
             if tm:
                 t = time_value(tm)
@@ -646,12 +655,6 @@ def due_rule(
                         if tm2 and t2 is not None and t2 > t:
                             t_rule += f" to {t2.strftime('%H:%M')}"
                             end = tm2.end()
-        if not t_rule:
-            tb = list(TIME.finditer(before[-25:]))
-            if tb and re.search(r"\b(?:on|,)\s*$", before):
-                t = time_value(tb[-1])
-                if t is not None:
-                    t_rule = f" {t.strftime('%H:%M')}"
         if lead in (
             "no later than",
             "not later than",
@@ -673,7 +676,8 @@ def due_rule(
             word = "by"  # a deadline's day; "on" is an appearance's
         else:
             word = "on"
-        start = s - (len(lead_m.group(0)) if lead_m and lead_m.group("lead") else 0)
+        start = s - (len(sentence[max(0, s - 40) : s]) - len(before))
+        start -= len(lead_m.group(0)) if lead_m and lead_m.group("lead") else 0
         parts.append(Rule(f"{word} {d.isoformat()}{t_rule}", review, max(0, start), end))
     full = {(d.month, d.day) for _, _, d in find_dates(sentence)}
     for m in DATE_NO_YEAR.finditer(sentence):

@@ -252,7 +252,7 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         word = re.search(r"([\w.]+)\.?$", text[s:dot])
         w = word.group(1).lower().rstrip(".") if word else ""
         if (
-            w in _ABBREV
+            (w in _ABBREV and not (w in ("a.m", "p.m") and "\n" in m.group(0)))
             or (len(w) == 1 and w.isalpha())
             or (re.fullmatch(r"[\d]{1,3}|[a-z]|[ivx]{1,4}", w) and text[s:dot].strip(" -•*(") == w)
         ):
