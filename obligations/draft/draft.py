@@ -12,6 +12,7 @@ from typing import Any
 
 from calendars.errors import BadInput
 from obligations.draft.caption import Found, find_case, find_court, find_entered, find_judge
+from obligations.draft.dates import TIME, find_dates, time_value
 from obligations.draft.duties import (
     _CONDITION,
     _PROHIBITION,
@@ -336,16 +337,23 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
         break
     duties: list[Duty] = []
     used: set[str] = set()
+    rows = _schedule_rows(t, entered)
     order_consequence = ""
     pending_consequences: dict[int, list[str]] = {}
     for bi, b in enumerate(bl):
         if b.end <= start_at:
             continue
         s0 = max(b.start, start_at)
-        queue: list[tuple[int, int, str]] = [(s, e, "") for s, e in _units(t, s0, b.end, b.ordered)]
+        queue: list[tuple[int, int, str]] = [
+            (s, e, "") for s, e in _around_rows(_units(t, s0, b.end, b.ordered), rows)
+        ]
         while queue:
             s, e, inherited = queue.pop(0)
             sentence = t[s:e]
+            row = rows.get(s)
+            if row is not None and row[0] == e:
+                duties.append(_row_duty(t, s, e, row, b.cite, bi, used))
+                continue
             modal = find_modal(sentence)
             if modal is None and inherited:
                 lead = re.match(
@@ -421,9 +429,10 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
     return duties, order_consequence
 
 
-_RESPONSE = re.compile(
-    r"\b(?:to|with|in)\s+(?:their|his|her|its|the|this|any|each|a|such)\s+(?:above[- ]referenced\s+)?(?:written\s+)?(?:response|reply|filing)\b"
-    r"|\b(?:written\s+)?response\s+(?:must|shall|should)\b",
+_PAPERS = r"motion|response|reply|filing|brief|report|petition|statement|submission|letter|notice|certificate|declaration|affidavit"
+_REFERENCE = re.compile(
+    rf"\b(?:accompany|with|in|to|into|of)\s+(?:such|the|this|that|any|its|their|his|her|each|said|a)\s+(?:above[- ]referenced\s+)?(?:joint\s+)?(?:written\s+)?(?P<noun>{_PAPERS})\b"
+    rf"|\b(?:the|such|said|this|that|each|any)\s+(?:joint\s+)?(?:written\s+)?(?P<noun2>{_PAPERS})\s+(?:must|shall|should|will)\b",
     re.IGNORECASE,
 )
 
@@ -431,9 +440,20 @@ _RESPONSE = re.compile(
 def _same_deadline(
     d: Duty, sentence: str, modal: Modal, previous: Duty | None, duties: list[Duty], party: str
 ) -> None:
-    """A duty with no time of its own that rides on another: "Plaintiff shall also confirm"
-    (the paragraph's duty before it), "attach to their response to this order" (the response
-    ordered): due with that duty, ``by X.due``."""
+    """A duty with no time of its own that rides on another: "attach to their response to this
+    order", "shall also accompany such motion", "the written response must include" (due with
+    the duty that makes that paper: ``by X.due``), "Plaintiff shall also confirm" (the
+    paragraph's duty before it: its rule, flagged)."""
+    for m in _REFERENCE.finditer(sentence):
+        noun = (m.group("noun") or m.group("noun2")).lower()
+        stem = "respon" if noun == "response" else noun[:5]
+        for other in reversed(duties):
+            head = (other.summary + " " + other.verb).lower()
+            if other.due and (stem in head or (stem == "respon" and "show cause" in head)):
+                d.kind = "deadline"
+                d.due = f"by {other.id}.due"
+                d.source_start, d.source_end = d.start + m.start(), d.start + m.end()
+                return
     if (
         re.search(r"\balso\b", sentence[: modal.end() + 8], re.IGNORECASE)
         and previous is not None
@@ -446,18 +466,6 @@ def _same_deadline(
         d.reviews.append(
             f'no period of its own: read as due with {previous.id} ("also" in the same paragraph)'
         )
-        return
-    if _RESPONSE.search(sentence):
-        for other in reversed(duties):
-            if other.due and re.search(
-                r"\bshow\s+cause\b|\brespon[sd]", other.summary + " " + other.verb, re.IGNORECASE
-            ):
-                d.kind = "deadline"
-                d.due = f"by {other.id}.due"
-                m = _RESPONSE.search(sentence)
-                assert m is not None
-                d.source_start, d.source_end = d.start + m.start(), d.start + m.end()
-                return
 
 
 _FURTHER = re.compile(
@@ -482,6 +490,84 @@ def _pieces(t: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
                     pos = a + m.end()
             out.append((pos, b))
     return [(a, b) for a, b in out if t[a:b].strip()]
+
+
+_ROW = re.compile(
+    r"^[ \t]*(?P<label>[^\n]{2,100}?)[ \t.…_:-]*?[ \t]+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
+    r"(?P<date>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?,?[ \t]+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})"
+    r"(?:,?[ \t]+(?:at[ \t]+)?(?P<time>\d{1,2}(?::\d{2})?[ \t]*[ap]\.?[ \t]?m\.?))?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ROW_NOT = re.compile(
+    r"^(?:filed|dated|entered|date|signed|decided|argued|submitted|opinion|no\.|case)\b|\b(?:shall|must|will|may|should|is|are|was|were|has|have|the\s+court)\b",
+    re.IGNORECASE,
+)
+
+
+def _schedule_rows(t: str, entered: date) -> dict[int, tuple[int, date, str]]:
+    """The rows of a schedule table: lines of a label and a date ("Initial Brief for
+    Respondent March 31, 2017", "Appellee's Brief Fri, Oct 29 2004"), two or more near each
+    other; by start: (end, day, time)."""
+    found: list[tuple[int, int, date, str]] = []
+    for m in _ROW.finditer(t):
+        label = m.group("label").strip()
+        if _ROW_NOT.search(label) or not re.search(r"[A-Za-z]{3}", label):
+            continue
+        days = find_dates(m.group("date").replace(" ", " "))
+        if not days:
+            days = find_dates(re.sub(r"(\d)\s+(\d{4})$", r"\1, \2", m.group("date")))
+        if not days or days[0][2] < entered:
+            continue
+        found.append((m.start("label"), m.end(), days[0][2], m.group("time") or ""))
+    rows: dict[int, tuple[int, date, str]] = {}
+    for i, (s, e, d, tm) in enumerate(found):
+        near = [o for j, o in enumerate(found) if j != i and abs(o[0] - s) < 400]
+        if near:
+            rows[s] = (e, d, tm)
+    return rows
+
+
+def _around_rows(
+    units: list[tuple[int, int]], rows: dict[int, tuple[int, date, str]]
+) -> list[tuple[int, int]]:
+    """Units with the schedule rows inside them taken out as units of their own."""
+    if not rows:
+        return units
+    out: list[tuple[int, int]] = []
+    starts = sorted(rows)
+    for s, e in units:
+        pos = s
+        for r in starts:
+            if pos <= r < e:
+                if r > pos:
+                    out.append((pos, r))
+                out.append((r, rows[r][0]))
+                pos = rows[r][0]
+        if pos < e:
+            out.append((pos, e))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _row_duty(
+    t: str, s: int, e: int, row: tuple[int, date, str], cite: str, bi: int, used: set[str]
+) -> Duty:
+    _, day, tm = row
+    line = t[s:e]
+    m = _ROW.match(line)
+    label = m.group("label").strip() if m else line
+    party, _ = party_of(label, "")
+    at = ""
+    if tm:
+        tmatch = TIME.search(tm)
+        tv = time_value(tmatch) if tmatch else None
+        at = f" {tv.strftime('%H:%M')}" if tv else ""
+    word = "on" if re.search(r"argument|hearing|conference|trial|session", label, re.I) else "by"
+    d = Duty(s, e, cite, bi, party, "deadline", label.lower(), label.split()[0].lower())
+    d.due = f"{word} {day.isoformat()}{at}"
+    if m:
+        d.source_start, d.source_end = s + m.start("date"), e
+    d.id = _id(label, used)
+    return d
 
 
 def _units(t: str, start: int, end: int, ordered: bool) -> list[tuple[int, int]]:

@@ -20,9 +20,9 @@ from obligations.draft.dates import (
 
 _MODAL = re.compile(
     r"\b(?:shall|must|will|should|may|"
-    r"(?:is|are)\s+(?:hereby\s+)?(?:ordered|directed|required|instructed|permitted|authorized|expected|granted\s+leave|given\s+leave|reminded)\s+to|"
-    r"(?:is|are)\s+to(?=\s+(?:\w+\s+)?(?:file|serve|submit|appear|produce|meet|confer|communicate|provide|lodge|pay|respond|notify|deliver|return|complete|exchange|disclose|again))|"
-    r"(?:is|are)\s+(?:hereby\s+)?(?:set|scheduled|reset|continued|rescheduled)\s+(?:for|to|on)|"
+    r"(?:is|are)\s+(?:hereby\s+|kindly\s+|respectfully\s+|further\s+|also\s+)*(?:ordered|directed|required|instructed|permitted|authorized|expected|granted\s+leave|given\s+leave|reminded)\s+to|"
+    r"(?:is|are)\s+to(?=\s+(?:\w+\s+)?(?:file|serve|submit|appear|produce|meet|confer|communicate|provide|lodge|pay|respond|notify|deliver|return|complete|exchange|disclose|again|place|enter|mail|send|close|terminate|issue|forward|transmit|prepare))|"
+    r"(?:is|are)\s+(?:hereby\s+|tentatively\s+|now\s+|further\s+)*(?:set|scheduled|reset|continued|rescheduled)\s+(?:for|to|on)|"
     r"(?:is|are)\s+due|requires?\s+(?:the\s+)?(?:parties|plaintiffs?|defendants?|counsel|each\s+party)\s+to|"
     r"will\s+require\s+the|right\s+of\s+(?:either|each|any)\s+party\s+to)\b",
     re.IGNORECASE,
@@ -504,6 +504,9 @@ def _anchor(
             None,
             f"the period counts from '{p}': more than one duty of this order could be meant ({', '.join(c.id for c in cands)})",
         )
+    linked = _named_duty(low, duties, text)
+    if linked:
+        return linked, f"read as counted from {linked} ('{p}'): check that this is the duty meant"
     if (
         re.search(r"\b(?:such|same|which|that|it|whichever|earlier|later|or)\b", low)
         or len(words) > 7
@@ -517,6 +520,73 @@ def _anchor(
     if name in ("order", "duty"):
         return None, f"the period counts from '{p}': which event is meant is not clear"
     return name, ""
+
+
+_ANCHOR_NOISE = {
+    "the",
+    "date",
+    "deadline",
+    "of",
+    "for",
+    "a",
+    "an",
+    "set",
+    "scheduled",
+    "s",
+    "service",
+    "filing",
+    "served",
+    "filed",
+    "by",
+    "on",
+    "his",
+    "her",
+    "their",
+    "its",
+    "said",
+    "above",
+    "this",
+    "in",
+    "court",
+    "courts",
+    "day",
+    "time",
+    "to",
+    "be",
+    "is",
+    "being",
+    "receipt",
+    "received",
+    "and",
+}
+_COMPLETION = re.compile(
+    r"\b(?:service|served|filing|filed|receipt|received|return|returned|submission|submitted)\b"
+)
+
+
+def _named_duty(low: str, duties: list[Duty], text: str) -> str | None:
+    """Another duty of this order named by what it sets or produces: "prior to trial" (the
+    trial setting: its date, ``trial.due``), "after the pretrial motion deadline" (its due
+    date), "service of petitioner's initial brief" (its completion). One duty only."""
+    content = [w for w in re.findall(r"[a-z]+", low) if w not in _ANCHOR_NOISE and len(w) > 2]
+    if not content or len(content) > 5:
+        return None
+    hits = []
+    for d in duties:
+        if not d.due:
+            continue
+        head = (d.summary + " " + text[d.start : d.end][:100]).lower()
+        if all(re.search(rf"\b{re.escape(w[:5])}", head) for w in content):
+            hits.append(d)
+    if len(hits) > 1:
+        settings = [d for d in hits if (d.due or "").startswith("on ")]
+        hits = settings if len(settings) == 1 else hits
+    if len(hits) != 1:
+        return None
+    d = hits[0]
+    if _COMPLETION.search(low) and "deadline" not in low:
+        return d.id
+    return f"{d.id}.due"
 
 
 def _unit(u: str, n: int) -> tuple[str, str]:
@@ -746,7 +816,7 @@ def due_rule(
 
 _SPLIT = re.compile(
     r";\s+(?:and\s+|or\s+)?|,?\s+(?:and|or)\s+(?=(?:to\s+|shall\s+|must\s+|will\s+|either\s+|also\s+)*(?:file|serve|appear|submit|show|produce|respond|pay|attend|provide|lodge|deliver|notify|complete|meet|confer|exchange|disclose|make|be|explain)\b)"
-    r"|,?\s+(?:and|or)\s+(?=(?:the\s+)?(?:plaintiffs?|defendants?|parties|petitioners?|respondents?|appellants?|appellees?|counsel|[A-Z]\w+)\s+(?:shall|must|will|may|is|are)\b)",
+    r"|,?\s+(?:and|or)\s+(?=(?:the\s+|a\s+|an\s+|any\s+|each\s+)?(?:plaintiffs?|defendants?|parties|petitioners?|respondents?|appellants?|appellees?|counsel|[A-Z]\w+|\w+)\s+(?:shall|must|will|may|is|are)\b)",
 )
 
 
