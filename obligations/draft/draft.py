@@ -498,6 +498,11 @@ _ROW = re.compile(
     r"(?:,?[ \t]+(?:at[ \t]+)?(?P<time>\d{1,2}(?::\d{2})?[ \t]*[ap]\.?[ \t]?m\.?))?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+_INLINE_SCHEDULE = re.compile(r"\bschedule\b[^:.\n]{0,80}:", re.IGNORECASE)
+_INLINE_ROW = re.compile(
+    r"\s*(?P<label>(?:[A-Z][\w'’()-]*\s+){0,5}?[A-Z][\w'’()-]*(?:\s+(?:for|of|if\s+any|Curiae|Brief)[\w'’(),]*)*),?\s+"
+    r"(?P<date>(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+\d{4})"
+)
 _ROW_NOT = re.compile(
     r"^(?:filed|dated|entered|date|signed|decided|argued|submitted|opinion|no\.|case)\b|\b(?:shall|must|will|may|should|is|are|was|were|has|have|the\s+court)\b",
     re.IGNORECASE,
@@ -519,6 +524,21 @@ def _schedule_rows(t: str, entered: date) -> dict[int, tuple[int, date, str]]:
         if not days or days[0][2] < entered:
             continue
         found.append((m.start("label"), m.end(), days[0][2], m.group("time") or ""))
+    # a schedule run into one line: "the following briefing schedule will apply: Appellant's
+    # Brief April 15, 2019 Appendix April 15, 2019 Appellees' Brief May 15, 2019"
+    for intro in _INLINE_SCHEDULE.finditer(t):
+        pos = intro.end()
+        while True:
+            m = _INLINE_ROW.match(t, pos)
+            if not m or _ROW_NOT.search(m.group("label")):
+                break
+            days = find_dates(m.group("date"))
+            if not days or days[0][2] < entered:
+                break
+            if all(f[0] != m.start("label") for f in found):
+                found.append((m.start("label"), m.end(), days[0][2], ""))
+            pos = m.end()
+    found.sort()
     rows: dict[int, tuple[int, date, str]] = {}
     for i, (s, e, d, tm) in enumerate(found):
         near = [o for j, o in enumerate(found) if j != i and abs(o[0] - s) < 400]
