@@ -504,7 +504,7 @@ _INLINE_ROW = re.compile(
     r"(?P<date>(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+\d{4})"
 )
 _ROW_NOT = re.compile(
-    r"^(?:filed|dated|entered|date|signed|decided|argued|submitted|opinion|no\.|case)\b|\b(?:shall|must|will|may|should|is|are|was|were|has|have|the\s+court)\b",
+    r"\b(?:filed|dated|entered|decided|argued|submitted|signed)\b|^(?:in\s+the\s+)?(?:united\s+states\s+)?court\b|^(?:date|opinion|no\.|case)\b|\b(?:shall|must|will|may|should|is|are|was|were|has|have|the\s+court)\b",
     re.IGNORECASE,
 )
 

@@ -20,9 +20,9 @@ from obligations.draft.dates import (
 
 _MODAL = re.compile(
     r"\b(?:shall|must|will|should|may|"
-    r"(?:is|are)\s+(?:hereby\s+|kindly\s+|respectfully\s+|further\s+|also\s+)*(?:ordered|directed|required|instructed|permitted|authorized|expected|granted\s+leave|given\s+leave|reminded)\s+to|"
+    r"(?:is|are)\s+(?:hereby\s+|kindly\s+|respectfully\s+|further\s+|also\s+)*(?:ordered|directed|required|instructed|permitted|authorized|expected|granted\s+leave|given\s+leave|reminded|requested|invited)\s+to|"
     r"(?:is|are)\s+to(?=\s+(?:\w+\s+)?(?:file|serve|submit|appear|produce|meet|confer|communicate|provide|lodge|pay|respond|notify|deliver|return|complete|exchange|disclose|again|place|enter|mail|send|close|terminate|issue|forward|transmit|prepare))|"
-    r"(?:is|are)\s+(?:hereby\s+|tentatively\s+|now\s+|further\s+)*(?:set|scheduled|reset|continued|rescheduled)\s+(?:for|to|on)|"
+    r"(?:is|are|has\s+been|have\s+been)\s+(?:hereby\s+|tentatively\s+|now\s+|further\s+)*(?:set|scheduled|reset|continued|rescheduled)\s+(?:for|to|on)|"
     r"(?:is|are)\s+due|requires?\s+(?:the\s+)?(?:parties|plaintiffs?|defendants?|counsel|each\s+party)\s+to|"
     r"will\s+require\s+the|right\s+of\s+(?:either|each|any)\s+party\s+to)\b",
     re.IGNORECASE,
@@ -142,6 +142,29 @@ def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
         return False
     if word.startswith("require") and re.search(r"\bnot\s+$", before):
         return False
+    if re.search(
+        r"\b(?:argues?|contends?|asserts?|claims?|notes?|suggests?|seeks?|explains?|states?|maintains?|believes?|agrees?|asks?|provides?)\s+that\b[^.;]{0,160}$",
+        before,
+        re.IGNORECASE,
+    ):
+        return False  # what someone says, not what the court orders
+    subj = _subject(before).strip()
+    if re.match(
+        r"(?:a|an)\s+(?:party|plaintiff|defendant|court|district\s+court|litigant|person)\b",
+        subj,
+        re.IGNORECASE,
+    ):
+        return False  # a rule stated in general ("a party may amend only ...")
+    if re.match(
+        r"\s+(?:not\s+)?(?:remain|continue\s+to\s+be|apply|govern|proceed|be\s+(?:stayed|closed|dismissed|denied|granted|vacated|held\s+in\s+abeyance|required|given|notified|permitted\s+to\s+continue))\b",
+        after,
+        re.IGNORECASE,
+    ) and not re.search(
+        r"\b(?:part(?:y|ies)|plaintiffs?|defendants?|counsel|petitioners?|respondents?|appellants?|appellees?)\b",
+        subj,
+        re.IGNORECASE,
+    ):
+        return False  # what becomes of the case, not a duty
     if word == "should" and (
         re.search(r"(?:^|[,;(]\s*|\bif\s+|\band\s+)$", before.strip() + " ")
         and re.match(
@@ -166,13 +189,19 @@ def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
             if court:
                 return False
             if not re.search(
-                r"\b(?:part(?:y|ies)|plaintiffs?|defendants?|counsel|petitioners?|respondents?|debtors?|trustee|movants?|appellants?|appellees?|no|they|either|each|any)\b",
+                r"\b(?:part(?:y|ies)|plaintiffs?|defendants?|counsel|petitioners?|respondents?|debtors?|trustee|movants?|appellants?|appellees?|no|they|either|each|any|clerk|secretary|commissioner|government|state|agency|amici|amicus)\b",
                 subject,
                 re.IGNORECASE,
             ) and not re.search(r"\bno\b", subject, re.IGNORECASE):
                 return False
         if word == "will" and re.match(r"\s+be\s+(?:held|conducted)\b", after):
-            return not re.search(r"\bno\b", subject, re.IGNORECASE)
+            return not re.search(r"\bno\b", subject, re.IGNORECASE) and bool(
+                re.search(r"hearing|conference|argument|trial|call|session", subject, re.IGNORECASE)
+            )
+        if word == "will" and re.match(
+            r"\s+be\s+(?:required|notified|given|permitted|allowed)\b", after
+        ):
+            return False
         if word == "will" and not re.search(
             r"\b(?:part(?:y|ies)|plaintiffs?|defendants?|counsel|petitioners?|respondents?|debtors?|trustee|they|movants?|clerk)\b",
             subject,
@@ -210,12 +239,19 @@ _PARTY_NOUN = (
 #: the court ordering a party to act: "ORDERS plaintiff to SHOW CAUSE", "we ORDER appellant to
 #: file", "directs counsel to"; the party is the object, not the subject
 _ORDER_TO = re.compile(
-    rf"\b(?:ORDERS?|ORDERED|[Oo]rders?|DIRECTS?|[Dd]irects?|[Ii]nstructs?|INSTRUCTS?|[Rr]equests?)\s+(?P<who>(?:[A-Z][\w.'’-]*\s+){{0,3}}{_PARTY_NOUN}(?:\s+and\s+{_PARTY_NOUN})?|(?:[A-Z][\w.'’-]*\s+){{1,3}})\s*,?\s+to\b",
-    re.IGNORECASE,
+    rf"\b(?:ORDERS?|ORDERED|[Oo]rders?|DIRECTS?|[Dd]irects?|[Ii]nstructs?|INSTRUCTS?|[Rr]equests?|REQUESTS?)\s+(?P<who>(?:[A-Z][\w.'’-]*\s+){{0,3}}(?i:{_PARTY_NOUN})(?:\s+and\s+(?i:{_PARTY_NOUN}))?|(?:[A-Z][\w.'’-]*\s+){{1,3}})\s*,?\s+(?i:to)\b",
 )
 #: "ORDERED that appellant show cause": a subject and a bare verb, no modal
 _SUBJUNCTIVE = re.compile(
     rf"\b(?:ORDERED|[Oo]rdered|DIRECTED|REQUIRED)\s*,?\s+that\s*,?\s+(?:[^,;]{{0,80}},\s*)?(?P<who>(?:[A-Z][\w.'’-]*\s+){{0,3}}{_PARTY_NOUN}(?:\s+and\s+{_PARTY_NOUN})?)\s+(?:each\s+|jointly\s+|promptly\s+)?(?!shall\b|must\b|will\b|may\b|is\b|are\b|be\b|has\b|have\b|was\b|were\b|should\b|can\b|could\b|and\b|or\b|to\b)(?=[a-z]+\b)",
+)
+#: "ORDERED that oral argument ... be heard on ...": a setting or a paper, in the passive
+_SUBJ_PASSIVE = re.compile(
+    r"\b(?:ORDERED|[Oo]rdered)\s*,?\s+that\s*,?\s+(?P<who>(?:the\s+|any\s+|all\s+|a\s+|an\s+)?[A-Za-z][\w\s'’-]{2,80}?)\s+be\s+(?:heard|held|filed|served|submitted|set|scheduled|completed|made|produced|lodged|delivered|paid)\b"
+)
+#: "It is plaintiff's responsibility to respond"
+_RESPONSIBILITY = re.compile(
+    r"\b[Ii]t\s+is\s+(?:the\s+)?(?P<who>[\w'’ -]{2,40}?)['’]?s?\s+(?:responsibility|duty|obligation)\s+to\b"
 )
 _DEADLINE_IS = re.compile(
     r"\b(?:the\s+)?(?:due\s+date|deadline|cut-?off(?:\s+date)?)\s+(?:for|to|by\s+which)\b[^.;]{0,240}?\b(?:is|are|shall\s+be|will\s+be)\b(?:\s+now|\s+hereby)?(?:\s+(?:extended|reset|continued|moved))?(?:\s+(?:to|until))?",
@@ -270,6 +306,12 @@ def find_modal(sentence: str) -> Modal | None:
         if _valid_modal(sentence, m):
             found.append(Modal(m.start(), m.end(), m.group(0)))
             break
+    m4 = _SUBJ_PASSIVE.search(sentence)
+    if m4 and not re.search(r"\b(?:granted|denied|vacated|dismissed)\b", m4.group("who")):
+        found.append(Modal(m4.start("who"), m4.end(), m4.group(0), "both"))
+    m5 = _RESPONSIBILITY.search(sentence)
+    if m5:
+        found.append(Modal(m5.start("who"), m5.end(), m5.group(0), m5.group("who")))
     m3 = _DEADLINE_IS.search(sentence)
     if m3:
         found.append(Modal(m3.start(), m3.end(), m3.group(0), "both"))
