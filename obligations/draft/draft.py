@@ -529,15 +529,15 @@ def _schedule_rows(t: str, entered: date) -> dict[int, tuple[int, date, str]]:
     for intro in _INLINE_SCHEDULE.finditer(t):
         pos = intro.end()
         while True:
-            m = _INLINE_ROW.match(t, pos)
-            if not m or _ROW_NOT.search(m.group("label")):
+            row = _INLINE_ROW.match(t, pos)
+            if not row or _ROW_NOT.search(row.group("label")):
                 break
-            days = find_dates(m.group("date"))
+            days = find_dates(row.group("date"))
             if not days or days[0][2] < entered:
                 break
-            if all(f[0] != m.start("label") for f in found):
-                found.append((m.start("label"), m.end(), days[0][2], ""))
-            pos = m.end()
+            if all(f[0] != row.start("label") for f in found):
+                found.append((row.start("label"), row.end(), days[0][2], ""))
+            pos = row.end()
     found.sort()
     rows: dict[int, tuple[int, date, str]] = {}
     for i, (s, e, d, tm) in enumerate(found):
