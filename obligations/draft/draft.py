@@ -190,7 +190,7 @@ class Draft:
 def _s(value: str) -> str:
     """A TOML basic string (JSON's escapes are TOML's, but TOML has no \\/ and needs \\u for
     the control characters, which json.dumps writes)."""
-    return json.dumps(value, ensure_ascii=False).replace("\\/", "/")
+    return json.dumps(value, ensure_ascii=False).replace("\\/", "/").replace("\x7f", "\\u007f")
 
 
 def _id(summary: str, used: set[str]) -> str:
