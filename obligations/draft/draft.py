@@ -415,6 +415,9 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
             cond = _CONDITION.search(sentence)
             if cond:
                 d.condition = cond.group(0).strip()
+            if d.due:
+                # the names a rule counts from are taken: no duty may be called as its event
+                used.update(re.findall(r"[a-z0-9][a-z0-9_-]*(?=\.due|\.missed|\b)", d.due))
             d.id = _id(summary, used)
             duties.append(d)
     # consequences: on the duties of their paragraph, else on the whole order

@@ -561,6 +561,8 @@ def _anchor(
     )
     if name in ("order", "duty"):
         return None, f"the period counts from '{p}': which event is meant is not clear"
+    if any(d.id == name for d in duties):
+        name += "-event"  # an event, not the duty that happens to bear its words
     return name, ""
 
 
