@@ -16,7 +16,10 @@ Method (issue 15; docs/drafting.md). For each pair ``X.txt`` / ``X.toml`` of the
    drafted obligations matched / drafted.
 4. Due exact: of the matched expected obligations, those whose best match (most overlap) has the
    same ``due`` (white space and case ignored), or where neither has a ``due`` (both for review,
-   or both without a date).
+   or both without a date). Obligation ids are names each file chooses: a drafted rule naming
+   another drafted obligation (``14 days after return-documents-plaintiff``) is compared with
+   that obligation called by the expected id it matched (``return-documents``); event names
+   are compared as written.
 5. Dates right: every date or date-time in an expected ``[[check]]``'s ``expect`` is computed
    on the drafted order, with the check's ``given`` names of expected obligations renamed to
    their drafted matches (events and conditions kept), the same ``as_of``: right when the
@@ -46,7 +49,7 @@ from pathlib import Path
 
 from calendars.errors import BadInput
 from obligations.checks import _compare, facts_for
-from obligations.draft import Draft, draft_order, read_order_text
+from obligations.draft import Draft, DraftObligation, draft_order, read_order_text
 from obligations.engine import schedule
 from obligations.model import Order
 from obligations.orderfile import load_order, parse_order
@@ -96,6 +99,14 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return shared / shorter if shorter > 0 and shared > 0 else 0.0
 
 
+def _renamed(due: str | None, names: dict[str, str]) -> str | None:
+    """``due`` with the drafted obligations it names called by the expected ids they matched:
+    obligation ids are names a clerk chooses, the rule is what is compared."""
+    if not due:
+        return due
+    return re.sub(r"[a-z0-9][a-z0-9_-]*", lambda m: names.get(m.group(0), m.group(0)), due)
+
+
 def _due(value: str | None) -> str:
     return re.sub(r"\s+", " ", value or "").strip().lower()
 
@@ -137,6 +148,8 @@ def score(txt: Path, toml: Path) -> Score:
     s.drafted = len(drafted)
     matched_drafted: set[int] = set()
     best: dict[str, int] = {}  # expected id -> index of its best drafted match
+    names: dict[str, str] = {}  # drafted id -> the expected id it matched
+    pending: list[tuple[dict[str, object], DraftObligation]] = []
     for e in raw.get("obligation", []):
         s.expected += 1
         span = locate(original, e.get("text", ""))
@@ -154,7 +167,10 @@ def score(txt: Path, toml: Path) -> Score:
         top = max(hits, key=lambda h: (h[0], drafted[h[1]][0].due is not None))[1]
         best[e["id"]] = top
         mine = drafted[top][0]
-        if _due(mine.due) == _due(e.get("due")):
+        names[mine.id] = e["id"]
+        pending.append((e, mine))
+    for e, mine in pending:
+        if _due(_renamed(mine.due, names)) == _due(e.get("due")):
             s.due_exact += 1
         else:
             s.misses.append(

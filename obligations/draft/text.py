@@ -245,7 +245,9 @@ def clean(original: str) -> Cleaned:
                     break
                 skipped.append(q)
                 j += 1
-    return _assemble(original, body, notes)
+    single = sum(1 for p in paras if len(p) == 1)
+    double_spaced = len(paras) >= 6 and single >= 0.8 * len(paras)
+    return _assemble(original, body, notes, double_spaced)
 
 
 _EMPHASIS = re.compile(r"(?<![\w*])\*{1,2}(?=[\w\"“(])|(?<=[\w.,;:)\"”’])\*{1,2}(?![\w*])")
@@ -262,7 +264,18 @@ def _put_line(text: str, start: int, put: Callable[[str, int | None], None]) -> 
         put(text[pos:], start + pos)
 
 
-def _assemble(original: str, body: list[list[_Line]], notes: list[list[_Line]]) -> Cleaned:
+_OPEN_WORD = re.compile(
+    r"\b(?:before|on|by|of|to|the|a|an|and|or|for|in|with|at|than|that|is|are|be|shall|must|will|may|from|until|after|later|no|not|this|its|their|his|her)$",
+    re.IGNORECASE,
+)
+
+
+def _assemble(
+    original: str, body: list[list[_Line]], notes: list[list[_Line]], double_spaced: bool = False
+) -> Cleaned:
+    """The kept lines, paragraphs joined where a sentence runs on: the next begins in lower
+    case, or the last ends on a word no sentence ends on ("ON OR BEFORE" / "OCTOBER 13"), or,
+    on double-spaced pages (every line a paragraph), wherever no sentence ended."""
     out: list[str] = []
     origin: list[int] = []
 
@@ -281,7 +294,20 @@ def _assemble(original: str, body: list[list[_Line]], notes: list[list[_Line]]) 
         if prev_para is not None:
             last = prev_para[-1].text.rstrip()
             first = para[0].text.lstrip()
-            joined = id(para) in in_body and not _TERMINAL.search(last) and first[:1].islower()
+            joined = (
+                id(para) in in_body
+                and not _TERMINAL.search(last)
+                and not _OPENS.match(first)
+                and (
+                    first[:1].islower()
+                    or bool(_OPEN_WORD.search(last))
+                    or (
+                        double_spaced
+                        and re.search(r"[a-z,]$", last) is not None
+                        and not first.isupper()
+                    )
+                )
+            )
             if joined and re.search(r"[a-z]-$", last) and out and out[-1].endswith("-"):
                 # a word hyphenated across a page break: the hyphen goes, the halves join
                 out[-1] = out[-1][:-1]
