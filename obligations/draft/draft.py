@@ -19,6 +19,7 @@ from obligations.draft.duties import (
     _RECURRING,
     Duty,
     Modal,
+    _periodic,
     _subject,
     clauses,
     due_rule,
@@ -280,21 +281,49 @@ def draft_order(
         consequence=consequence,
         notes=tuple(notes),
     )
-    _loads(draft)
-    return draft
+    return _loads(draft)
 
 
-def _loads(draft: Draft) -> None:
-    """The draft must load as drafted: one that does not is a defect of the drafter, reported
-    as bad input (with what the loader said) rather than written."""
+def _loads(draft: Draft) -> Draft:
+    """The draft, proved to load as drafted. Should a rule the drafter wrote not load (a rule
+    linking duties in a way the loader refuses), the rules that name other duties are taken
+    back to review, then every rule; a draft that still does not load is a defect of the
+    drafter, reported as bad input (with what the loader said) rather than written."""
+    from dataclasses import replace
+
     from obligations.orderfile import OrderFileErrors, parse_order
 
-    try:
-        parse_order(draft.to_toml(), "<draft>")
-    except OrderFileErrors as exc:
-        raise BadInput(
-            f"the draft does not load (a defect of the drafter; please report it): {exc}"
-        ) from exc
+    ids = {o.id for o in draft.obligations}
+    first: OrderFileErrors | None = None
+    for step in range(3):
+        if step == 1:
+            linked = [
+                o
+                for o in draft.obligations
+                if o.due and set(re.findall(r"[a-z0-9][a-z0-9_-]*", o.due)) & ids
+            ]
+            if not linked:
+                continue
+            draft = replace(draft, obligations=tuple(_demoted(o, ids) for o in draft.obligations))
+        if step == 2:
+            draft = replace(draft, obligations=tuple(_demoted(o, None) for o in draft.obligations))
+        try:
+            parse_order(draft.to_toml(), "<draft>")
+            return draft
+        except OrderFileErrors as exc:
+            first = first or exc
+    raise BadInput(f"the draft does not load (a defect of the drafter; please report it): {first}")
+
+
+def _demoted(o: DraftObligation, ids: set[str] | None) -> DraftObligation:
+    """``o`` with its rule taken back to review (only if it names one of ``ids``, when given)."""
+    from dataclasses import replace
+
+    if not o.due or (ids is not None and not set(re.findall(r"[a-z0-9][a-z0-9_-]*", o.due)) & ids):
+        return o
+    why = f"the rule read ('{o.due}') does not load as written: write it by hand"
+    review = f"{o.review}; {why}" if o.review else why
+    return replace(o, due=None, review=review, kind="deadline" if o.kind != "recurring" else o.kind)
 
 
 def _finish(d: Duty, cleaned: Cleaned) -> DraftObligation:
@@ -434,8 +463,8 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
 
 _PAPERS = r"motion|response|reply|filing|brief|report|petition|statement|submission|letter|notice|certificate|declaration|affidavit"
 _REFERENCE = re.compile(
-    rf"\b(?:accompany|with|in|to|into|of)\s+(?:such|the|this|that|any|its|their|his|her|each|said|a)\s+(?:above[- ]referenced\s+)?(?:joint\s+)?(?:written\s+)?(?P<noun>{_PAPERS})\b"
-    rf"|\b(?:the|such|said|this|that|each|any)\s+(?:joint\s+)?(?:written\s+)?(?P<noun2>{_PAPERS})\s+(?:must|shall|should|will)\b",
+    rf"\b(?:accompany|with|in|to|into|of)\s+(?:such|the|this|that|any|its|their|his|her|each|said|a)\s+(?:above[- ]referenced\s+)?(?:[\w-]+\s+){{0,2}}(?P<noun>{_PAPERS})\b"
+    rf"|(?:^|\b(?:the|such|said|this|that|each|any)\s+|[\w]+['’]s?\s+)(?:[\w-]+\s+){{0,2}}(?P<noun2>{_PAPERS})\s+(?:must|shall|should|will)\b",
     re.IGNORECASE,
 )
 
@@ -452,7 +481,11 @@ def _same_deadline(
         stem = "respon" if noun == "response" else noun[:5]
         for other in reversed(duties):
             head = (other.summary + " " + other.verb).lower()
-            if other.due and (stem in head or (stem == "respon" and "show cause" in head)):
+            if (
+                other.due
+                and not _periodic(other.due)
+                and (stem in head or (stem == "respon" and "show cause" in head))
+            ):
                 d.kind = "deadline"
                 d.due = f"by {other.id}.due"
                 d.source_start, d.source_end = d.start + m.start(), d.start + m.end()

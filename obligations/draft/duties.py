@@ -617,7 +617,7 @@ def _named_duty(low: str, duties: list[Duty], text: str) -> str | None:
         return None
     hits = []
     for d in duties:
-        if not d.due:
+        if not d.due or _periodic(d.due):
             continue
         head = (d.summary + " " + text[d.start : d.end][:100]).lower()
         if all(re.search(rf"\b{re.escape(w[:5])}", head) for w in content):
@@ -631,6 +631,85 @@ def _named_duty(low: str, duties: list[Duty], text: str) -> str | None:
     if _COMPLETION.search(low) and "deadline" not in low:
         return d.id
     return f"{d.id}.due"
+
+
+def _periodic(due: str) -> bool:
+    """A series has no one date: nothing may count from it or be due with it."""
+    return due.startswith("every ") or " every " in due
+
+
+_SAME_AS = re.compile(
+    r"\b(?P<lead>by|no\s+later\s+than|on\s+or\s+before|within|at)\s+(?:no\s+later\s+than\s+)?(?:the\s+time\s+of\s+)?"
+    r"(?P<ref>(?:said|that|the\s+same|such|this)\s+(?P<what>deadline|date|time|period|hearing|conference|trial)"
+    r"|the\s+(?P<named>(?:[\w-]+\s+){1,4})deadline)\b",
+    re.IGNORECASE,
+)
+
+
+def _same_as(
+    m: re.Match[str], duties: list[Duty], text: str, previous: Duty | None
+) -> tuple[str, str] | None:
+    """A time stated by pointing at another duty's: "within that time" (its rule),
+    "by said deadline" (its due date), "no later than the pretrial motion deadline" (the duty
+    it names), "at this hearing" (the setting's date)."""
+    if m.group("named"):
+        name = _named_duty(m.group("named").lower(), duties, text)
+        if name is None:
+            return None
+        name = name if name.endswith(".due") else name + ".due"
+        return f"by {name}", f"'{m.group(0)}' read as the due date of {name[:-4]}"
+    what = (m.group("what") or "").lower()
+    duties = [d for d in duties if d.due and not _periodic(d.due)]
+    if what in ("hearing", "conference", "trial"):
+        for d in reversed(duties):
+            if (
+                d.due
+                and d.due.startswith("on ")
+                and what in (d.summary + text[d.start : d.end]).lower()
+            ):
+                return d.due, f"'{m.group(0)}' read as the setting of {d.id}"
+        return None
+    last = duties[-1] if duties and duties[-1].due else None
+    if last is None:
+        last = next((d for d in reversed(duties) if d.due), None)
+    if last is None or last.due is None:
+        return None
+    if what in ("time", "period"):
+        return last.due, f"'{m.group(0)}' read as the time of {last.id}"
+    return f"by {last.id}.due", f"'{m.group(0)}' read as the due date of {last.id}"
+
+
+_EVERY = re.compile(
+    rf"\band\s+(?:every|each)\s+{COUNT}\s*(?P<unit>days?|weeks?|months?|court\s+days?)\s+thereafter\b",
+    re.IGNORECASE,
+)
+
+
+def _every(sentence: str, parts: list[Rule]) -> Rule | None:
+    """ "On or before October 11, 2010, and every 28 days thereafter": a series."""
+    m = _EVERY.search(sentence)
+    if not m or not parts:
+        return None
+    n = count_value(m)
+    first = [p for p in parts if p.start < m.start()]
+    if n is None or not first or not first[-1].due or n < 1:
+        return None
+    unit, review = _unit(m.group("unit"), n)
+    reviews = [r for r in (first[-1].review, review) if r]
+    until = re.search(r"\b(?:until|through)\b[^.;]{3,80}", sentence[m.end() :], re.IGNORECASE)
+    if until:
+        reviews.append(
+            f"the series ends '{until.group(0).strip()}': write 'until EVENT' once it is named"
+        )
+    rest = [p for p in parts if p.start > m.end()]
+    if rest:
+        return None
+    return Rule(
+        f"{first[-1].due} and every {n} {unit} thereafter",
+        "; ".join(reviews),
+        first[-1].start,
+        m.end(),
+    )
 
 
 def _unit(u: str, n: int) -> tuple[str, str]:
@@ -680,7 +759,7 @@ def due_rule(
             continue
         unit, unit_review = _unit(m.group("unit"), n)
         if direction == "thereafter":
-            if previous is None or not previous.id:
+            if previous is None or not previous.id or _periodic(previous.due or ""):
                 parts.append(
                     Rule(None, "'thereafter': the duty it follows is not clear", m.start(), m.end())
                 )
@@ -733,7 +812,9 @@ def due_rule(
             after_text,
             re.IGNORECASE,
         ) or re.search(
-            r"(?:['’]s|\bthe|\bof|\bdated|\bon\s+or\s+about)\s*$", before, re.IGNORECASE
+            r"(?:['’]s|\bthe|\bof|\bdated|\bon\s+or\s+about|\b(?:no|not)\s+earlier\s+than|\bnot\s+before|\bsince|\bbetween)\s*$",
+            before,
+            re.IGNORECASE,
         ):
             continue
         if entered is not None and d < entered:
@@ -822,7 +903,17 @@ def due_rule(
         )
     if not parts:
         return None
+    for m in _SAME_AS.finditer(sentence):
+        if any(a <= m.start() < b for a, b in used):
+            continue
+        ref = _same_as(m, duties, text, previous)
+        if ref is not None:
+            parts.append(Rule(ref[0], ref[1], m.start(), m.end()))
+            used.append((m.start(), m.end()))
     parts.sort(key=lambda r: r.start)
+    periodic = _every(sentence, parts)
+    if periodic is not None:
+        return Rule(periodic.due, periodic.review, offset + periodic.start, offset + periodic.end)
     if len(parts) == 1:
         r = parts[0]
         return Rule(r.due, r.review, offset + r.start, offset + r.end)

@@ -378,3 +378,18 @@ def test_thereafter_counts_from_the_duty_before_and_is_flagged() -> None:
     first, second = draft_order(text).obligations
     assert second.due == f"14 days after {first.id}"
     assert "thereafter" in second.review
+
+
+def test_a_rule_that_would_not_load_goes_back_to_review() -> None:
+    from dataclasses import replace
+
+    from obligations.draft.draft import _loads
+    from obligations.orderfile import parse_order
+
+    draft = draft_order(HEAD + "1. Defendant shall answer by April 1, 2025.\n" + TAIL)
+    (o,) = draft.obligations
+    looped = replace(draft, obligations=(replace(o, due=f"7 days after {o.id}"),))
+    fixed = _loads(looped)
+    (back,) = fixed.obligations
+    assert back.due is None and "does not load" in back.review
+    parse_order(fixed.to_toml())
