@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -712,6 +713,24 @@ def _every(sentence: str, parts: list[Rule]) -> Rule | None:
     )
 
 
+def _candidates(
+    sentence: str, used: list[tuple[int, int]], past: list[tuple[int, int, date]], parts: list[Rule]
+) -> Iterator[tuple[int, int, date, bool]]:
+    """The dates of a sentence not inside a period already read, each with False; then, once
+    they are read, a date before the order's own day (set aside by the caller in ``past``)
+    with True, but only when no other date or period was read, it is the sentence's one such
+    date, and a deadline word leads it (an amended schedule restating a past deadline: "shall
+    be completed on or before April 1, 2018")."""
+    for s, e, d in find_dates(sentence):
+        if not any(a <= s < b for a, b in used):
+            yield s, e, d, False
+    if not parts and len(past) == 1:
+        s, e, d = past[0]
+        lead = sentence[max(0, s - 30) : s]
+        if re.search(r"(?:no\s+later\s+than|on\s+or\s+before|\bby|\bdue)\s*$", lead, re.I):
+            yield s, e, d, True
+
+
 def _unit(u: str, n: int) -> tuple[str, str]:
     u = u.lower()
     review = ""
@@ -802,9 +821,8 @@ def due_rule(
                 reviews.append("the order's date is not known")
             parts.append(Rule(f"{n} {unit} {word} {anchor}", "; ".join(reviews), m.start(), end))
         used.append((m.start(), end))
-    for s, e, d in find_dates(sentence):
-        if any(a <= s < b for a, b in used):
-            continue
+    past: list[tuple[int, int, date]] = []
+    for s, e, d, again in _candidates(sentence, used, past, parts):
         before = sentence[max(0, s - 40) : s]
         after_text = sentence[e : e + 40]
         if re.match(
@@ -817,7 +835,8 @@ def due_rule(
             re.IGNORECASE,
         ):
             continue
-        if entered is not None and d < entered:
+        if entered is not None and d < entered and not again:
+            past.append((s, e, d))
             continue
         t_rule = ""
         t_before = _TIME_BEFORE.search(before)

@@ -152,19 +152,33 @@ _BREAK = re.compile(
 _HEADING = re.compile(r"[^a-z\n]{2,120}(?<![.;,])|Opinion|[^\n]{0,40}\d{2}-\d{2}-\d{4}[^\n]{0,10}")
 
 
+#: a line that ends on a word no sentence or heading ends on runs on into the next
+_RUNS_ON = re.compile(
+    r"\b(?:the|to|of|a|an|and|or|for|in|with|at|than|that|no|not|by|on|before|after|prior|shall|must|will|may|is|are|be)$",
+    re.IGNORECASE,
+)
+
+
 def _breaks(text: str) -> list[tuple[int, int]]:
     """Where paragraphs end: blank lines, a line that begins a numbered item or an ORDERED
     clause, and either side of a heading line (no lower-case letters: "ORDER TO SHOW CAUSE")."""
     found = {(m.start(), m.end()) for m in _BREAK.finditer(text)}
     pos = 0
+    prev = ""
     for line in text.split("\n"):
         end = pos + len(line)
-        if line.strip() and _HEADING.fullmatch(line.strip()):
+        if (
+            line.strip()
+            and _HEADING.fullmatch(line.strip())
+            and not _RUNS_ON.search(line.strip())
+            and (not prev.strip() or not _RUNS_ON.search(prev.strip()))
+        ):
             if pos > 0:
                 found.add((pos - 1, pos))
             if end < len(text):
                 found.add((end, end + 1))
         pos = end + 1
+        prev = line
     merged: list[tuple[int, int]] = []
     for a, b in sorted(found):
         if merged and a <= merged[-1][1]:
