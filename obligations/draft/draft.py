@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -545,12 +546,25 @@ _ROW_NOT = re.compile(
 )
 
 
+_ROW_END = re.compile(r"(?:\d{2}|[ap]\.?\s?m\.?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _row_lines(t: str) -> Iterator[re.Match[str]]:
+    """``_ROW`` matched on the lines that end as a row does (a year or a time): the whole-text
+    search backtracks on every line."""
+    for end in _ROW_END.finditer(t):
+        start = t.rfind("\n", 0, end.start()) + 1
+        m = _ROW.match(t, start, end.end())
+        if m:
+            yield m
+
+
 def _schedule_rows(t: str, entered: date) -> dict[int, tuple[int, date, str]]:
     """The rows of a schedule table: lines of a label and a date ("Initial Brief for
     Respondent March 31, 2017", "Appellee's Brief Fri, Oct 29 2004"), two or more near each
     other; by start: (end, day, time)."""
     found: list[tuple[int, int, date, str]] = []
-    for m in _ROW.finditer(t):
+    for m in _row_lines(t):
         label = m.group("label").strip()
         if _ROW_NOT.search(label) or not re.search(r"[A-Za-z]{3}", label):
             continue
