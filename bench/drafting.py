@@ -124,6 +124,8 @@ class Score:
     dates_right: int = 0
     unflagged_wrong: int = 0
     needed_options: bool = False
+    court_read: bool | None = None  # drafted without options: the court read is the expected one
+    entered_read: bool | None = None
     refused: str = ""
     misses: list[str] = field(default_factory=list)
 
@@ -136,6 +138,8 @@ def score(txt: Path, toml: Path) -> Score:
     head = raw["order"]
     try:
         draft = draft_order(original)
+        s.court_read = draft.court == head["court"]
+        s.entered_read = draft.entered == head["entered"]
     except BadInput:
         s.needed_options = True
         try:
@@ -318,6 +322,8 @@ def main() -> int:
         "orders": len(scores),
         "needed_court_or_entered": sum(s.needed_options for s in scores),
         "refused": sum(bool(s.refused) for s in scores),
+        "court_read_right": sum(s.court_read is True for s in scores),
+        "entered_read_right": sum(s.entered_read is True for s in scores),
         "expected": total.expected,
         "expected_not_placed": total.unplaced,
         "drafted": total.drafted,
@@ -333,6 +339,10 @@ def main() -> int:
     }
     print(
         f"orders: {figures['orders']} ({figures['needed_court_or_entered']} needed --court/--entered, {figures['refused']} refused)"
+    )
+    read = figures["orders"] - figures["needed_court_or_entered"] - figures["refused"]
+    print(
+        f"read from the text alone: court right in {figures['court_read_right']} of {read}, date right in {figures['entered_read_right']} of {read}"
     )
     print(
         f"recall: {figures['recall_pct']}% of {total.expected} expected ({total.unplaced} not placed in the text)"

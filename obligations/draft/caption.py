@@ -88,6 +88,14 @@ _STATE_CAPTIONS: tuple[tuple[str, str], ...] = (
     ),
     (r"CIRCUIT\s+COURT\s+OF\s+THE\s+\w+\s+JUDICIAL\s+CIRCUIT.{0,80}?FLORIDA", "flacirct"),
     (r"SUPREME\s+COURT\s+OF\s+TEXAS", "tex"),
+    (
+        r"(?P<ord>FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|ELEVENTH|TWELFTH|THIRTEENTH|FOURTEENTH|FIFTEENTH)\s+COURT\s+OF\s+APPEALS?\b(?!\s+OF\s+(?!TEXAS))",
+        "texapp{n}",
+    ),
+    (
+        r"COURT\s+OF\s+APPEALS\s+(?:FOR\s+THE\s+)?(?P<ord>FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|ELEVENTH|TWELFTH|THIRTEENTH|FOURTEENTH|FIFTEENTH)\s+(?:APPELLATE\s+)?DISTRICT\s+OF\s+TEXAS",
+        "texapp{n}",
+    ),
     (r"COURT\s+OF\s+CRIMINAL\s+APPEALS\s+OF\s+TEXAS", "texcrimapp"),
     (r"DISTRICT\s+COURT\b.{0,80}?COUNTY,?\s+TEXAS", "texdistct"),
     (r"UNITED\s+STATES\s+TAX\s+COURT", "tax"),
@@ -97,7 +105,13 @@ _STATE_CAPTIONS: tuple[tuple[str, str], ...] = (
         "bap{c}",
     ),
 )
-_ORDS = {"FIRST": 1, "SECOND": 2, "THIRD": 3, "FOURTH": 4, "FIFTH": 5, "SIXTH": 6}
+_ORDS = {
+    "FIRST": 1, "SECOND": 2, "THIRD": 3, "FOURTH": 4, "FIFTH": 5, "SIXTH": 6, "SEVENTH": 7,
+    "EIGHTH": 8, "NINTH": 9, "TENTH": 10, "ELEVENTH": 11, "TWELFTH": 12, "THIRTEENTH": 13,
+    "FOURTEENTH": 14, "FIFTEENTH": 15,
+}  # fmt: skip
+_FROM = re.compile(r"\b(?:FROM|APPEAL\s+FROM|APPEALED\s+FROM|IN\s+THE\s+\d+\w*)\b[^|]{0,40}$")
+_TX_ORD = "FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|ELEVENTH|TWELFTH|THIRTEENTH|FOURTEENTH|FIFTEENTH"
 _CIR_N = {"FIRST": 1, "SIXTH": 6, "EIGHTH": 8, "NINTH": 9, "TENTH": 10}
 
 
@@ -118,6 +132,10 @@ def _ids() -> frozenset[str]:
 def find_court(text: str) -> Found | None:
     """The court named in the caption (the first 3,000 characters), as a registry id."""
     head = text[:3000]
+    # a caption is set in short lines; a court named inside a paragraph ("The Fourteenth Court
+    # of Appeals affirmed his conviction") is not this order's court
+    caption = "\n".join(line for line in head.split("\n") if len(line.strip()) <= 100)
+    short = re.sub(r"\s+", " ", caption.upper())
     up = re.sub(r"\s+", " ", head.upper())
     # spans are found again in the original head by a whitespace-tolerant search
     m = _CIRCUIT.search(up)
@@ -125,17 +143,21 @@ def find_court(text: str) -> Found | None:
         n = m.group("n")
         cid = "cadc" if "COLUMBIA" in n else _CIRCUITS[n]
         return _found(head, m.group(0), cid)
-    for pattern, cid in _STATE_CAPTIONS:
-        m = re.search(pattern, up)
-        if not m:
-            continue
-        if "{n}" in cid:
-            cid = cid.format(n=_ORDS[m.group("ord")])
-        if "{c}" in cid:
-            cid = cid.format(c=_CIR_N[m.group("cir")])
-        if cid in _ids():
-            return _found(head, m.group(0), cid)
+    for pattern, template in _STATE_CAPTIONS:
+        for m in re.finditer(pattern, short):
+            if _FROM.search(short[max(0, m.start() - 40) : m.start()]):
+                continue  # the court appealed from, not this one
+            cid = template
+            if "{n}" in cid:
+                cid = cid.format(n=_ORDS[m.group("ord")])
+            if "{c}" in cid:
+                cid = cid.format(c=_CIR_N[m.group("cir")])
+            if cid in _ids():
+                return _found(head, m.group(0), cid)
+            break
     m = _DISTRICT.search(up)
+    if m and _FROM.search(up[max(0, m.start() - 60) : m.start()]):
+        m = None
     if m and re.search(r"UNITED STATES|DISTRICT COURT|BANKRUPTCY COURT", up[: m.end() + 200]):
         bankruptcy = "BANKRUPTCY COURT" in up[: m.end() + 300]
         kind = "Bankruptcy" if bankruptcy else "District"
@@ -183,7 +205,7 @@ def find_case(text: str, original: str) -> Found | None:
 
 
 _ENTERED = re.compile(
-    r"(?:^|\n)[ \t]*(?P<label>ENTERED|DATED|Dated|Entered|Date|DATE|Signed|SIGNED|FILED|Filed|Date\s+Filed|SO\s+ORDERED)\b[ \t]*(?:on|at|this)?[ \t]*:?"
+    r"(?:^|\n)[ \t]*(?:ORDER\s+|Order\s+)?(?P<label>ENTERED|DATED|Dated|Entered|entered|Date|DATE|Signed|SIGNED|FILED|Filed|filed|Date\s+Filed|SO\s+ORDERED)\b[ \t]*(?:on|at|this)?[ \t]*:?"
     r"|(?P<this>\bIT\s+IS\s+(?:SO\s+ORDERED\s+)?ON\s+THIS|\bSO\s+ORDERED\s+(?:on\s+)?(?:this)?|\bORDERED\s+(?:this|on)\b|\b(?:DATED|Dated|ENTERED|Entered|Signed|SIGNED|DONE\s+AND\s+ORDERED|Done\s+and\s+ordered)\s+(?:at\s+[^,\n]{1,40},?\s+)?(?:[\w ,]{0,30}\s+)?(?:this|on)\b|\bon\s+this\s+(?=\d{1,2}(?:st|nd|rd|th)\s+day))",
     re.IGNORECASE,
 )
@@ -195,7 +217,13 @@ def find_entered(text: str) -> Found | None:
     "Signed", "IT IS ON THIS", "SO ORDERED this", "on this 21st day of"; or the date line a
     published copy puts at its top. ENTERED wins over the others, then the last signature date.
     A date after "order dated" is another order's. ``None`` when no such date is written."""
-    best: tuple[int, int, Found] | None = None
+    readings = entered_readings(text)
+    return max(readings, key=lambda r: (r[0], r[1]))[2] if readings else None
+
+
+def entered_readings(text: str) -> list[tuple[int, int, Found]]:
+    """Every place the text gives the order's own date: (rank, position, found)."""
+    out: list[tuple[int, int, Found]] = []
     for m in _ENTERED.finditer(text):
         tail = text[m.end() : m.end() + 60]
         dates = [d for d in find_dates(tail) if d[0] <= 14]
@@ -205,8 +233,8 @@ def find_entered(text: str) -> Found | None:
             r"\border\s+(?:dated|entered|filed)?\s*$",
             text[max(0, m.start() - 20) : m.start()],
             re.IGNORECASE,
-        ):
-            continue
+        ) and not re.match(r"\n?[ \t]*order\b", m.group(0), re.IGNORECASE):
+            continue  # "By order dated February 13, 2019": another order's date
         _, e, d = dates[0]
         label = (m.group("label") or "").upper()
         rank = (
@@ -217,17 +245,16 @@ def find_entered(text: str) -> Found | None:
             else 1
         )
         start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-        found = Found(d.isoformat(), start, m.end() + e, text[start : m.end() + e])
-        if best is None or (rank, m.start()) >= (best[0], best[1]):
-            best = (rank, m.start(), found)
+        out.append(
+            (rank, m.start(), Found(d.isoformat(), start, m.end() + e, text[start : m.end() + e]))
+        )
     head = _HEADER_DATE.search(text)
     if head:
         ds = find_dates(head.group("d"))
         if ds:
             found = Found(ds[0][2].isoformat(), head.start("d"), head.end("d"), head.group("d"))
-            if best is None or best[0] < 2:
-                best = (2, head.start("d"), found)
-    return best[2] if best else None
+            out.append((2, -1, found))
+    return out
 
 
 _JUDGE_TITLE = re.compile(

@@ -12,7 +12,14 @@ from datetime import date
 from typing import Any
 
 from calendars.errors import BadInput
-from obligations.draft.caption import Found, find_case, find_court, find_entered, find_judge
+from obligations.draft.caption import (
+    Found,
+    entered_readings,
+    find_case,
+    find_court,
+    find_entered,
+    find_judge,
+)
 from obligations.draft.dates import TIME, find_dates, time_value
 from obligations.draft.duties import (
     _CONDITION,
@@ -269,6 +276,18 @@ def draft_order(
     judge_f = find_judge(t)
     found["judge"] = judge_f
     duties, consequence = _duties(cleaned, entered)
+    if found["entered"] is not None and found["entered"].start >= 0:
+        others = sorted({f.value for _, _, f in entered_readings(t)} - {entered.isoformat()})
+        if others:
+            # the text dates itself more than once: what counts from "order" waits on a person
+            why = (
+                f"counted from the order's date, read as {entered.isoformat()} from "
+                f"'{found['entered'].words}'; the text also gives {', '.join(others)}"
+            )
+            notes.append(f"the text gives more than one date for the order ({', '.join(others)})")
+            for d in duties:
+                if d.due and re.search(r"\b(?:after|before|on|upon)\s+order\b", d.due):
+                    d.reviews.append(why)
     obligations = tuple(_finish(d, cleaned) for d in duties)
     draft = Draft(
         order_id=order_id,

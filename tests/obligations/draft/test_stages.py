@@ -169,6 +169,8 @@ def test_times(text: str, at: time) -> None:
             "nyappdiv",
         ),
         ("UNITED STATES TAX COURT", "tax"),
+        ("In The\n            Eleventh Court of\nAppeals\n", "texapp11"),
+        ("In The\nCourt of Appeals\nFifth District of Texas at Dallas", "texapp5"),
     ],
 )
 def test_court_from_the_caption(caption: str, court: str) -> None:
@@ -181,9 +183,26 @@ def test_no_court_without_a_caption() -> None:
     assert find_court("Plaintiff shall file a brief.") is None
 
 
+def test_the_court_appealed_from_or_named_in_a_paragraph_is_not_the_orders() -> None:
+    # a published copy of a Texas appellate order: the trial court is in its heading
+    assert (
+        find_court(
+            "Opinion\nNo. 04-18-00575-CV\nFrom the 131st Judicial District Court, Bexar County, Texas\n"
+        )
+        is None
+    )
+    body = "Applicant was convicted of capital murder. The Fourteenth Court of Appeals affirmed his conviction on direct appeal, and he now seeks relief."
+    assert find_court("ORDER\n" + body + "\n") is None
+
+
 def test_case_number_not_an_ecf_number() -> None:
     found = find_case("see ECF No. 156.\nCase No. 2:13-cv-01234-KJN\n", "")
     assert found is not None and found.value == "2:13-cv-01234-KJN"
+
+
+def test_entered_from_an_appellate_heading() -> None:
+    found = find_entered("Order entered September 22, 2014\n\nIn The\nCourt of Appeals\n")
+    assert found is not None and found.value == "2014-09-22"
 
 
 def test_entered_prefers_entered_over_dated_and_skips_other_orders() -> None:
@@ -393,3 +412,16 @@ def test_a_rule_that_would_not_load_goes_back_to_review() -> None:
     (back,) = fixed.obligations
     assert back.due is None and "does not load" in back.review
     parse_order(fixed.to_toml())
+
+
+def test_two_dates_for_the_order_put_its_periods_on_review() -> None:
+    text = (
+        "UNITED STATES DISTRICT COURT\nEASTERN DISTRICT OF CALIFORNIA\n\nIT IS HEREBY ORDERED that:\n\n"
+        "1. Defendant shall answer within 21 days of this order.\n\n"
+        "2. Plaintiff shall file a report by May 1, 2025.\n\n"
+        "Dated: March 3, 2025\n\nENTERED: March 5, 2025\n"
+    )
+    answer, report = draft_order(text).obligations
+    assert draft_order(text).entered == date(2025, 3, 5)  # ENTERED wins
+    assert answer.due == "21 days after order" and "2025-03-03" in answer.review
+    assert report.due == "by 2025-05-01" and not report.review
