@@ -499,7 +499,10 @@ def _same_deadline(
     for m in _REFERENCE.finditer(sentence):
         noun = (m.group("noun") or m.group("noun2")).lower()
         stem = "respon" if noun == "response" else noun[:5]
-        for other in reversed(duties):
+        makers = [
+            o for o in duties if re.match(r"(?:file|serve|submit|make|made|lodge|show)", o.verb)
+        ]
+        for other in [*reversed(makers), *reversed(duties)]:
             head = (other.summary + " " + other.verb).lower()
             if (
                 other.due

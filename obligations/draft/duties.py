@@ -424,6 +424,33 @@ def summary_of(sentence: str, modal: Modal) -> tuple[str, str]:
     words = re.findall(r"[A-Za-z][A-Za-z'’-]*", after.split(",")[0].split(";")[0])[:8]
     if not words:
         words = re.findall(r"[A-Za-z][A-Za-z'’-]*", sentence)[:6]
+    passive = re.match(
+        r"\s*(?:be|is|are)\s+(?:\w+ly\s+)?(?P<verb>\w+(?:ed|en|ld|de|wn|ne|ue))\b", after
+    ) or re.match(r"\s*(?:set|scheduled|reset)\b", after)
+    if passive or (
+        re.match(r"(?:is|are|has|have)\b", modal.words, re.IGNORECASE)
+        and not re.search(r"\bto$", modal.words.strip())
+    ):
+        # "Any motion for a continuance shall be filed", "The trial ... is set for": what is
+        # filed or set says more than the verb
+        subject = (
+            modal.who if modal.who not in ("", "both") else _subject(sentence[: modal.start()])
+        )
+        subject = re.sub(
+            r"^\s*(?:and\s+|or\s+)?(?:any|all|the|each|a|an|such|every)\s+",
+            "",
+            subject.strip(),
+            flags=re.I,
+        )
+        head = re.findall(
+            r"[A-Za-z][A-Za-z'’-]*", re.split(r"\s(?:of|in|to|by|with|on|under)\s", subject)[0]
+        )
+        if head and len(head) <= 6:
+            verb = (
+                passive.group("verb").lower() if passive and "verb" in passive.re.groupindex else ""
+            )
+            summary = " ".join([*head[:4], *([verb] if verb else [])]).lower()
+            return summary, verb or "set"
     summary = " ".join(words).lower()
     verb = words[0].lower() if words else ""
     return summary, verb
