@@ -389,10 +389,14 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
     rows = _schedule_rows(t, entered)
     order_consequence = ""
     pending_consequences: dict[int, list[str]] = {}
+    list_of: Duty | None = None  # a duty whose sentence ends "the following documents ...:"
     for bi, b in enumerate(bl):
         if b.end <= start_at:
             continue
         s0 = max(b.start, start_at)
+        item = bool(_ITEM.match(t, b.start))
+        if not item:
+            list_of = None
         queue: list[tuple[int, int, str]] = [
             (s, e, "") for s, e in _around_rows(_units(t, s0, b.end, b.ordered), rows)
         ]
@@ -413,6 +417,8 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
                 pending_consequences.setdefault(bi, []).append(sentence.strip())
                 continue
             if modal is None:
+                if list_of is not None and item and s == _item_start(t, b.start):
+                    duties.append(_item_duty(t, s, e, b.cite, bi, list_of, used))
                 continue
             subject = modal.who or _subject(sentence[: modal.start()])
             if re.search(
@@ -469,6 +475,12 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
                 used.update(re.findall(r"[a-z0-9][a-z0-9_-]*(?=\.due|\.missed|\b)", d.due))
             d.id = _id(summary, used)
             duties.append(d)
+            if (
+                sentence.rstrip().endswith(":")
+                and d.kind == "deadline"
+                and re.match(r"(?:submit|file|serve|produce|lodge|provide|deliver)", d.verb)
+            ):
+                list_of = d  # papers to make, each a duty; not the contents of one paper
     # consequences: on the duties of their paragraph, else on the whole order
     for bi, sents in pending_consequences.items():
         targets = [d for d in duties if d.block == bi]
@@ -659,6 +671,29 @@ def _row_duty(
     if m:
         d.source_start, d.source_end = s + m.start("date"), e
     d.id = _id(label, used)
+    return d
+
+
+_ITEM = re.compile(
+    r"[ \t]*(?:[-•*][ \t]*)?(?:\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|\([a-z]\))[ \t]+(?=[A-Z])"
+)
+
+
+def _item_start(t: str, start: int) -> int:
+    m = _ITEM.match(t, start)
+    return m.end() if m else start
+
+
+def _item_duty(t: str, s: int, e: int, cite: str, bi: int, parent: Duty, used: set[str]) -> Duty:
+    """One item of a list a duty introduces ("shall submit ... the following documents on or
+    before 10/30/91:" / "1. Docketing Statement"): the same party and time, for this paper."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", t[s:e])[:6]
+    d = Duty(s, e, cite, bi, parent.party, parent.kind, " ".join(words).lower(), parent.verb)
+    d.due = parent.due
+    d.source_start, d.source_end = parent.source_start, parent.source_end
+    d.reviews = list(parent.reviews)
+    d.condition = parent.condition
+    d.id = _id(d.summary, used)
     return d
 
 

@@ -264,6 +264,10 @@ def _put_line(text: str, start: int, put: Callable[[str, int | None], None]) -> 
         put(text[pos:], start + pos)
 
 
+_SIGN_OFF = re.compile(
+    r"(?:dated|date|entered|signed|filed|it\s+is\s+so|so\s+ordered|/?s/|done\s+and\s+ordered)\b",
+    re.IGNORECASE,
+)
 _OPEN_WORD = re.compile(
     r"\b(?:before|on|by|of|to|the|a|an|and|or|for|in|with|at|than|that|is|are|be|shall|must|will|may|from|until|after|later|no|not|this|its|their|his|her)$",
     re.IGNORECASE,
@@ -305,6 +309,8 @@ def _assemble(
                         double_spaced
                         and re.search(r"[a-z,]$", last) is not None
                         and not first.isupper()
+                        and not _SIGN_OFF.match(first)
+                        and not _OPENS.match(prev_para[0].text.lstrip())
                     )
                 )
             )

@@ -425,3 +425,19 @@ def test_two_dates_for_the_order_put_its_periods_on_review() -> None:
     assert draft_order(text).entered == date(2025, 3, 5)  # ENTERED wins
     assert answer.due == "21 days after order" and "2025-03-03" in answer.review
     assert report.due == "by 2025-05-01" and not report.review
+
+
+def test_papers_listed_after_a_duty_are_each_a_duty() -> None:
+    text = (
+        HEAD
+        + "ORDERED that appellant shall submit the following documents on or before 10/30/25:\n\n"
+        + "1. Docketing Statement\n\n2. Statement of the Issues\n\n"
+        + "ORDERED that the report shall contain the following:\n\n1. The claims\n\n2. The defenses\n"
+        + TAIL
+    )
+    draft = draft_order(text)
+    items = [
+        o for o in draft.obligations if o.text in ("Docketing Statement", "Statement of the Issues")
+    ]
+    assert [(o.party, o.due) for o in items] == [("plaintiff", "by 2025-10-30")] * 2
+    assert not any(o.text in ("The claims", "The defenses") for o in draft.obligations)
