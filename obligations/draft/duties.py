@@ -20,7 +20,7 @@ from obligations.draft.dates import (
 )
 
 _MODAL = re.compile(
-    r"\b(?:shall|must|will|should|may|"
+    r"\b(?:shall|must|will|should|may(?!\s+\d{1,2}\b)|(?:has|have)\s+leave\s+to|"
     r"(?:is|are)\s+(?:hereby\s+|kindly\s+|respectfully\s+|further\s+|also\s+)*(?:ordered|directed|required|instructed|permitted|authorized|expected|granted\s+leave|given\s+leave|reminded|requested|invited)\s+to|"
     r"(?:is|are)\s+to(?=\s+(?:\w+\s+)?(?:file|serve|submit|appear|produce|meet|confer|communicate|provide|lodge|pay|respond|notify|deliver|return|complete|exchange|disclose|again|place|enter|mail|send|close|terminate|issue|forward|transmit|prepare))|"
     r"(?:is|are|has\s+been|have\s+been)\s+(?:hereby\s+|tentatively\s+|now\s+|further\s+)*(?:set|scheduled|reset|continued|rescheduled)\s+(?:for|to|on)|"
@@ -143,8 +143,12 @@ def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
         return False
     if word.startswith("require") and re.search(r"\bnot\s+$", before):
         return False
+    if word.startswith("require") and re.search(
+        r"\b(?:rule|rules|§|u\.s\.c|act|code|statute|order|procedure)\b[^.;]{0,40}$", before, re.I
+    ):
+        return False  # a rule's requirement, recited
     if re.search(
-        r"\b(?:argues?|contends?|asserts?|claims?|notes?|suggests?|seeks?|explains?|states?|maintains?|believes?|agrees?|asks?|provides?)\s+that\b[^.;]{0,160}$",
+        r"\b(?:argues?|contends?|asserts?|claims?|notes?|suggests?|seeks?|explains?|states?|maintains?|believes?|agrees?|asks?|provides?|directs?|requires?|mandates?)\s+that\b[^.;]{0,160}$",
         before,
         re.IGNORECASE,
     ):
@@ -166,8 +170,10 @@ def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
         re.IGNORECASE,
     ):
         return False  # what becomes of the case, not a duty
+    if before.count("(") > before.count(")"):
+        return False  # inside a parenthesis: "(proof of service must be filed within 21 days)"
     if word == "should" and (
-        re.search(r"(?:^|[,;(]\s*|\bif\s+|\band\s+)$", before.strip() + " ")
+        re.search(r"(?:^|[,;(]|\bif|\band)\s*$", before)
         and re.match(
             r"\s+(?:the|a|an|any|either|he|she|it|they|plaintiff|defendant|such)\b",
             after,
@@ -246,6 +252,12 @@ _ORDER_TO = re.compile(
 _SUBJUNCTIVE = re.compile(
     rf"\b(?:ORDERED|[Oo]rdered|DIRECTED|REQUIRED)\s*,?\s+that\s*,?\s+(?:[^,;]{{0,80}},\s*)?(?P<who>(?:[A-Z][\w.'’-]*\s+){{0,3}}{_PARTY_NOUN}(?:\s+and\s+{_PARTY_NOUN})?)\s+(?:each\s+|jointly\s+|promptly\s+)?(?!shall\b|must\b|will\b|may\b|is\b|are\b|be\b|has\b|have\b|was\b|were\b|should\b|can\b|could\b|and\b|or\b|to\b)(?=[a-z]+\b)",
 )
+#: "The Court will consider as an appropriate response to this Order the filing of ...": a
+#: party's alternative way to comply, a permission
+_WILL_CONSIDER = re.compile(
+    r"\b(?:the\s+)?court\s+will\s+(?:also\s+)?consider\b[^.;]{0,160}?\bthe\s+filing\s+of\b",
+    re.IGNORECASE,
+)
 #: "ORDERED that oral argument ... be heard on ...": a setting or a paper, in the passive
 _SUBJ_PASSIVE = re.compile(
     r"\b(?:ORDERED|[Oo]rdered)\s*,?\s+that\s*,?\s+(?P<who>(?:the\s+|any\s+|all\s+|a\s+|an\s+)?[A-Za-z][\w\s'’-]{2,80}?)\s+be\s+(?:heard|held|filed|served|submitted|set|scheduled|completed|made|produced|lodged|delivered|paid)\b"
@@ -291,6 +303,8 @@ _NOT_IMPOSED = re.compile(
 def find_modal(sentence: str) -> Modal | None:
     if _IT_IS_SO.match(sentence) or _NOT_IMPOSED.search(sentence):
         return None
+    if not re.search(r"[a-z]", sentence) and len(sentence.split()) < 15:
+        return None  # a heading ("ORDER FOR PARTIES TO APPEAR")
     found: list[Modal] = []
     for m in _ORDER_TO.finditer(sentence):
         if re.search(r"\b(?:will|would|to|shall|may)\s+$", sentence[: m.start()]):
@@ -307,8 +321,20 @@ def find_modal(sentence: str) -> Modal | None:
         if _valid_modal(sentence, m):
             found.append(Modal(m.start(), m.end(), m.group(0)))
             break
+    m6 = _WILL_CONSIDER.search(sentence)
+    if m6:
+        who = re.search(
+            r"\b(?:by|of)\s+(?P<w>(?:the\s+)?(?:plaintiffs?|defendants?|petitioners?|respondents?|appellants?|appellees?|parties))\b",
+            sentence[m6.end() :],
+            re.I,
+        )
+        found.append(Modal(m6.start(), m6.end(), m6.group(0), who.group("w") if who else "both"))
     m4 = _SUBJ_PASSIVE.search(sentence)
-    if m4 and not re.search(r"\b(?:granted|denied|vacated|dismissed)\b", m4.group("who")):
+    if (
+        m4
+        and not re.search(r"\b(?:granted|denied|vacated|dismissed)\b", m4.group("who"))
+        and (find_dates(sentence) or re.search(r"\b(?:within|days?|weeks?)\b", sentence))
+    ):
         found.append(Modal(m4.start("who"), m4.end(), m4.group(0), "both"))
     m5 = _RESPONSIBILITY.search(sentence)
     if m5:
