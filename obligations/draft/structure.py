@@ -252,7 +252,9 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]¹²³⁴⁵⁶⁷⁸⁹⁰]*\s+(?=[\"“(]?[A-Z0-9])")
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"”’)\]¹²³⁴⁵⁶⁷⁸⁹⁰]*\s+(?=[\"“(]?[A-Z0-9]|(?:[a-z]|[ivx]{1,4})[.)]\s+[A-Z]|\([a-z]\)\s+[A-Z])"
+)
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
