@@ -581,6 +581,13 @@ def _anchor(
     ds = find_dates(p)
     if ds and ds[0][0] <= 12:
         return ds[0][2].isoformat(), ""
+    if ds and len(ds) == 1 and len(p.split()) <= 10:
+        # "before the hearing on March 3, 2025", "after the conference set for ...": the day given
+        lead = p[: ds[0][0]]
+        if re.search(
+            r"\b(?:on|set\s+for|scheduled\s+for|held\s+on|of)\s*$", lead, re.I
+        ) and not re.search(r"\b(?:or|and|later|earlier|whichever)\b", lead, re.I):
+            return ds[0][2].isoformat(), ""
     words = re.findall(r"[a-z]+", low)
     # another duty of this order: a participle or noun of its verb and a shared word
     cands: list[Duty] = []
@@ -859,7 +866,7 @@ def due_rule(
         after = direction in ("of", "after", "from", "following")
         rest = sentence[m.end() :]
         stop = re.search(
-            r"[,;:()]|\.(?:\s|$)|\b(?:shall|must|will|may|should|to\s+(?:file|serve|submit)|in\s+which|and\s+(?:shall|must|will)|whichever|or\s+(?:by|on|no\s+later)|unless|provided)\b",
+            r",(?!\s*\d{4})|[;:()]|\.(?:\s|$)|\b(?:shall|must|will|may|should|to\s+(?:file|serve|submit)|in\s+which|and\s+(?:shall|must|will)|whichever|or\s+(?:by|on|no\s+later)|unless|provided)\b",
             rest,
         )
         phrase = rest[: stop.start()] if stop else rest

@@ -291,6 +291,14 @@ def _one(sentence: str):  # type: ignore[no-untyped-def]
         ),
         ("Defendant shall respond within 21 days.", "21 days after order"),
         (
+            "Defendant shall file its reply no later than 7 days before the hearing on March 31, 2025.",
+            "7 days before 2025-03-31",
+        ),
+        (
+            "The parties shall file a joint status report on or before April 11, 2025, and every 28 days thereafter.",
+            "by 2025-04-11 and every 28 days thereafter",
+        ),
+        (
             "Plaintiff shall file the report within 90 days of this order or by June 30, 2025, whichever is earlier.",
             "90 days after order or by 2025-06-30, whichever is earlier",
         ),
