@@ -114,3 +114,28 @@ def test_order_draft_command_exits_0_or_2(text: str, args: list[str]) -> None:
     if result.exit_code == 2:
         assert result.stderr.strip() and result.stdout == ""
         assert "Traceback" not in result.stderr and "does not load" not in result.stderr
+
+
+PDF = (HERE / "pdfs" / "caed-pleading.pdf").read_bytes()
+
+
+@pytest.mark.fuzz
+@given(
+    cuts=st.lists(
+        st.tuples(st.integers(0, len(PDF) - 1), st.binary(min_size=0, max_size=8)), max_size=6
+    )
+)
+@settings(deadline=None)
+def test_a_damaged_pdf_gives_text_or_bad_input(cuts: list[tuple[int, bytes]]) -> None:
+    data = bytearray(PDF)
+    for at, piece in cuts:
+        data[at : at + len(piece)] = piece
+    try:
+        text = read_order_text(bytes(data), name="damaged.pdf")
+    except BadInput as exc:
+        assert str(exc).startswith("damaged.pdf:")
+        return
+    try:
+        draft_order(text, court="caed", entered=date(2013, 11, 12))
+    except BadInput as exc:
+        assert "does not load" not in str(exc)
