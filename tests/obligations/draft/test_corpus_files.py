@@ -89,6 +89,23 @@ def test_the_readme_lists_every_order() -> None:
         assert f"`{path.stem}`" in readme, f"README.md does not list {path.stem}"
 
 
+def _section(readme: str, heading: str) -> list[str]:
+    """The order ids listed in one section of the README's tables."""
+    part = readme.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([^`]+)` \|", part, flags=re.MULTILINE)
+
+
+def test_the_federal_district_section_has_its_22_orders_from_10_districts() -> None:
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    listed = _section(readme, "Federal district courts")
+    assert len(listed) == len(set(listed))
+    assert set(listed) >= EXAMPLES
+    assert len(set(listed) - EXAMPLES) >= 22
+    districts = {load_order(CORPUS / f"{stem}.toml").court for stem in listed}
+    assert len(districts) >= 10, sorted(districts)
+    assert all(court.endswith("d") for court in districts), "only district courts here"
+
+
 def test_the_whole_corpus_has_forty_orders_from_twenty_courts() -> None:
     if len(ORDERS) < WANTED_ORDERS:
         pytest.skip(
