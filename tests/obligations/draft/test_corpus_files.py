@@ -90,6 +90,13 @@ def test_each_file_names_its_source_court_and_kind(path: Path) -> None:
         assert re.match(r"https?://\S+", top["source"]), f"{path.name}: {top['source']}"
 
 
+def test_no_order_is_in_the_corpus_twice() -> None:
+    sources = [_comments(p)["source"].split()[0] for p in ORDERS]
+    assert len(sources) == len(set(sources)), "two files give one source address"
+    texts = [p.with_suffix(".txt").read_bytes() for p in ORDERS]
+    assert len(texts) == len(set(texts)), "two files hold the same text"
+
+
 def test_the_readme_lists_every_order() -> None:
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
     assert "## Federal district courts" in readme
