@@ -4,7 +4,12 @@ Two of its provisions changed on Jan. 1, 2019 (amendments approved Oct. 25, 2018
 days, added after service "by mail or e-mail" since 2012, since then follow service by mail only;
 and (a)(1)(A), which had said to exclude the day of the event, since then says to "begin counting
 from the next day that is not a Saturday, Sunday, or legal holiday". A period is computed under the
-text in force on the day of its event (the service, for the 5 days).
+text in force on the day of its event (the service, for the 5 days). Before Oct. 1, 2012 the
+former rules (Fla. R. Civ. P. 1.090, Fla. R. App. P. 9.420) added the 5 days for mail "to the
+prescribed period", before its last day was rolled: a 30th day on a Sunday + 5 was the Friday
+(https://www.rtlaw.com/court-deadlines-computation-of-time-under-rule-2-514/; former 9.420(d):
+"five days shall be added to the prescribed period", Bouchard v. Dep't of Bus. Regulation, Fla.
+2d DCA 1984).
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ RULE = "Fla. R. Gen. Prac. & Jud. Admin. 2.514"
 #: service (Sept. 1, 2012, rule 2.516) to the amendment effective Jan. 1, 2019
 EMAIL_ADDS_FROM = date(2012, 9, 1)
 AMENDED_2019 = date(2019, 1, 1)
+#: rule 2.514 took the place of former Fla. R. Civ. P. 1.090 and Fla. R. App. P. 9.420(d)-(f)
+RULE_2514_FROM = date(2012, 10, 1)
+FORMER_MAIL_RULE = "former Fla. R. Civ. P. 1.090(e); former Fla. R. App. P. 9.420"
 
 
 class Florida(StateRuleSet):
@@ -63,10 +71,25 @@ class Florida(StateRuleSet):
             return self.from_next_business_day(r, anchor, forward)
         return self.base_period(r, anchor, forward)
 
+    def added_to_period(self, r: Run, end: date, forward: bool, anchor: date) -> date:
+        """Before 2.514 (Oct. 1, 2012): the 5 days for mail were added to the period itself."""
+        if anchor >= RULE_2514_FROM or not r.req.service.startswith("mail") or not forward:
+            return end
+        return self.add_days(
+            r,
+            end,
+            5,
+            True,
+            FORMER_MAIL_RULE,
+            "service by mail before Oct. 1, 2012: 5 days are added to the prescribed period, before its last day is rolled",
+        )
+
     def added_after_period(self, r: Run, end: date, forward: bool, unrolled: date) -> date:
         method = r.req.service
         assert r.req.anchor is not None
         served = self.local(r, r.req.anchor)
+        if served < RULE_2514_FROM and method.startswith("mail"):
+            return end  # added to the period already (the former rules)
         if method == "electronic":
             if not EMAIL_ADDS_FROM <= served < AMENDED_2019:
                 if r.explain:
