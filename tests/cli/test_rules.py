@@ -388,3 +388,141 @@ def test_changes_lists_what_a_newer_version_would_move_until_it_is_applied(where
         db=db,
     )
     assert js("rules", "changes", db=db) == []
+
+
+# -- fuzzing the commands' arguments ------------------------------------------------------------
+
+FUZZ_ODD = [
+    "",
+    " ",
+    "\x00",
+    "\r\n",
+    "\x1b[2J",
+    "\ud800",
+    "\u2028",
+    "'",
+    "é",
+    "--",
+    "--help",
+    "x" * 600,
+]
+FUZZ_DATES = [
+    "2025-01-22",
+    "2009-11-20",
+    "1990-05-01",
+    "2025-02-30",
+    "1850-01-01",
+    "2201-01-01",
+    "2025-01-22T10:00",
+    "2025-01-22T10:00+01:00",
+    "today",
+]
+FUZZ_TRIGGERS = ["fx-complaint-served", "fx-motion-served", "fx-trial", "fx-nope", "FX-TRIAL"]
+
+
+def _pick(*pools: list[str]) -> Any:
+    from hypothesis import strategies as st
+
+    return st.one_of(st.sampled_from([v for p in pools for v in p]), st.text(max_size=20))
+
+
+@pytest.fixture(scope="module")
+def fuzz_docket(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("rules-fuzz")
+    db = folder / "docket.db"
+    env = {
+        "DOCKETCAL_RULES": str(FIXTURES),
+        "DOCKETCAL_CONFIG": str(folder / "none.toml"),
+        "DOCKETCAL_USER": "fuzz",
+    }
+    result = runner.invoke(
+        app,
+        hoist(
+            [
+                "rules",
+                "apply",
+                "acme",
+                "fx-motion-served",
+                "2025-01-22",
+                "--court",
+                "nysd",
+                "--db",
+                str(db),
+            ]
+        ),
+        env=env,
+    )
+    assert result.exit_code == 0, result.stderr
+    return db
+
+
+@pytest.mark.fuzz
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_fuzz_the_rules_commands(fuzz_docket: Path) -> None:
+    """Whatever the arguments: no traceback, never exit 1, and a refusal writes nothing."""
+    import hashlib
+    import sqlite3
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    def digest() -> str:
+        with sqlite3.connect(fuzz_docket) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return hashlib.sha256(fuzz_docket.read_bytes()).hexdigest()
+
+    def opt(name: str, value: Any) -> Any:
+        return st.one_of(st.just([]), value.map(lambda v: [name, v]))
+
+    def cmd(*parts: Any) -> Any:
+        return st.tuples(*parts).map(lambda ps: [a for p in ps for a in p])
+
+    words = st.just
+    argvs = st.one_of(
+        cmd(words(["rules", "list"]), opt("--court", _pick(["nysd", "caed", "nowhere"], FUZZ_ODD))),
+        cmd(words(["rules", "show"]), _pick(FUZZ_TRIGGERS, FUZZ_ODD).map(lambda v: [v])),
+        cmd(
+            words(["rules", "preview"]),
+            _pick(FUZZ_TRIGGERS, FUZZ_ODD).map(lambda v: [v]),
+            _pick(FUZZ_DATES, FUZZ_ODD).map(lambda v: [v]),
+            opt("--court", _pick(["nysd", "caed", "calsuperct"], FUZZ_ODD)),
+            opt("--service", _pick(["mail", "hand", "owl"], FUZZ_ODD)),
+            opt("--party", _pick(["movant", "x"], FUZZ_ODD)),
+            opt("--rules-as-of", _pick(FUZZ_DATES, FUZZ_ODD)),
+        ),
+        cmd(
+            words(["rules", "apply"]),
+            _pick(["acme", "new-case", "ACME", " acme "], FUZZ_ODD).map(lambda v: [v]),
+            _pick(FUZZ_TRIGGERS, FUZZ_ODD).map(lambda v: [v]),
+            _pick(FUZZ_DATES, FUZZ_ODD).map(lambda v: [v]),
+            opt("--court", _pick(["nysd", "caed", "calsuperct"], FUZZ_ODD)),
+            opt("--service", _pick(["mail", "hand", "owl"], FUZZ_ODD)),
+            opt("--party", _pick(["movant", "x"], FUZZ_ODD)),
+            opt("--rules-as-of", _pick(FUZZ_DATES, FUZZ_ODD)),
+        ),
+        cmd(words(["rules", "changes"]), opt("--case", _pick(["acme", "nope"], FUZZ_ODD))),
+    )
+    fmt_flag = st.sampled_from([[], ["--format", "json"]])
+    env = {
+        "DOCKETCAL_RULES": str(FIXTURES),
+        "DOCKETCAL_CONFIG": str(fuzz_docket.parent / "none.toml"),
+        "DOCKETCAL_USER": "fuzz",
+        "DOCKETCAL_DEBUG": "",
+    }
+
+    @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(argv=argvs, fmt=fmt_flag)
+    def one(argv: list[str], fmt: list[str]) -> None:
+        before = digest()
+        result = runner.invoke(app, hoist([*fmt, *argv, "--db", str(fuzz_docket)]), env=env)
+        err = result.stderr
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            argv,
+            repr(result.exception),
+        )
+        assert result.exit_code != 1, (argv, err[-2000:])
+        assert "Traceback" not in err and "Traceback" not in result.stdout, argv
+        if result.exit_code == 2:
+            assert digest() == before, (argv, "refused, yet the docket changed", err[-500:])
+
+    one()
