@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calendars import RULESET_IDS, UnknownCourt, get_court, get_ruleset
 from calendars.due import Due, Step
@@ -50,6 +50,9 @@ from obligations.when import (
     parts_of,
 )
 
+if TYPE_CHECKING:
+    from obligations.model import Order
+
 __all__ = [
     "TRIGGER",
     "Deadline",
@@ -63,8 +66,10 @@ __all__ = [
     "Version",
     "load_library",
     "order_id",
+    "order_text",
     "preview",
     "rules_folder",
+    "rules_order",
     "rules_order_text",
 ]
 
@@ -365,6 +370,9 @@ class _File:
     triggers: list[tuple[Trigger, _Where]] = field(default_factory=list)
     deadlines: list[_Raw] = field(default_factory=list)
     problems: list[tuple[_Where, str, dict[str, Any]]] = field(default_factory=list)
+    #: ids of triggers and deadlines that had errors of their own: what names them is not
+    #: reported again (one mistake, one message)
+    broken: set[str] = field(default_factory=set)
     fatal: list[RuleFileError] = field(default_factory=list)
 
     def error(self, w: _Where, message: str, **at: Any) -> None:
@@ -563,6 +571,8 @@ def _applies(f: _File, applies: dict[str, Any]) -> tuple[tuple[str, ...], tuple[
 def _read_trigger(f: _File, i: int, raw: object) -> None:
     t = _fields(f, "trigger", i, raw, _TRIGGER_KEYS, f"[[trigger]] #{i + 1}")
     if t is None or not all(k in t for k in ("id", "name", "cite")):
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            f.broken.add(raw["id"])
         return
     if not _is_name(t["id"]):
         f.error(
@@ -691,9 +701,10 @@ def _read_deadline(f: _File, i: int, raw: object, former_index: int) -> int:
             )
         versions.append(v)
         wheres.append(fw)
-    if current is None or "id" not in d or "trigger" not in d or kind not in KINDS:
-        return former_index + len(formers_raw)
-    if not all(k in d for k in ("title", "party")):
+    complete = all(k in d for k in ("id", "trigger", "title", "party"))
+    if current is None or not complete or kind not in KINDS:
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            f.broken.add(raw["id"])
         return former_index + len(formers_raw)
     assert f.ruleset is not None
     f.deadlines.append(
@@ -721,6 +732,7 @@ def _check_all(files: Sequence[_File]) -> None:
     same trigger and terminate."""
     seen: dict[str, str] = {}
     triggers: dict[str, Trigger] = {}
+    broken = {b for f in files for b in f.broken}
     for f in files:
         for t, w in f.triggers:
             if t.id in seen:
@@ -739,6 +751,8 @@ def _check_all(files: Sequence[_File]) -> None:
                 )
                 continue
             if d.trigger not in triggers:
+                if d.trigger in broken:
+                    continue
                 import difflib
 
                 close = difflib.get_close_matches(d.trigger, list(triggers), n=1, cutoff=0.6)
@@ -766,6 +780,8 @@ def _check_all(files: Sequence[_File]) -> None:
                             (*w[:2], ("due",)),
                             f"deadline '{ident}': '{anchor}' names the trigger; write '{TRIGGER}'",
                         )
+                    elif name in broken:
+                        continue
                     elif name not in mine:
                         other = (
                             f" ('{name}' is set by trigger '{seen_trigger}')"
@@ -995,7 +1011,7 @@ def choose(
     return tuple(out)
 
 
-def rules_order_text(
+def rules_order(
     lib: Library,
     trigger: str,
     at: date | datetime,
@@ -1006,11 +1022,14 @@ def rules_order_text(
     rules_as_of: date | None = None,
     party: str | None = None,
     earliest: bool = False,
-) -> str:
-    """The trigger's deadlines as an order file: one obligation per deadline, in the version in
-    force on the trigger's day, its due rule counting from the trigger's event (named by the
-    trigger's id). An earliest day is not a duty: it is left out unless ``earliest`` (a
-    preview, where no state is kept)."""
+) -> Order:
+    """The trigger's deadlines as an order: one obligation per deadline, in the version in force
+    on the trigger's day, its due rule counting from the trigger's event (named by the trigger's
+    id). An earliest day is not a duty: it is left out unless ``earliest`` (a preview, where no
+    state is kept). A deadline with no version in force then has no due rule and is flagged for
+    review."""
+    from obligations.model import Obligation, Order
+
     t = lib.trigger(trigger)
     day = at.date() if isinstance(at, datetime) else at
     chosen = choose(lib, trigger, at, court, service, rules_as_of=rules_as_of, party=party)
@@ -1028,37 +1047,97 @@ def rules_order_text(
         + (f"; for party {party}" if party else "")
         + "."
     )
-    lines = [
-        "[order]",
-        f"id = {_toml(order_id(trigger))}",
-        f"case = {_toml(case)}",
-        f"court = {_toml(court)}",
-        f"entered = {day.isoformat()}",
-        f"title = {_toml(f'{t.name} ({t.cite})')}",
-        f"source = {_toml(SOURCE)}",
-        f"note = {_toml(note)}",
-    ]
+    obligations = []
     for c in chosen:
         d = c.deadline
         if d.kind == "earliest" and not earliest:
             continue
         v = c.version or d.current
+        review = (
+            ""
+            if c.due is not None
+            else f"no version of this rule in the data was in force on {day.isoformat()}:"
+            " write its due rule from the text then in force"
+        )
+        obligations.append(
+            Obligation(
+                id=d.id,
+                party=d.party,
+                text=f"{v.excerpt} (source: {v.source})",
+                cite=v.cite,
+                due=c.due,
+                summary=d.title,
+                review=review,
+            )
+        )
+    return Order(
+        id=order_id(trigger),
+        case=case,
+        court=court,
+        entered=day,
+        title=f"{t.name} ({t.cite})",
+        source=SOURCE,
+        note=note,
+        obligations=tuple(obligations),
+    )
+
+
+def order_text(order: Order) -> str:
+    """An order of rules as an order file (what ``rules apply`` stores, as ``order load``
+    stores a file); ``parse_order`` reads it back to the same order."""
+    lines = [
+        "[order]",
+        f"id = {_toml(order.id)}",
+        f"case = {_toml(order.case)}",
+        f"court = {_toml(order.court)}",
+        f"entered = {order.entered.isoformat()}",
+        f"title = {_toml(order.title)}",
+        f"source = {_toml(order.source)}",
+        f"note = {_toml(order.note)}",
+    ]
+    for ob in order.obligations:
         lines += [
             "",
             "[[obligation]]",
-            f"id = {_toml(d.id)}",
-            f"party = {_toml(d.party)}",
-            f"text = {_toml(f'{v.excerpt} (source: {v.source})')}",
-            f"cite = {_toml(v.cite)}",
-            f"summary = {_toml(d.title)}",
+            f"id = {_toml(ob.id)}",
+            f"party = {_toml(ob.party)}",
+            f"text = {_toml(ob.text)}",
+            f"cite = {_toml(ob.cite)}",
+            f"summary = {_toml(ob.summary)}",
         ]
-        if c.due is not None:
-            lines.append(f"due = {_toml(str(c.due))}")
-        else:
-            lines.append(
-                f"review = {_toml(f'no version of this rule in the data was in force on {day.isoformat()}: write its due rule from the text then in force')}"
-            )
+        if ob.due is not None:
+            lines.append(f"due = {_toml(str(ob.due))}")
+        if ob.review:
+            lines.append(f"review = {_toml(ob.review)}")
     return "\n".join(lines) + "\n"
+
+
+def rules_order_text(
+    lib: Library,
+    trigger: str,
+    at: date | datetime,
+    court: str,
+    case: str,
+    service: str | None = None,
+    *,
+    rules_as_of: date | None = None,
+    party: str | None = None,
+    earliest: bool = False,
+) -> str:
+    """``rules_order`` as an order file."""
+    return order_text(
+        rules_order(
+            lib,
+            trigger,
+            at,
+            court,
+            case,
+            service,
+            rules_as_of=rules_as_of,
+            party=party,
+            earliest=earliest,
+        )
+    )
 
 
 # --- Preview ---------------------------------------------------------------------------------
@@ -1163,15 +1242,13 @@ def preview(
     scheduled by the engine, each joined with the rule's citation and excerpt."""
     from obligations.engine import schedule
     from obligations.model import Event, Facts
-    from obligations.orderfile import parse_order
 
     check_request(lib, trigger, at, court, service)
     t = lib.trigger(trigger)
     case = "preview"
-    text = rules_order_text(
+    order = rules_order(
         lib, trigger, at, court, case, service, rules_as_of=rules_as_of, party=party, earliest=True
     )
-    order = parse_order(text, f"rules:{trigger}")
     day = at.date() if isinstance(at, datetime) else at
     facts = Facts(events=(Event(case, trigger, at, service=service or ""),))
     sched = schedule([order], facts, day)

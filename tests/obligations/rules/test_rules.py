@@ -180,3 +180,19 @@ def test_refusals(lib: Library, args: tuple[str, date, str, str | None], message
 
     with pytest.raises(DocketcalError, match=message.replace("(", r"\(")):
         preview(lib, *args)
+
+
+def test_the_order_file_reads_back_to_the_order_preview_schedules(lib: Library) -> None:
+    from dataclasses import replace
+
+    from obligations.rules import order_text, rules_order
+
+    for trigger, day in [
+        ("fx-motion-served", date(2025, 1, 22)),
+        ("fx-complaint-served", date(1990, 5, 1)),
+        ("fx-trial", date(2025, 1, 22)),
+    ]:
+        order = rules_order(lib, trigger, day, "nysd", 'case "1"\n', "mail", earliest=True)
+        back = parse_order(order_text(order), "rules:x")
+        assert replace(back, path="", obligations=()) == replace(order, obligations=())
+        assert [replace(ob, line=0) for ob in back.obligations] == list(order.obligations)
