@@ -991,6 +991,12 @@ def choose(
     every = lib.set_by(trigger, court)
     if party is not None:
         keep = {d.id for d in every if d.party in (party, "both", "any")}
+        if not keep:
+            parties = ", ".join(sorted({d.party for d in every})) or "none"
+            raise BadInput(
+                f"no deadline of trigger '{trigger}' in court {court} is for party {shown(party)}"
+                f" (its parties: {parties})"
+            )
         grown = True
         while grown:  # what the kept deadlines count from is needed to compute them
             grown = False

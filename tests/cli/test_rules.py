@@ -526,3 +526,32 @@ def test_fuzz_the_rules_commands(fuzz_docket: Path) -> None:
             assert digest() == before, (argv, "refused, yet the docket changed", err[-500:])
 
     one()
+
+
+def test_apply_refuses_what_does_not_fit_the_case_and_writes_nothing(where: Where) -> None:
+    db = where.url
+    js("rules", "apply", "acme", "fx-trial", "2025-01-22", "--court", "nysd", db=db)
+    before = js("history", "--case", "acme", db=db)
+    for args, says in [
+        (["--court", "caed"], "case acme is in court nysd, not caed"),
+        (["--party", "appellee"], "is for party 'appellee'"),
+        (["--service", "owl"], "service method 'owl'"),
+    ]:
+        code, _, err = run("rules", "apply", "acme", "fx-motion-served", "2025-01-22", *args, db=db)
+        assert code == 2 and says in err, err
+    code, _, err = run(
+        "rules", "apply", "other", "fx-trial", "2025-01-22", "--court", "calsuperct", db=db
+    )
+    assert code == 2 and "does not apply in court" in err
+    assert js("history", "--case", "acme", db=db) == before
+    code, _, err = run("order", "list", "--case", "other", db=db)
+    assert code == 3  # the new case was not made either
+
+
+def test_a_trigger_with_a_time() -> None:
+    # a hearing at 10:00 on Fri 2025-03-14: 30 days before, Wed 2025-02-12, Lincoln's Birthday
+    # in New York, is a state holiday: state holidays count only forward (6(a)(6)(C)), so the
+    # date stays; the JSON keeps the trigger's time
+    body = js("rules", "preview", "fx-trial", "2025-03-14T10:00", "--court", "nysd")
+    assert body["date"] == "2025-03-14T10:00"
+    assert body["deadlines"][0]["due"] == "2025-02-12"
