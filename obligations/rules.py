@@ -603,6 +603,13 @@ def _due(f: _File, w: _Where, text: str, what: str) -> When | None:
     except WhenSyntaxError as err:
         f.error(w, f"{what}: due rule {shown(text)}: {err}", offset=err.column - 1)
         return None
+    if isinstance(when, Periodic):
+        f.error(
+            w,
+            f"{what}: due rule {shown(text)} is a series; a rule sets one date (a series of"
+            " reports is an order's duty)",
+        )
+        return None
     for part in parts_of(when):
         if isinstance(part, Fixed):
             f.error(
