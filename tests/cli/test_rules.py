@@ -25,6 +25,7 @@ def rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DOCKETCAL_RULES", str(FIXTURES))
     monkeypatch.setenv("DOCKETCAL_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("DOCKETCAL_USER", "ada")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 def run(*args: str, stdin: str | None = None, db: str | None = None) -> tuple[int, str, str]:
@@ -205,6 +206,42 @@ def test_a_bad_rule_file_refuses_every_command_with_its_place(
         )
         assert "Traceback" not in err
         assert len(err.strip().splitlines()) == 1  # what names the broken deadline is not blamed
+
+
+def test_the_checked_rules_are_kept_and_a_changed_file_is_read_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import os
+
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for p in FIXTURES.glob("*.toml"):
+        (folder / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("DOCKETCAL_RULES", str(folder))
+    assert len(js("rules", "list")) == 3
+    (kept,) = (tmp_path / "cache" / "docketcal").glob("rules-*.pickle")
+    assert len(js("rules", "list")) == 3  # from the kept copy
+    kept.write_bytes(b"not a pickle")  # a damaged copy is read past
+    assert len(js("rules", "list")) == 3
+    civil = folder / "fixture-civil.toml"
+    text = civil.read_text(encoding="utf-8")
+    civil.write_text(
+        text.replace('id = "fx-trial"', 'id = "fx-trial-set"').replace(
+            '"fx-trial"', '"fx-trial-set"'
+        ),
+        encoding="utf-8",
+    )
+    os.utime(civil, ns=(1, 1))  # even with an old time: the size differs
+    assert [t["id"] for t in js("rules", "list")][-1] == "fx-trial-set"
+    civil.write_text(
+        text.replace('"21 days after trigger"', '"21 dayz after trigger"'), encoding="utf-8"
+    )
+    for _ in range(2):  # a file with mistakes is never kept: each run says them
+        code, _, err = run("rules", "list")
+        assert code == 2 and "21 dayz" in err
+    monkeypatch.setenv("DOCKETCAL_RULES_CACHE", "0")
+    code, _, err = run("rules", "list")
+    assert code == 2
 
 
 # -- apply, move, supersede, changes -----------------------------------------------------------
