@@ -592,3 +592,16 @@ def test_a_trigger_with_a_time() -> None:
     body = js("rules", "preview", "fx-trial", "2025-03-14T10:00", "--court", "nysd")
     assert body["date"] == "2025-03-14T10:00"
     assert body["deadlines"][0]["due"] == "2025-02-12"
+
+
+def test_reminders_reach_the_duties_put_on_by_rule(where: Where) -> None:
+    db = where.url
+    js("rules", "apply", "acme", "fx-motion-served", "2025-01-22", "--court", "nysd", db=db)
+    js("person", "add", "--name", "Ada", "--email", "ada@firm.example", db=db)
+    js("assign", "ada@firm.example", "acme", db=db)
+    # Wed 2025-01-22 + 14 = Wed 2025-02-05; on Mon 2025-02-03 it is due in 2 days
+    body = js("--as-of", "2025-02-03", "remind", "--dry-run", db=db)
+    (mail,) = body["emails"]
+    assert mail["to"] == "ada@firm.example"
+    refs = {r["ref"]: r["due"] for r in mail["reminders"]}
+    assert refs["acme/rules-fx-motion-served/fx-opposition"] == "2025-02-05"
