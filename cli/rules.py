@@ -277,6 +277,8 @@ def _text(result: Preview) -> str:
             lines.append(f"    safe date: {day(due.safe_due)} (the earliest under every reading)")
         if due is not None and len(due.readings) > 1:
             lines.extend(clean(f"    reading: {day(r.due)} if {r.assumes}") for r in due.readings)
+        if item.chain:
+            lines.append(clean(f"    from: {'; '.join(item.chain)}"))
         if item.waiting_on:
             lines.append(clean(f"    waiting on: {', '.join(item.waiting_on)}"))
         if due is not None:
