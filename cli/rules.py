@@ -311,6 +311,11 @@ _KEYS: dict[str, tuple[type, ...]] = {
 _TYPE_NAMES = {str: "a string", type(None): "null"}
 
 
+#: Characters some readers take for the end of a line (Python's str.splitlines does): written
+#: escaped, so one result is one line for every reader. They only occur inside JSON strings.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 class _BadLine(ValueError):
     """A request line that is not what --jsonl expects."""
 
@@ -409,7 +414,7 @@ def _jsonl() -> None:
             text.encode("utf-8")
         except UnicodeEncodeError:
             text = json.dumps(result)
-        out.write(text + "\n")
+        out.write(text.translate(_LINE_BREAKS) + "\n")
     out.flush()
 
 

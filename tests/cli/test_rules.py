@@ -605,3 +605,11 @@ def test_reminders_reach_the_duties_put_on_by_rule(where: Where) -> None:
     assert mail["to"] == "ada@firm.example"
     refs = {r["ref"]: r["due"] for r in mail["reminders"]}
     assert refs["acme/rules-fx-motion-served/fx-opposition"] == "2025-02-05"
+
+
+def test_preview_jsonl_keeps_each_answer_on_one_line_for_every_reader() -> None:
+    stdin = json.dumps({"court": "x\u2028y\x85", "date": "2025-01-22"}, ensure_ascii=False)
+    code, out, _ = run("rules", "preview", "--jsonl", stdin=stdin + "\n")
+    assert code == 0
+    (line,) = out.splitlines()  # str.splitlines breaks at U+2028 and U+0085 too
+    assert "x\u2028y\x85" in json.loads(line)["error"]
