@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -24,10 +25,70 @@ rules_app = typer.Typer(
 )
 
 
-def _library() -> Library:
-    from obligations.rules import load_library
+#: Set to 0 to read and check the rule files on every run instead of using the checked copy.
+CACHE_ENV = "DOCKETCAL_RULES_CACHE"
 
-    return load_library()
+
+def _library() -> Library:
+    """The rule files, read and checked; from a checked copy in the user's cache folder when
+    the files (names, sizes, times) and docketcal's code of them are as they were when it was
+    made. Files with any mistake are never cached: every run reports them."""
+    import os
+
+    from obligations.rules import load_library, rules_folder
+
+    folder = rules_folder()
+    if os.environ.get(CACHE_ENV, "1") == "0" or not folder.is_dir():
+        return load_library()
+    import hashlib
+    import pickle
+
+    from platformdirs import user_cache_dir
+
+    import calendars.period
+    import obligations.rules
+    import obligations.when
+
+    def stamp(p: os.PathLike[str] | str) -> tuple[str, int, int]:
+        st = os.stat(p)
+        return (str(p), st.st_mtime_ns, st.st_size)
+
+    code = [obligations.rules.__file__, obligations.when.__file__, calendars.period.__file__]
+    try:
+        files = sorted(str(p) for p in folder.glob("*.toml"))
+        key = repr(([stamp(p) for p in files], [stamp(p) for p in code if p]))
+    except OSError:
+        return load_library()
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    cache = Path(user_cache_dir("docketcal", appauthor=False))
+    path = cache / f"rules-{digest}.pickle"
+    try:
+        with open(path, "rb") as stored:
+            found = pickle.load(stored)
+        if isinstance(found, obligations.rules.Library):
+            return found
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
+        pass
+    lib = load_library(folder)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for old in cache.glob("rules-*.pickle"):  # one copy per folder of rules is enough
+            old.unlink(missing_ok=True)
+        partial = cache / f".rules-{digest}.{os.getpid()}.tmp"
+        with open(partial, "wb") as out:
+            pickle.dump(lib, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError:
+        pass  # a cache that cannot be written is only slower
+    return lib
 
 
 def _court(court: str) -> str:
@@ -216,6 +277,8 @@ def _text(result: Preview) -> str:
             lines.append(f"    safe date: {day(due.safe_due)} (the earliest under every reading)")
         if due is not None and len(due.readings) > 1:
             lines.extend(clean(f"    reading: {day(r.due)} if {r.assumes}") for r in due.readings)
+        if item.chain:
+            lines.append(clean(f"    from: {'; '.join(item.chain)}"))
         if item.waiting_on:
             lines.append(clean(f"    waiting on: {', '.join(item.waiting_on)}"))
         if due is not None:
@@ -246,6 +309,11 @@ _KEYS: dict[str, tuple[type, ...]] = {
     "rules_as_of": (str, type(None)),
 }
 _TYPE_NAMES = {str: "a string", type(None): "null"}
+
+
+#: Characters some readers take for the end of a line (Python's str.splitlines does): written
+#: escaped, so one result is one line for every reader. They only occur inside JSON strings.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 class _BadLine(ValueError):
@@ -346,7 +414,7 @@ def _jsonl() -> None:
             text.encode("utf-8")
         except UnicodeEncodeError:
             text = json.dumps(result)
-        out.write(text + "\n")
+        out.write(text.translate(_LINE_BREAKS) + "\n")
     out.flush()
 
 

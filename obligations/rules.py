@@ -603,6 +603,13 @@ def _due(f: _File, w: _Where, text: str, what: str) -> When | None:
     except WhenSyntaxError as err:
         f.error(w, f"{what}: due rule {shown(text)}: {err}", offset=err.column - 1)
         return None
+    if isinstance(when, Periodic):
+        f.error(
+            w,
+            f"{what}: due rule {shown(text)} is a series; a rule sets one date (a series of"
+            " reports is an order's duty)",
+        )
+        return None
     for part in parts_of(when):
         if isinstance(part, Fixed):
             f.error(
@@ -876,30 +883,27 @@ def _load(stamps: tuple[tuple[str, int, int], ...]) -> Library:
 def library_of(paths: Sequence[Path]) -> Library:
     """The library of exactly these rule files (no cache)."""
     files: list[_File] = []
-    errors: list[RuleFileError] = []
+    unread: list[RuleFileError] = []
     for p in paths:
         text, error = _read_text(p)
         if error is not None:
-            errors.append(error)
+            unread.append(error)
             continue
         assert text is not None
         files.append(parse_rules(text, str(p)))
-    _check_all([f for f in files if f.ruleset is not None])
-    for f in files:
-        errors.extend(f.errors())
-    if errors:
-        raise RuleFileErrors(errors)
-    rulesets = {f.ruleset.id: f.ruleset for f in files if f.ruleset is not None}
-    triggers = {t.id: t for f in files for t, _ in f.triggers}
-    deadlines = {r.deadline.id: r.deadline for f in files for r in f.deadlines}
-    return Library(rulesets, triggers, deadlines)
+    return _library(files, unread)
 
 
 def library_of_texts(texts: Mapping[str, str]) -> Library:
     """The library of files given as text (file name -> text), for tests and fuzzing."""
-    files = [parse_rules(text, name) for name, text in texts.items()]
+    return _library([parse_rules(text, name) for name, text in texts.items()], [])
+
+
+def _library(files: list[_File], errors: list[RuleFileError]) -> Library:
+    """The files checked together; every error of every file, or the library."""
     _check_all([f for f in files if f.ruleset is not None])
-    errors = [e for f in files for e in f.errors()]
+    for f in files:
+        errors.extend(f.errors())
     if errors:
         raise RuleFileErrors(errors)
     rulesets = {f.ruleset.id: f.ruleset for f in files if f.ruleset is not None}
@@ -991,6 +995,12 @@ def choose(
     every = lib.set_by(trigger, court)
     if party is not None:
         keep = {d.id for d in every if d.party in (party, "both", "any")}
+        if not keep:
+            parties = ", ".join(sorted({d.party for d in every})) or "none"
+            raise BadInput(
+                f"no deadline of trigger '{trigger}' in court {court} is for party {shown(party)}"
+                f" (its parties: {parties})"
+            )
         grown = True
         while grown:  # what the kept deadlines count from is needed to compute them
             grown = False

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from calendars import get_court
 from obligations.orderfile import check_orders
 from obligations.rules import (
     SOURCE,
@@ -189,6 +190,9 @@ def changes(d: Docket, lib: Library, case: str | None = None) -> list[dict[str, 
             service = None
             if event is not None and event.day is not None:
                 at = event.day
+                if event.at is not None:  # a trigger with a time: in the court's time
+                    zone = get_court(order.court).zone
+                    at = event.at.astimezone(zone).replace(tzinfo=None)
                 service = event.service or None
             out.extend(_differences(lib, case_id, order, trigger, at, service, rows))
     return out
@@ -203,7 +207,8 @@ def _differences(
     service: str | None,
     rows: dict[str, Obligation],
 ) -> list[dict[str, Any]]:
-    base = {"case": case, "order": order.id, "trigger": trigger, "trigger_date": at.isoformat()}
+    when = at.isoformat(timespec="minutes") if isinstance(at, datetime) else at.isoformat()
+    base = {"case": case, "order": order.id, "trigger": trigger, "trigger_date": when}
     if trigger not in lib.triggers:
         return [
             {

@@ -25,6 +25,7 @@ def rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DOCKETCAL_RULES", str(FIXTURES))
     monkeypatch.setenv("DOCKETCAL_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("DOCKETCAL_USER", "ada")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 def run(*args: str, stdin: str | None = None, db: str | None = None) -> tuple[int, str, str]:
@@ -205,6 +206,42 @@ def test_a_bad_rule_file_refuses_every_command_with_its_place(
         )
         assert "Traceback" not in err
         assert len(err.strip().splitlines()) == 1  # what names the broken deadline is not blamed
+
+
+def test_the_checked_rules_are_kept_and_a_changed_file_is_read_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import os
+
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for p in FIXTURES.glob("*.toml"):
+        (folder / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("DOCKETCAL_RULES", str(folder))
+    assert len(js("rules", "list")) == 3
+    (kept,) = (tmp_path / "cache" / "docketcal").glob("rules-*.pickle")
+    assert len(js("rules", "list")) == 3  # from the kept copy
+    kept.write_bytes(b"not a pickle")  # a damaged copy is read past
+    assert len(js("rules", "list")) == 3
+    civil = folder / "fixture-civil.toml"
+    text = civil.read_text(encoding="utf-8")
+    civil.write_text(
+        text.replace('id = "fx-trial"', 'id = "fx-trial-set"').replace(
+            '"fx-trial"', '"fx-trial-set"'
+        ),
+        encoding="utf-8",
+    )
+    os.utime(civil, ns=(1, 1))  # even with an old time: the size differs
+    assert [t["id"] for t in js("rules", "list")][-1] == "fx-trial-set"
+    civil.write_text(
+        text.replace('"21 days after trigger"', '"21 dayz after trigger"'), encoding="utf-8"
+    )
+    for _ in range(2):  # a file with mistakes is never kept: each run says them
+        code, _, err = run("rules", "list")
+        assert code == 2 and "21 dayz" in err
+    monkeypatch.setenv("DOCKETCAL_RULES_CACHE", "0")
+    code, _, err = run("rules", "list")
+    assert code == 2
 
 
 # -- apply, move, supersede, changes -----------------------------------------------------------
@@ -526,3 +563,53 @@ def test_fuzz_the_rules_commands(fuzz_docket: Path) -> None:
             assert digest() == before, (argv, "refused, yet the docket changed", err[-500:])
 
     one()
+
+
+def test_apply_refuses_what_does_not_fit_the_case_and_writes_nothing(where: Where) -> None:
+    db = where.url
+    js("rules", "apply", "acme", "fx-trial", "2025-01-22", "--court", "nysd", db=db)
+    before = js("history", "--case", "acme", db=db)
+    for args, says in [
+        (["--court", "caed"], "case acme is in court nysd, not caed"),
+        (["--party", "appellee"], "is for party 'appellee'"),
+        (["--service", "owl"], "service method 'owl'"),
+    ]:
+        code, _, err = run("rules", "apply", "acme", "fx-motion-served", "2025-01-22", *args, db=db)
+        assert code == 2 and says in err, err
+    code, _, err = run(
+        "rules", "apply", "other", "fx-trial", "2025-01-22", "--court", "calsuperct", db=db
+    )
+    assert code == 2 and "does not apply in court" in err
+    assert js("history", "--case", "acme", db=db) == before
+    code, _, err = run("order", "list", "--case", "other", db=db)
+    assert code == 3  # the new case was not made either
+
+
+def test_a_trigger_with_a_time() -> None:
+    # a hearing at 10:00 on Fri 2025-03-14: 30 days before, Wed 2025-02-12, Lincoln's Birthday
+    # in New York, is a state holiday: state holidays count only forward (6(a)(6)(C)), so the
+    # date stays; the JSON keeps the trigger's time
+    body = js("rules", "preview", "fx-trial", "2025-03-14T10:00", "--court", "nysd")
+    assert body["date"] == "2025-03-14T10:00"
+    assert body["deadlines"][0]["due"] == "2025-02-12"
+
+
+def test_reminders_reach_the_duties_put_on_by_rule(where: Where) -> None:
+    db = where.url
+    js("rules", "apply", "acme", "fx-motion-served", "2025-01-22", "--court", "nysd", db=db)
+    js("person", "add", "--name", "Ada", "--email", "ada@firm.example", db=db)
+    js("assign", "ada@firm.example", "acme", db=db)
+    # Wed 2025-01-22 + 14 = Wed 2025-02-05; on Mon 2025-02-03 it is due in 2 days
+    body = js("--as-of", "2025-02-03", "remind", "--dry-run", db=db)
+    (mail,) = body["emails"]
+    assert mail["to"] == "ada@firm.example"
+    refs = {r["ref"]: r["due"] for r in mail["reminders"]}
+    assert refs["acme/rules-fx-motion-served/fx-opposition"] == "2025-02-05"
+
+
+def test_preview_jsonl_keeps_each_answer_on_one_line_for_every_reader() -> None:
+    stdin = json.dumps({"court": "x\u2028y\x85", "date": "2025-01-22"}, ensure_ascii=False)
+    code, out, _ = run("rules", "preview", "--jsonl", stdin=stdin + "\n")
+    assert code == 0
+    (line,) = out.splitlines()  # str.splitlines breaks at U+2028 and U+0085 too
+    assert "x\u2028y\x85" in json.loads(line)["error"]

@@ -122,7 +122,7 @@ def test_preview_jsonl_answers_every_line_once(lines: list[str]) -> None:
     sent = [
         line for line in stdin.encode("utf-8", "surrogatepass").split(b"\n")[:-1] if line.strip()
     ]
-    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    answers = [json.loads(line) for line in result.stdout.splitlines()]  # any line break
     assert len(answers) == len(sent)
     for a in answers:
         assert isinstance(a, dict)

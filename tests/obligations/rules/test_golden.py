@@ -67,3 +67,37 @@ def test_every_deadline_in_the_data_has_a_golden_row(lib: Library) -> None:
     covered = {row.values[0]["deadline"] for row in ROWS}  # type: ignore[index]
     missing = sorted(set(lib.deadlines) - covered)
     assert not missing, f"deadlines without a golden row: {missing}"
+
+
+@pytest.mark.skipif(not ROWS, reason="no golden rows in tests/obligations/rules/golden yet")
+def test_every_row_through_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The same rows through ``docketcal rules preview --jsonl``, as a program would ask."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    monkeypatch.delenv("DOCKETCAL_RULES", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    rows = [p.values[0] for p in ROWS]
+    lines = []
+    for row in rows:
+        at = row["date"]
+        text = at.isoformat(timespec="minutes") if isinstance(at, datetime) else at.isoformat()
+        request = {"court": row["court"], "date": text, "trigger": row["trigger"]}
+        if row.get("service"):
+            request["service"] = row["service"]
+        lines.append(json.dumps(request))
+    result = CliRunner().invoke(app, ["rules", "preview", "--jsonl"], input="\n".join(lines))
+    assert result.exit_code == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == len(rows)
+    wrong = []
+    for row, answer in zip(rows, answers, strict=True):
+        due = {d["id"]: d["due"] for d in answer.get("deadlines", [])}
+        if due.get(row["deadline"]) != row["due"].isoformat():
+            wrong.append((row["trigger"], row["deadline"], row["due"], answer.get("error", due)))
+    assert not wrong, wrong

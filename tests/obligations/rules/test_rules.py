@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from calendars.errors import BadInput
 from obligations.orderfile import parse_order
 from obligations.rules import (
     TRIGGER,
@@ -163,6 +164,10 @@ def test_party_keeps_what_its_deadlines_count_from(lib: Library) -> None:
     assert [i.deadline.id for i in got.items] == ["fx-opposition", "fx-reply"]
     got = preview(lib, "fx-motion-served", date(2025, 1, 22), "nysd", party="respondent")
     assert [i.deadline.id for i in got.items] == ["fx-opposition", "fx-reply", "fx-local-sur-reply"]
+    with pytest.raises(
+        BadInput, match=r"is for party 'appellee' \(its parties: movant, respondent\)"
+    ):
+        preview(lib, "fx-motion-served", date(2025, 1, 22), "nysd", party="appellee")
 
 
 @pytest.mark.parametrize(

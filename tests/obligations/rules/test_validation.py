@@ -100,6 +100,11 @@ def test_a_good_file_loads() -> None:
             "has a fixed date",
         ),
         (
+            HEAD + DEADLINE.format(id="a-answer", due="every 90 days after trigger"),
+            "a.toml:18:7:",
+            "is a series",
+        ),
+        (
             HEAD + DEADLINE.format(id="a-answer", due="21 days after order"),
             "a.toml:18:7:",
             "counts from 'order'",
