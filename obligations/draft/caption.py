@@ -178,8 +178,8 @@ def _found(head: str, words: str, value: str) -> Found:
 
 
 _CASE = re.compile(
-    r"(?:Case|Civil\s+Action|Civ\.?\s+Action|Criminal\s+Action|Adv(?:ersary)?\.?\s+(?:Proc\.?|Pro\.?)|Bankruptcy|Docket|Appeal|Cause|Index)?"
-    r"\s*(?:No|Number|Nos)\.?\s*:?\s*"
+    r"(?:(?i:case|civil\s+action|civ\.?\s+action|criminal\s+action|adv(?:ersary)?\.?\s+(?:proc\.?|pro\.?)|bankruptcy|docket|appeal|cause|index))?"
+    r"\s*\b(?i:no|number|nos)\.?\s*:?\s*"
     r"(?P<v>(?:\d:)?\d{2,4}[-‐–]?(?:[a-zA-Z]{1,4}[-‐–]?)?\d{1,6}(?:[-‐–][A-Z]{1,5})*(?:\s*\([A-Z]{2,5}\))?|[A-Z]{1,3}\d{4,}|\d{2}-\d{3,6})",
 )
 _CASE_HEADER = re.compile(

@@ -444,6 +444,10 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
                     on = "event-" + on
             previous = duties[-1] if duties and duties[-1].block == bi else None
             rule = due_rule(sentence, s, duties, t, entered, previous)
+            if re.match(r"(?:set|reset|scheduled|rescheduled|continued|due)\b", modal.words) and (
+                rule is None or rule.due is None
+            ):
+                continue  # a bare "X set for" / "Y due on" is a duty only with the day it gives
             if rule is not None and rule.cuts and not inherited:
                 parts = clauses(sentence, rule.cuts)
                 if len(parts) > 1:
@@ -652,6 +656,12 @@ def _around_rows(
     return [(a, b) for a, b in out if b > a]
 
 
+_SETTING = re.compile(
+    r"argument|hearing|conference|trial|session|docket\s+call|calendar\s+call|call\b|sentencing|mediation|arraignment",
+    re.IGNORECASE,
+)
+
+
 def _row_duty(
     t: str, s: int, e: int, row: tuple[int, date, str], cite: str, bi: int, used: set[str]
 ) -> Duty:
@@ -659,14 +669,18 @@ def _row_duty(
     line = t[s:e]
     m = _ROW.match(line)
     label = m.group("label").strip() if m else line
+    label = re.sub(r"^(?:[-•*]\s*)?(?:\d{1,3}[.)]|\(?[a-z]\)|[a-z]\.)\s+", "", label).rstrip(" :.")
     party, _ = party_of(label, "")
+    if party not in ("plaintiff", "defendant", "both", "court") and not party.startswith("the "):
+        party = "both"  # a row's label names the paper or the setting, not who owes it
     at = ""
     if tm:
         tmatch = TIME.search(tm)
         tv = time_value(tmatch) if tmatch else None
         at = f" {tv.strftime('%H:%M')}" if tv else ""
-    word = "on" if re.search(r"argument|hearing|conference|trial|session", label, re.I) else "by"
-    d = Duty(s, e, cite, bi, party, "deadline", label.lower(), label.split()[0].lower())
+    word = "on" if _SETTING.search(label) else "by"
+    # no verb: a row is a setting or a paper's day, never "counted from its completion"
+    d = Duty(s, e, cite, bi, party, "deadline", label.lower(), "")
     d.due = f"{word} {day.isoformat()}{at}"
     if m:
         d.source_start, d.source_end = s + m.start("date"), e

@@ -24,7 +24,8 @@ _MODAL = re.compile(
     r"(?:is|are)\s+(?:hereby\s+|kindly\s+|respectfully\s+|further\s+|also\s+)*(?:ordered|directed|required|instructed|permitted|authorized|expected|granted\s+leave|given\s+leave|reminded|requested|invited)\s+to|"
     r"(?:is|are)\s+to(?=\s+(?:\w+\s+)?(?:file|serve|submit|appear|produce|meet|confer|communicate|provide|lodge|pay|respond|notify|deliver|return|complete|exchange|disclose|again|place|enter|mail|send|close|terminate|issue|forward|transmit|prepare))|"
     r"(?:is|are|has\s+been|have\s+been)\s+(?:hereby\s+|tentatively\s+|now\s+|further\s+)*(?:set|scheduled|reset|continued|rescheduled)\s+(?:for|to|on)|"
-    r"(?:is|are)\s+due|requires?\s+(?:the\s+)?(?:parties|plaintiffs?|defendants?|counsel|each\s+party)\s+to|"
+    r"(?<=[a-z]\s)(?:set|reset|scheduled|rescheduled|continued)\s+(?:for|to)(?=\s+(?:\w+,?\s+){0,2}\d)|"
+    r"(?:(?<=[a-z]\s)|(?:is|are)\s+)due(?:\s+(?:by|on|no\s+later\s+than|on\s+or\s+before))?(?=\s+(?:\w+,?\s+){0,3}\d)|(?:is|are)\s+due|requires?\s+(?:the\s+)?(?:parties|plaintiffs?|defendants?|counsel|each\s+party)\s+to|"
     r"will\s+require\s+the|right\s+of\s+(?:either|each|any)\s+party\s+to)\b",
     re.IGNORECASE,
 )
@@ -68,6 +69,12 @@ _ROLES: tuple[tuple[str, str], ...] = (
     ),
     (r"the\s+court|the\s+undersigned|this\s+court|the\s+judge", "court"),
 )
+#: the words of a paper or a setting, which a capitalised subject may be but a party is not
+_THING = re.compile(
+    r"\b(?:conference|hearing|trial|report|motion|brief|order|status|statement|call|argument|"
+    r"discovery|deadline|response|reply|appendix|disclosures?|schedule|session|pleadings?)\b",
+    re.IGNORECASE,
+)
 _PRONOUN = re.compile(r"^(?:he|she|it|they|its|his|her|their)$", re.IGNORECASE)
 
 
@@ -103,7 +110,11 @@ def party_of(subject: str, context: str) -> tuple[str, str]:
                     return "both", ""
             return who, ""
     named = re.search(r"\b((?:[A-Z][\w.&'’-]*\s+){0,4}[A-Z][\w.&'’-]*)\s*$", subject.strip())
-    if named and named.group(1) not in ("The", "This", "Such", "All", "Any", "Each", "No", "It"):
+    if (
+        named
+        and named.group(1) not in ("The", "This", "Such", "All", "Any", "Each", "No", "It")
+        and not _THING.search(named.group(1))
+    ):
         return named.group(1), ""
     return "both", ""
 
@@ -170,6 +181,16 @@ def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
         re.IGNORECASE,
     ):
         return False  # what becomes of the case, not a duty
+    if re.match(r"(?:set|reset|scheduled|rescheduled|continued|due)\b", word):
+        # the bare forms of a minute order ("Status Conference set for", "Report due by"):
+        # not a past deadline recited ("The opposition was originally due"), nor a setting
+        # being vacated
+        if re.search(r"\b(?:was|were|been|had|originally|previously|formerly|initially|then)\s*$", before, re.I):
+            return False
+        if re.search(r"\b(?:vacated|cancel+ed|taken\s+off|stricken|withdrawn)\b", after, re.I):
+            return False
+        if re.search(r"\b(?:request|motion|stipulation)\s+(?:that|to)\b", before, re.I):
+            return False
     if before.count("(") > before.count(")"):
         return False  # inside a parenthesis: "(proof of service must be filed within 21 days)"
     if word == "should" and (
@@ -454,7 +475,7 @@ def summary_of(sentence: str, modal: Modal) -> tuple[str, str]:
         r"\s*(?:be|is|are)\s+(?:\w+ly\s+)?(?P<verb>\w+(?:ed|en|ld|de|wn|ne|ue))\b", after
     ) or re.match(r"\s*(?:set|scheduled|reset)\b", after)
     if passive or (
-        re.match(r"(?:is|are|has|have)\b", modal.words, re.IGNORECASE)
+        re.match(r"(?:is|are|has|have|set|reset|scheduled|rescheduled|continued|due)\b", modal.words, re.I)
         and not re.search(r"\bto$", modal.words.strip())
     ):
         # "Any motion for a continuance shall be filed", "The trial ... is set for": what is
@@ -684,6 +705,9 @@ def _named_duty(low: str, duties: list[Duty], text: str) -> str | None:
         if all(re.search(rf"\b{re.escape(w[:5])}", head) for w in content):
             hits.append(d)
     if len(hits) > 1:
+        named = [d for d in hits if all(re.search(rf"\b{re.escape(w[:5])}", d.summary) for w in content)]
+        hits = named or hits
+    if len(hits) > 1:
         settings = [d for d in hits if (d.due or "").startswith("on ")]
         hits = settings if len(settings) == 1 else hits
     if len(hits) != 1:
@@ -866,7 +890,7 @@ def due_rule(
         after = direction in ("of", "after", "from", "following")
         rest = sentence[m.end() :]
         stop = re.search(
-            r",(?!\s*\d{4})|[;:()]|\.(?:\s|$)|\b(?:shall|must|will|may|should|to\s+(?:file|serve|submit)|in\s+which|and\s+(?:shall|must|will)|whichever|or\s+(?:by|on|no\s+later)|unless|provided)\b",
+            r",(?!\s*\d{4})|[;:()]|\.(?:\s|$)|\b(?:shall|must|will|may|should|to\s+(?:file|serve|submit)|in\s+which|and\s+(?:shall|must|will)|whichever|or\s+(?:by|on|no\s+later)|or\s+(?=(?:the\s+)?\w+\s+(?:\w+\s+)?(?:may|will|shall)\b)|unless|provided)\b",
             rest,
         )
         phrase = rest[: stop.start()] if stop else rest

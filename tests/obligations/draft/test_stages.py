@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -449,3 +450,45 @@ def test_papers_listed_after_a_duty_are_each_a_duty() -> None:
     ]
     assert [(o.party, o.due) for o in items] == [("plaintiff", "by 2025-10-30")] * 2
     assert not any(o.text in ("The claims", "The defenses") for o in draft.obligations)
+
+
+def test_a_scheduling_order_with_a_table_and_minute_order_entries() -> None:
+    # examples/scheduling-sample.txt: a sample in the forms of a Rule 16 scheduling order and a
+    # minute order (its first line says so); the expected values are read off its lines
+    text = (Path(__file__).resolve().parent / "examples" / "scheduling-sample.txt").read_text(
+        encoding="utf-8"
+    )
+    draft = draft_order(text)
+    assert (draft.court, draft.case, draft.entered) == ("txsd", "4:24-cv-01234", date(2025, 1, 15))
+    due = {
+        re.sub(r"^\d\. ", "", o.text).split(":")[0].split(" ....")[0]: o.due
+        for o in draft.obligations
+    }
+    assert (
+        due["Deadline to amend pleadings"] == "by 2025-03-03"
+    )  # "1. Deadline to amend pleadings: March 3, 2025"
+    assert due["Fact discovery cutoff"] == "by 2025-06-02"
+    assert (
+        due["Docket call"] == "on 2025-09-08 13:30"
+    )  # "Docket call: September 8, 2025 at 1:30 p.m."
+    assert due["Jury Trial"] == "on 2025-10-06 09:00"
+    by_words = {o.text[:40]: o for o in draft.obligations}
+    pretrial = next(
+        o for k, o in by_words.items() if k.startswith("The parties shall file a joint pretrial")
+    )
+    assert pretrial.due == "14 days before docket-call.due" and pretrial.review
+    status = next(o for o in draft.obligations if "Status Conference set for" in o.text)
+    assert (status.party, status.due) == ("both", "on 2025-03-04 10:00")
+    report = next(o for o in draft.obligations if o.text.startswith("Joint Status Report due by"))
+    assert report.due == "by 2025-02-25"
+    answer = next(o for o in draft.obligations if o.text.startswith("Defendant shall answer"))
+    assert answer.due == "21 days after service-summons"
+
+
+def test_past_deadlines_recited_are_not_duties() -> None:
+    draft = draft_order(
+        HEAD
+        + "1. The opposition was originally due January 30, 2025. Plaintiff shall reply by April 1, 2025.\n"
+        + TAIL
+    )
+    assert [o.due for o in draft.obligations] == ["by 2025-04-01"]
