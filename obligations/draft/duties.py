@@ -72,7 +72,8 @@ _ROLES: tuple[tuple[str, str], ...] = (
 #: the words of a paper or a setting, which a capitalised subject may be but a party is not
 _THING = re.compile(
     r"\b(?:conference|hearing|trial|report|motion|brief|order|status|statement|call|argument|"
-    r"discovery|deadline|response|reply|appendix|disclosures?|schedule|session|pleadings?)\b",
+    r"discovery|deadline|response|reply|appendix|disclosures?|schedule|session|pleadings?|"
+    r"recommendation|objections?|findings|record|transcript|judgment|complaint|answer)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"^(?:he|she|it|they|its|his|her|their)$", re.IGNORECASE)
@@ -185,7 +186,11 @@ def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
         # the bare forms of a minute order ("Status Conference set for", "Report due by"):
         # not a past deadline recited ("The opposition was originally due"), nor a setting
         # being vacated
-        if re.search(r"\b(?:was|were|been|had|originally|previously|formerly|initially|then)\s*$", before, re.I):
+        if re.search(
+            r"\b(?:was|were|been|had|originally|previously|formerly|initially|then)\s*$",
+            before,
+            re.I,
+        ):
             return False
         if re.search(r"\b(?:vacated|cancel+ed|taken\s+off|stricken|withdrawn)\b", after, re.I):
             return False
@@ -475,7 +480,11 @@ def summary_of(sentence: str, modal: Modal) -> tuple[str, str]:
         r"\s*(?:be|is|are)\s+(?:\w+ly\s+)?(?P<verb>\w+(?:ed|en|ld|de|wn|ne|ue))\b", after
     ) or re.match(r"\s*(?:set|scheduled|reset)\b", after)
     if passive or (
-        re.match(r"(?:is|are|has|have|set|reset|scheduled|rescheduled|continued|due)\b", modal.words, re.I)
+        re.match(
+            r"(?:is|are|has|have|set|reset|scheduled|rescheduled|continued|due)\b",
+            modal.words,
+            re.I,
+        )
         and not re.search(r"\bto$", modal.words.strip())
     ):
         # "Any motion for a continuance shall be filed", "The trial ... is set for": what is
@@ -636,12 +645,14 @@ def _anchor(
         or len(words) > 7
     ):
         return None, f"the period counts from '{p}': which event is meant is not clear"
-    name = slug(
-        " ".join(
-            w for w in words if w not in ("the", "date", "of", "a", "an", "any", "court's", "s")
-        )
-    )
-    if name in ("order", "duty"):
+    tokens = re.findall(r"[a-z0-9]+", low)
+    content = [
+        w for w in tokens if w not in _STOP and w not in ("date", "court", "s") and len(w) > 1
+    ]
+    name = "-".join(content[:3]) if content else ""
+    if not re.match(r"[a-z]", name) or re.match(r"[0-9]+-[0-9]", name):
+        name = ""
+    if name in ("order", "duty", ""):
         return None, f"the period counts from '{p}': which event is meant is not clear"
     if any(d.id == name for d in duties):
         name += "-event"  # an event, not the duty that happens to bear its words
@@ -705,7 +716,9 @@ def _named_duty(low: str, duties: list[Duty], text: str) -> str | None:
         if all(re.search(rf"\b{re.escape(w[:5])}", head) for w in content):
             hits.append(d)
     if len(hits) > 1:
-        named = [d for d in hits if all(re.search(rf"\b{re.escape(w[:5])}", d.summary) for w in content)]
+        named = [
+            d for d in hits if all(re.search(rf"\b{re.escape(w[:5])}", d.summary) for w in content)
+        ]
         hits = named or hits
     if len(hits) > 1:
         settings = [d for d in hits if (d.due or "").startswith("on ")]
@@ -914,11 +927,18 @@ def due_rule(
             after_text,
             re.IGNORECASE,
         ) or re.search(
-            r"(?:['’]s|\bthe|\bof|\bdated|\bon\s+or\s+about|\b(?:no|not)\s+earlier\s+than|\bnot\s+before|\bsince|\bbetween)\s*$",
+            r"(?:['’]s|\bof|\bdated|\bon\s+or\s+about|\b(?:no|not)\s+earlier\s+than|\bnot\s+before|\bsince|\bbetween)\s*$",
             before,
             re.IGNORECASE,
         ):
-            continue
+            continue  # another paper's date ("the June 3, 2013 Order", "Defendant's April 25 ...")
+        naming = re.search(r"\bthe\s*$", before, re.I) and not re.search(
+            r"\bday\s+of\b", sentence[s:e], re.I
+        )
+        if naming and not re.match(
+            r"\s*(?:,\s*)?(?:at\b|,|\.|;|$|deadline|due\s+date|cut-?off)", after_text, re.I
+        ):
+            continue  # "the March 1, 2025 Order": a date naming another paper
         if entered is not None and d < entered and not again:
             past.append((s, e, d))
             continue
@@ -985,6 +1005,28 @@ def due_rule(
         if (mon, int(m.group("day"))) in full:
             continue  # the same day, its year given elsewhere in the sentence
         parts.append(Rule(None, f"'{m.group(0).strip()}' has no year", m.start(), m.end()))
+    every = re.search(
+        rf"\bevery\s+{COUNT}\s*(?:days?|weeks?|months?|court\s+days?)\b(?!\s+thereafter)",
+        sentence,
+        re.I,
+    )
+    if every and not parts:
+        parts.append(
+            Rule(
+                None,
+                f"'{every.group(0)}': a series whose first day is not stated",
+                every.start(),
+                every.end(),
+            )
+        )
+        used.append((every.start(), every.end()))
+    for m in _SAME_AS.finditer(sentence):
+        if any(a <= m.start() < b for a, b in used):
+            continue
+        ref = _same_as(m, duties, text, previous)
+        if ref is not None:
+            parts.append(Rule(ref[0], ref[1], m.start(), m.end()))
+            used.append((m.start(), m.end()))
     imm = re.search(
         r"\b(?:immediately\s+upon|upon\s+receipt\s+of|forthwith|immediately)\b(?P<rest>[^,;.]{0,80})",
         sentence,
@@ -1006,13 +1048,6 @@ def due_rule(
         )
     if not parts:
         return None
-    for m in _SAME_AS.finditer(sentence):
-        if any(a <= m.start() < b for a, b in used):
-            continue
-        ref = _same_as(m, duties, text, previous)
-        if ref is not None:
-            parts.append(Rule(ref[0], ref[1], m.start(), m.end()))
-            used.append((m.start(), m.end()))
     parts.sort(key=lambda r: r.start)
     periodic = _every(sentence, parts)
     if periodic is not None:

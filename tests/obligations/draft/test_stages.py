@@ -330,6 +330,7 @@ def test_due_rules(sentence: str, due: str) -> None:
             "Plaintiff shall file the brief by June 3, 2025, and defendant by June 10, 2025 July 1, 2025.",
             "more than one",
         ),
+        ("The parties shall file a joint status report every 90 days.", "first day is not stated"),
     ],
 )
 def test_what_cannot_be_read_exactly_is_flagged(sentence: str, why: str) -> None:
@@ -492,3 +493,14 @@ def test_past_deadlines_recited_are_not_duties() -> None:
         + TAIL
     )
     assert [o.due for o in draft.obligations] == ["by 2025-04-01"]
+
+
+def test_a_time_stated_by_pointing_at_the_duty_before() -> None:
+    text = (
+        HEAD
+        + "1. Respondent shall answer within 21 days of this order. The Secretary may also respond within that time.\n"
+        + TAIL
+    )
+    answer, secretary = draft_order(text).obligations
+    assert answer.due == secretary.due == "21 days after order"
+    assert "within that time" in secretary.review
