@@ -842,6 +842,9 @@ def _unit(u: str, n: int) -> tuple[str, str]:
     return (base + ("s" if n != 1 else "")), review
 
 
+_UNIT_WORD = re.compile(r"(?:day|week|month|year|hour)s?\b", re.IGNORECASE)
+
+
 def due_rule(
     sentence: str,
     offset: int,
@@ -854,7 +857,8 @@ def due_rule(
     when it states no time. A rule that cannot be written exactly has ``due`` None and a review."""
     parts: list[Rule] = []
     used: list[tuple[int, int]] = []
-    for m in _PERIOD.finditer(sentence):
+    periods = _PERIOD.finditer(sentence) if _UNIT_WORD.search(sentence) else iter(())
+    for m in periods:
         n = count_value(m)
         if not m.group("unit"):
             continue
