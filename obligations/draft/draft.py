@@ -725,7 +725,10 @@ def _units(t: str, start: int, end: int, ordered: bool) -> list[tuple[int, int]]
             e = s + m.start() + (1 if seg[m.start() :].lstrip().startswith(";") else 0)
             cut = t[s:e]
             e = s + len(cut.rstrip())
-        mk = re.match(r"^[ \t]*(?:[-•*][ \t]*)?(?:\d{1,3}\.|\(\w{1,4}\)|[a-z]\.)[ \t]+", t[s:e])
+        mk = re.match(
+            r"^[ \t]*(?:[-•*][ \t]*)?(?:\d{1,3}\.|\(\w{1,4}\)|[a-z]\.|[A-HJ-UWYZ]\.(?=[ \t]+[A-Z]))[ \t]+",
+            t[s:e],
+        )
         if mk:
             s += mk.end()
         if e > s:

@@ -597,7 +597,7 @@ class Rule:
 
 
 def _anchor(
-    phrase: str, duties: list[Duty], text: str, entered: date | None
+    phrase: str, duties: list[Duty], text: str, entered: date | None, prefix: str = ""
 ) -> tuple[str | None, str]:
     """(anchor, review) for the words a period counts from."""
     p = phrase.strip().strip(",.;:")
@@ -606,6 +606,11 @@ def _anchor(
         return None, "the period's starting point is not stated"
     if _ORDER_ANCHOR.match(p):
         return "order", ""
+    if re.match(r"(?:said|such|that|the\s+same|this)\s+(?:deadline|date)$", p, re.I):
+        said = _said_deadline(prefix, duties, text)
+        if said is None:
+            return None, f"the period counts from '{p}': which date is meant is not clear"
+        return said, f"'{p}' read as the due date of {said[:-4]}"
     if _SERVICE_OF_ORDER.match(p):
         return None, "counted from service of this order: the day it is served is not in the order"
     ds = find_dates(p)
@@ -744,8 +749,20 @@ _SAME_AS = re.compile(
 )
 
 
+def _said_deadline(prefix: str, duties: list[Duty], text: str) -> str | None:
+    """The duty "said deadline" points back to: the last "the X deadline" written before it
+    ("... before the pretrial motion deadline, and ... by said deadline"), else None."""
+    named = list(re.finditer(r"\bthe\s+((?:[\w-]+\s+){1,4})deadline\b", prefix, re.I))
+    if not named:
+        return None
+    name = _named_duty(named[-1].group(1).lower(), duties, text)
+    if name is None:
+        return None
+    return name if name.endswith(".due") else name + ".due"
+
+
 def _same_as(
-    m: re.Match[str], duties: list[Duty], text: str, previous: Duty | None
+    m: re.Match[str], duties: list[Duty], text: str, previous: Duty | None, prefix: str = ""
 ) -> tuple[str, str] | None:
     """A time stated by pointing at another duty's: "within that time" (its rule),
     "by said deadline" (its due date), "no later than the pretrial motion deadline" (the duty
@@ -767,6 +784,10 @@ def _same_as(
             ):
                 return d.due, f"'{m.group(0)}' read as the setting of {d.id}"
         return None
+    if what in ("deadline", "date") and re.match(r"said|that|the\s+same", m.group("ref"), re.I):
+        said = _said_deadline(prefix, duties, text)
+        if said is not None:
+            return f"by {said}", f"'{m.group(0)}' read as the due date of {said[:-4]}"
     last = duties[-1] if duties and duties[-1].due else None
     if last is None:
         last = next((d for d in reversed(duties) if d.due), None)
@@ -912,7 +933,13 @@ def due_rule(
         )
         phrase = rest[: stop.start()] if stop else rest
         end = m.end() + len(phrase.rstrip())
-        anchor, review = _anchor(phrase, duties, text, entered)
+        anchor, review = _anchor(
+            phrase,
+            duties,
+            text,
+            entered,
+            text[max(0, offset - 400) : offset] + sentence[: m.start()],
+        )
         if anchor is None:
             parts.append(Rule(None, review, m.start(), end))
         else:
@@ -1027,7 +1054,9 @@ def due_rule(
     for m in _SAME_AS.finditer(sentence):
         if any(a <= m.start() < b for a, b in used):
             continue
-        ref = _same_as(m, duties, text, previous)
+        ref = _same_as(
+            m, duties, text, previous, text[max(0, offset - 400) : offset] + sentence[: m.start()]
+        )
         if ref is not None:
             parts.append(Rule(ref[0], ref[1], m.start(), m.end()))
             used.append((m.start(), m.end()))
@@ -1093,7 +1122,8 @@ def due_rule(
 
 _SPLIT = re.compile(
     r";\s+(?:and\s+|or\s+)?|,?\s+(?:and|or)\s+(?=(?:to\s+|shall\s+|must\s+|will\s+|either\s+|also\s+)*(?:file|serve|appear|submit|show|produce|respond|pay|attend|provide|lodge|deliver|notify|complete|meet|confer|exchange|disclose|make|be|explain)\b)"
-    r"|,?\s+(?:and|or)\s+(?=(?:the\s+|a\s+|an\s+|any\s+|each\s+)?(?:plaintiffs?|defendants?|parties|petitioners?|respondents?|appellants?|appellees?|counsel|[A-Z]\w+|\w+)\s+(?:shall|must|will|may|is|are)\b)",
+    r"|,?\s+(?:and|or)\s+(?=(?:the\s+|a\s+|an\s+|any\s+|each\s+)?(?:plaintiffs?|defendants?|parties|petitioners?|respondents?|appellants?|appellees?|counsel|[A-Z]\w+|\w+)\s+(?:shall|must|will|may|is|are)\b)"
+    r"|,\s+(?:and|or)\s+(?=(?:any|all|each|the)\s+(?:[\w'’-]+\s+){1,5}?(?:shall|must)\b)|\s+&\s+(?=[A-Z])",
 )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 _MARKER = re.compile(
     r"^[ \t]*(?:[-•*][ \t]*)?(?:(?P<num>\d{1,3})\.(?!\d)|\((?P<pnum>\d{1,3})\)|(?P<let>[a-z])\.(?![a-z.])|\((?P<plet>[a-z])\)"
     r"|(?P<rom>(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))\.|\((?P<prom>(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))\)"
-    r"|(?P<ROM>(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII))\.)[ \t]+",
+    r"|(?P<ROM>(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII))\.|(?P<LET>[A-HJ-UWYZ])\.(?=[ \t]+[A-Z]))[ \t]+",
 )
 _ORDERED = re.compile(
     r"^[ \t]*(?:(?:IT\s+IS\s+)?(?:FURTHER\s+|HEREBY\s+|ALSO\s+)*ORDERED\b|(?:It\s+is\s+)?(?:further\s+|hereby\s+)*ordered\b)",
@@ -147,7 +147,7 @@ class Block:
 
 
 _BREAK = re.compile(
-    r"\n[ \t]*\n+|\n(?=[ \t]*(?:[-•*][ \t]*)?(?:\d{1,3}\.|\(\w{1,4}\)|[a-z]\.[ \t]|(?:IT\s+IS\s+)?(?:FURTHER\s+)?ORDERED\b))"
+    r"\n[ \t]*\n+|\n(?=[ \t]*(?:[-•*][ \t]*)?(?:\d{1,3}\.|\(\w{1,4}\)|[a-z]\.[ \t]|[A-Z]\.[ \t]+[A-Z][a-z]|(?:IT\s+IS\s+)?(?:FURTHER\s+)?ORDERED\b))"
 )
 _HEADING = re.compile(r"[^a-z\n]{2,120}(?<![.;,])|Opinion|[^\n]{0,40}\d{2}-\d{2}-\d{4}[^\n]{0,10}")
 
@@ -235,6 +235,10 @@ def blocks(text: str) -> list[Block]:
                 cite = f"¶ {top}, {cite}"
         elif m and (m.group("num") or m.group("pnum")):
             top = m.group("num") or m.group("pnum")
+            sub = ""
+            cite = f"¶ {top}"
+        elif m and m.group("LET"):
+            top = m.group("LET")
             sub = ""
             cite = f"¶ {top}"
         elif m and (m.group("ROM")):

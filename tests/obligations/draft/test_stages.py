@@ -504,3 +504,22 @@ def test_a_time_stated_by_pointing_at_the_duty_before() -> None:
     answer, secretary = draft_order(text).obligations
     assert answer.due == secretary.due == "21 days after order"
     assert "within that time" in secretary.review
+
+
+def test_lettered_paragraphs_and_said_deadline() -> None:
+    text = (
+        HEAD
+        + "A. All pretrial motions shall be filed by no later than October 17, 2025.\n"
+        + "B. Expert disclosures shall be made no later than seven days before the pretrial motion deadline, "
+        + "and any challenges to such experts shall be made by said deadline;\n"
+        + "C. Rebuttal disclosures shall be made one week after the pretrial motion deadline, and any challenges "
+        + "to such rebuttal experts shall be made no later than two weeks after said deadline.\n"
+        + TAIL
+    )
+    motions, experts, challenges, rebuttal, rebuttal_challenges = draft_order(text).obligations
+    assert [o.cite for o in (motions, experts, rebuttal)] == ["¶ A", "¶ B", "¶ C"]
+    assert experts.due == f"7 days before {motions.id}.due"
+    assert challenges.due == f"by {motions.id}.due"
+    assert rebuttal.due == f"1 week after {motions.id}.due"
+    assert rebuttal_challenges.due == f"2 weeks after {motions.id}.due"
+    assert all(o.review for o in (experts, challenges, rebuttal, rebuttal_challenges))
