@@ -20,7 +20,8 @@ from obligations.draft.dates import (
 )
 
 _MODAL = re.compile(
-    r"\b(?:shall|must|will|should|may(?!\s+\d{1,2}\b)|(?:has|have)\s+leave\s+to|"
+    r"\b(?:shall|must|will|should|may(?!\s+\d{1,2}\b)|(?:has|have)\s+leave\s+to|(?:has|have)\s+until\b|"
+    r"(?:is|are)\s+(?:hereby\s+)?(?:granted|given)\s+(?:an\s+)?(?:extension|until|additional\s+time)|"
     r"(?:is|are)\s+(?:hereby\s+|kindly\s+|respectfully\s+|further\s+|also\s+)*(?:ordered|directed|required|instructed|permitted|authorized|expected|granted\s+leave|given\s+leave|reminded|requested|invited)\s+to|"
     r"(?:is|are)\s+to(?=\s+(?:\w+\s+)?(?:file|serve|submit|appear|produce|meet|confer|communicate|provide|lodge|pay|respond|notify|deliver|return|complete|exchange|disclose|again|place|enter|mail|send|close|terminate|issue|forward|transmit|prepare))|"
     r"(?:is|are|has\s+been|have\s+been)\s+(?:hereby\s+|tentatively\s+|now\s+|further\s+)*(?:set|scheduled|reset|continued|rescheduled)\s+(?:for|to|on)|"
@@ -71,9 +72,9 @@ _ROLES: tuple[tuple[str, str], ...] = (
 )
 #: the words of a paper or a setting, which a capitalised subject may be but a party is not
 _THING = re.compile(
-    r"\b(?:conference|hearing|trial|report|motion|brief|order|status|statement|call|argument|"
+    r"\b(?:conference|hearing|trial|report|motion|brief|order|status|statement|call|argument|responses|replies|"
     r"discovery|deadline|response|reply|appendix|disclosures?|schedule|session|pleadings?|"
-    r"recommendation|objections?|findings|record|transcript|judgment|complaint|answer)\b",
+    r"recommendation|objections?|findings|record|transcript|judgment|complaint|answer)s?\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"^(?:he|she|it|they|its|his|her|their)$", re.IGNORECASE)
@@ -100,6 +101,13 @@ def party_of(subject: str, context: str) -> tuple[str, str]:
         if who == "both" and words[-1] in ("he", "she", "it", "its", "his", "her"):
             return "both", f"party unclear: '{subject.strip()}'"
         return (who if who != "court" else "court"), ""
+    own = re.search(
+        r"\b(plaintiff|petitioner|appellant|defendant|respondent|appellee)s?['’]?s?\s+counsel\b", s
+    )
+    if own:  # "Plaintiff's counsel shall": the party's own lawyer
+        return (
+            "plaintiff" if own.group(1) in ("plaintiff", "petitioner", "appellant") else "defendant"
+        ), ""
     for pattern, who in _ROLES:
         hit = re.search(rf"\b(?:{pattern})\b", s)
         if hit:
@@ -192,7 +200,9 @@ def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
             re.I,
         ):
             return False
-        if re.search(r"\b(?:vacated|cancel+ed|taken\s+off|stricken|withdrawn)\b", after, re.I):
+        if re.search(
+            r"\b(?:vacated|cancel+ed|taken\s+off|stricken|withdrawn)\b", after, re.I
+        ) and not re.search(r"\b(?:reset|rescheduled|continued)\s+(?:for|to|until)\b", after, re.I):
             return False
         if re.search(r"\b(?:request|motion|stipulation)\s+(?:that|to)\b", before, re.I):
             return False
@@ -235,6 +245,8 @@ def _valid_modal(sentence: str, m: re.Match[str]) -> bool:
             r"\s+be\s+(?:required|notified|given|permitted|allowed)\b", after
         ):
             return False
+        if court and word == "will" and re.match(r"\s+(?:hold|conduct|convene)\b", after):
+            return True  # "The Court will hold a status conference on ...": a setting
         if word == "will" and not re.search(
             r"\b(?:part(?:y|ies)|plaintiffs?|defendants?|counsel|petitioners?|respondents?|debtors?|trustee|they|movants?|clerk)\b",
             subject,
@@ -531,7 +543,7 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _FIXED_LEAD = re.compile(
-    r"(?P<lead>no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|by|before|until|through|on|for|at|to|is|are|:|due)?\s*(?:(?:the\s+)?close\s+of\s+business\s+(?:on\s+)?)?(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*)?$",
+    r"(?P<lead>no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|(?:up\s+)?to\s+and\s+including|through\s+and\s+including|by|before|until|through|on|for|at|to|is|are|:|due)?\s*(?:(?:the\s+)?close\s+of\s+business\s+(?:on\s+)?)?(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*)?$",
     re.IGNORECASE,
 )
 _TIME_BEFORE = re.compile(r"(?:" + TIME.pattern + r")\s*,?\s*(?:on\s+)?$", re.IGNORECASE)
@@ -635,6 +647,13 @@ def _anchor(
             shared = _stems(p) & _stems(text[d.start : d.end])
             if len(shared) >= 1:
                 cands.append(d)
+    if not cands and duties and len(words) <= 2:
+        # "7 days after the meeting": the nominalised verb of the duty just before
+        last = duties[-1]
+        if last.verb and any(
+            _verb_of_participle(w).rstrip("e") == last.verb.rstrip("e") for w in words
+        ):
+            cands = [last]
     if len(cands) == 1:
         return cands[0].id, ""
     if len(cands) > 1:
@@ -928,7 +947,7 @@ def due_rule(
         after = direction in ("of", "after", "from", "following")
         rest = sentence[m.end() :]
         stop = re.search(
-            r",(?!\s*\d{4})|[;:()]|\.(?:\s|$)|\b(?:shall|must|will|may|should|to\s+(?:file|serve|submit)|in\s+which|and\s+(?:shall|must|will)|whichever|or\s+(?:by|on|no\s+later)|or\s+(?=(?:the\s+)?\w+\s+(?:\w+\s+)?(?:may|will|shall)\b)|unless|provided)\b",
+            r",(?!\s*\d{4})|[;:()]|\.(?:\s|$)|\b(?:shall|must|will|may|should|to\s+(?:file|serve|submit)|in\s+which|and\s+(?:shall|must|will)|whichever|or\s+(?:by|on|no\s+later)|and\s+(?=(?:to\s+)?(?:file|serve|submit|produce|provide|deliver|appear|pay|notify|meet|exchange|lodge)\b)|or\s+(?=(?:the\s+)?\w+\s+(?:\w+\s+)?(?:may|will|shall)\b)|unless|provided)\b",
             rest,
         )
         phrase = rest[: stop.start()] if stop else rest
@@ -970,6 +989,12 @@ def due_rule(
             r"\s*(?:,\s*)?(?:at\b|,|\.|;|$|deadline|due\s+date|cut-?off)", after_text, re.I
         ):
             continue  # "the March 1, 2025 Order": a date naming another paper
+        if re.match(
+            r"\s*(?:,\s*)?(?:at\s+[\d:apm. ]+)?(?:is|are|has\s+been|have\s+been)\s+(?:hereby\s+)?(?:vacated|cancel)",
+            after_text,
+            re.I,
+        ):
+            continue  # the day of a setting being vacated ("set for March 10, 2025 is vacated")
         if entered is not None and d < entered and not again:
             past.append((s, e, d))
             continue
@@ -1012,6 +1037,9 @@ def due_rule(
             "until",
             "through",
             "due",
+            "to and including",
+            "up to and including",
+            "through and including",
         ):
             word = "by"
         elif lead == "before":
