@@ -299,6 +299,23 @@ def _one(sentence: str):  # type: ignore[no-untyped-def]
             "The parties shall file a joint status report on or before April 11, 2025, and every 28 days thereafter.",
             "by 2025-04-11 and every 28 days thereafter",
         ),
+        ("Defendant has until March 31, 2025 to answer the complaint.", "by 2025-03-31"),
+        (
+            "Plaintiff is granted an extension of time to and including April 4, 2025 to file an opposition.",
+            "by 2025-04-04",
+        ),
+        (
+            "The Court will hold a status conference on June 5, 2025 at 10:00 a.m.",
+            "on 2025-06-05 10:00",
+        ),
+        (
+            "The motion hearing set for March 10, 2025 is vacated and reset for April 14, 2025 at 9:30 a.m.",
+            "on 2025-04-14 09:30",
+        ),
+        (
+            "No later than June 1, 2025, the parties shall file a joint status report.",
+            "by 2025-06-01",
+        ),
         (
             "Plaintiff shall file the report within 90 days of this order or by June 30, 2025, whichever is earlier.",
             "90 days after order or by 2025-06-30, whichever is earlier",
