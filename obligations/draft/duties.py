@@ -293,7 +293,7 @@ _SUBJUNCTIVE = re.compile(
 #: "The Court will consider as an appropriate response to this Order the filing of ...": a
 #: party's alternative way to comply, a permission
 _WILL_CONSIDER = re.compile(
-    r"\b(?:the\s+)?court\s+will\s+(?:also\s+)?consider\b[^.;]{0,160}?\bthe\s+filing\s+of\b",
+    r"\b(?:the\s+)?court\s+will\s+(?:also\s+)?consider\b[^.;]{0,160}?\bthe\s+filing\b",
     re.IGNORECASE,
 )
 #: "ORDERED that oral argument ... be heard on ...": a setting or a paper, in the passive
@@ -762,7 +762,7 @@ def _periodic(due: str) -> bool:
 
 _SAME_AS = re.compile(
     r"\b(?P<lead>by|no\s+later\s+than|on\s+or\s+before|within|at)\s+(?:no\s+later\s+than\s+)?(?:the\s+time\s+of\s+)?"
-    r"(?P<ref>(?:said|that|the\s+same|such|this)\s+(?P<what>deadline|date|time|period|hearing|conference|trial)"
+    r"(?P<ref>(?:said|that|the\s+same|such|this|the\s+above(?:[- ](?:stated|mentioned))?)\s+(?P<what>deadline|date|time|period|hearing|conference|trial)"
     r"|the\s+(?P<named>(?:[\w-]+\s+){1,4})deadline)\b",
     re.IGNORECASE,
 )
@@ -803,7 +803,9 @@ def _same_as(
             ):
                 return d.due, f"'{m.group(0)}' read as the setting of {d.id}"
         return None
-    if what in ("deadline", "date") and re.match(r"said|that|the\s+same", m.group("ref"), re.I):
+    if what in ("deadline", "date") and re.match(
+        r"said|that|the\s+same|the\s+above", m.group("ref"), re.I
+    ):
         said = _said_deadline(prefix, duties, text)
         if said is not None:
             return f"by {said}", f"'{m.group(0)}' read as the due date of {said[:-4]}"
