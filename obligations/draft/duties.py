@@ -1139,7 +1139,8 @@ def due_rule(
         ) and b.startswith(("by ", "on ")):
             return Rule(f"{a}, and in any event {b}", joined, start, end)
         if a == b:
-            return Rule(a, joined, start, end)
+            # one day said twice: one rule, but two clauses with their own subjects are cut
+            return Rule(a, joined, start, end, cuts=tuple((p.start, p.end) for p in parts))
     listed = "; ".join(sentence[p.start : p.end].strip() for p in parts)
     return Rule(
         None,
