@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 
-from obligations.draft.dates import _ORDINAL_DATE, DATE, find_dates
+from obligations.draft.dates import find_dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,10 +294,3 @@ def find_judge(text: str) -> Found | None:
             text[line_start + nm.start("n") : m.end()],
         )
     return result
-
-
-def is_date_match(text: str) -> bool:
-    return bool(DATE.search(text) or _ORDINAL_DATE.search(text))
-
-
-__all__ = ["Found", "date", "find_case", "find_court", "find_entered", "find_judge"]
