@@ -497,7 +497,7 @@ def summary_of(sentence: str, modal: Modal) -> tuple[str, str]:
             modal.words,
             re.I,
         )
-        and not re.search(r"\bto$", modal.words.strip())
+        and not re.search(r"\bto$", modal.words.strip(), re.I)
     ):
         # "Any motion for a continuance shall be filed", "The trial ... is set for": what is
         # filed or set says more than the verb
