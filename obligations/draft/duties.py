@@ -102,11 +102,14 @@ def party_of(subject: str, context: str) -> tuple[str, str]:
             return "both", f"party unclear: '{subject.strip()}'"
         return (who if who != "court" else "court"), ""
     own = re.search(
-        r"\b(plaintiff|petitioner|appellant|defendant|respondent|appellee)s?['’]?s?\s+counsel\b", s
+        r"\b(plaintiff|petitioner|appellant|defendant|respondent|appellee)s?['’]?s?\s+counsel\b"
+        r"|\bcounsel\s+for\s+(?:the\s+)?(?P<for>plaintiff|petitioner|appellant|defendant|respondent|appellee)s?\b",
+        s,
     )
     if own:  # "Plaintiff's counsel shall": the party's own lawyer
+        side = own.group(1) or own.group("for")
         return (
-            "plaintiff" if own.group(1) in ("plaintiff", "petitioner", "appellant") else "defendant"
+            "plaintiff" if side in ("plaintiff", "petitioner", "appellant") else "defendant"
         ), ""
     for pattern, who in _ROLES:
         hit = re.search(rf"\b(?:{pattern})\b", s)
@@ -1135,7 +1138,9 @@ def due_rule(
                 f"{a} or {b}, whichever is {pick}", joined, start, min(end, offset + len(sentence))
             )
         if re.search(
-            r"in\s+any\s+event", sentence[parts[0].end : parts[1].start], re.IGNORECASE
+            r"in\s+(?:any|no)\s+event|but\s+(?:not|no)\s+later\s+than",
+            sentence[parts[0].end : parts[1].start + 12],
+            re.IGNORECASE,
         ) and b.startswith(("by ", "on ")):
             return Rule(f"{a}, and in any event {b}", joined, start, end)
         if a == b:

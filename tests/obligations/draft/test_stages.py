@@ -540,3 +540,26 @@ def test_lettered_paragraphs_and_said_deadline() -> None:
     assert rebuttal.due == f"1 week after {motions.id}.due"
     assert rebuttal_challenges.due == f"2 weeks after {motions.id}.due"
     assert all(o.review for o in (experts, challenges, rebuttal, rebuttal_challenges))
+
+
+@pytest.mark.parametrize(
+    "sentence,party",
+    [
+        ("Plaintiff's counsel shall file a notice of appearance.", "plaintiff"),
+        (
+            "A copy of this order shall be served on all parties by counsel for plaintiff.",
+            "plaintiff",
+        ),
+        ("Objections to this Report and Recommendation shall be filed by any party.", "both"),
+    ],
+)
+def test_the_party_of_a_lawyer_or_of_a_passive(sentence: str, party: str) -> None:
+    assert _one(sentence).party == party
+
+
+def test_a_period_with_an_outer_limit_in_other_words() -> None:
+    o = _one(
+        "Defendant shall produce the documents within 10 days of the date of this Order, "
+        "but in no event later than March 20, 2025."
+    )
+    assert o.due == "10 days after order, and in any event by 2025-03-20"
