@@ -492,6 +492,7 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
                 and re.match(r"(?:submit|file|serve|produce|lodge|provide|deliver)", d.verb)
             ):
                 list_of = d  # papers to make, each a duty; not the contents of one paper
+    duties = _without_repeated_rows(duties, rows, t)
     # consequences: on the duties of their paragraph, else on the whole order
     for bi, sents in pending_consequences.items():
         targets = [d for d in duties if d.block == bi]
@@ -506,8 +507,8 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
 
 _PAPERS = r"motion|response|reply|filing|brief|report|petition|statement|submission|letter|notice|certificate|declaration|affidavit"
 _REFERENCE = re.compile(
-    rf"\b(?:accompany|with|in|to|into|of)\s+(?:such|the|this|that|any|its|their|his|her|each|said|a)\s+(?:above[- ]referenced\s+)?(?:[\w-]+\s+){{0,2}}(?P<noun>{_PAPERS})\b"
-    rf"|(?:^|\b(?:the|such|said|this|that|each|any)\s+|[\w]+['’]s?\s+)(?:[\w-]+\s+){{0,2}}(?P<noun2>{_PAPERS})\s+(?:must|shall|should|will)\b",
+    rf"\b(?:accompany|with|in|to|into|of)\s+(?:such|the|this|that|any|its|their|his|her|each|said|a)\s+(?:above[- ]referenced\s+)?(?P<mod>(?:[\w-]+\s+){{0,2}})(?P<noun>{_PAPERS})\b"
+    rf"|(?:^|\b(?:the|such|said|this|that|each|any)\s+|[\w]+['’]s?\s+)(?P<mod2>(?:[\w-]+\s+){{0,2}})(?P<noun2>{_PAPERS})\s+(?:must|shall|should|will)\b",
     re.IGNORECASE,
 )
 
@@ -525,12 +526,50 @@ def _same_deadline(
         makers = [
             o for o in duties if re.match(r"(?:file|serve|submit|make|made|lodge|show)", o.verb)
         ]
+        mods = [
+            w
+            for w in re.findall(r"[a-z]+", (m.group("mod") or m.group("mod2") or "").lower())
+            if w
+            not in (
+                "joint",
+                "written",
+                "above",
+                "referenced",
+                "said",
+                "such",
+                "same",
+                "the",
+                "a",
+                "an",
+                "this",
+                "that",
+                "each",
+                "any",
+                "their",
+                "his",
+                "her",
+                "its",
+                "s",
+                "plaintiff",
+                "plaintiffs",
+                "defendant",
+                "defendants",
+                "party",
+                "parties",
+                "appellant",
+                "appellee",
+                "petitioner",
+                "respondent",
+                "counsel",
+            )
+        ]
         for other in [*reversed(makers), *reversed(duties)]:
             head = (other.summary + " " + other.verb).lower()
             if (
                 other.due
                 and not _periodic(other.due)
                 and (stem in head or (stem == "respon" and "show cause" in head))
+                and all(w[:5] in head for w in mods)  # "the opening brief" is not the reply brief
             ):
                 d.kind = "deadline"
                 d.due = f"by {other.id}.due"
@@ -667,6 +706,31 @@ _SETTING = re.compile(
     r"argument|hearing|conference|trial|session|docket\s+call|calendar\s+call|call\b|sentencing|mediation|arraignment",
     re.IGNORECASE,
 )
+
+
+def _without_repeated_rows(
+    duties: list[Duty], rows: dict[int, tuple[int, date, str]], t: str
+) -> list[Duty]:
+    """A schedule row that repeats a setting the order states in a sentence too ("This case has
+    been scheduled for oral argument on Thursday, January 13, 2005" and the table's "Oral
+    Argument Thu, Jan 13 2005") is one duty: the sentence's. A row another rule names stays."""
+    named = {n for d in duties if d.due for n in re.findall(r"[a-z0-9][a-z0-9_-]*", d.due)}
+    out = []
+    for d in duties:
+        if d.start in rows and d.id not in named:
+            words = [w for w in re.findall(r"[a-z]{4,}", d.summary)]
+            if words and any(
+                o is not d
+                and o.start not in rows
+                and o.due is not None
+                and d.due is not None
+                and o.due.split()[:2] == d.due.split()[:2]
+                and all(w in t[o.start : o.end].lower() for w in words)
+                for o in duties
+            ):
+                continue
+        out.append(d)
+    return out
 
 
 def _row_duty(
