@@ -563,3 +563,14 @@ def test_a_period_with_an_outer_limit_in_other_words() -> None:
         "but in no event later than March 20, 2025."
     )
     assert o.due == "10 days after order, and in any event by 2025-03-20"
+
+
+def test_a_row_repeating_a_setting_stated_in_a_sentence_is_one_duty() -> None:
+    text = (
+        HEAD
+        + "1. This case has been scheduled for oral argument on Thursday, January 15, 2026 at 9:30 AM.\n\n"
+        + "Appellant's Brief Tue, Sep 16 2025\nAppendix Tue, Sep 16 2025\nOral Argument Thu, Jan 15 2026\n"
+        + TAIL
+    )
+    dues = sorted(o.due or "" for o in draft_order(text).obligations)
+    assert dues == ["by 2025-09-16", "by 2025-09-16", "on 2026-01-15 09:30"]
