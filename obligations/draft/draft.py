@@ -384,6 +384,11 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
     for m in DECRETAL.finditer(t):
         start_at = m.start()
         break
+    else:
+        # no decretal: an opinion's conclusion, in its second half, is where it orders
+        ends = [m.start() for m in _CONCLUSION.finditer(t) if m.start() > len(t) // 2]
+        if ends:
+            start_at = ends[-1]
     duties: list[Duty] = []
     used: set[str] = set()
     rows = _schedule_rows(t, entered)
@@ -705,6 +710,12 @@ def _around_rows(
 _SETTING = re.compile(
     r"argument|hearing|conference|trial|session|docket\s+call|calendar\s+call|call\b|sentencing|mediation|arraignment",
     re.IGNORECASE,
+)
+
+
+_CONCLUSION = re.compile(
+    r"^[ \t]*(?:CONCLUSION|ORDER)[ \t]*$|\b(?:For\s+the\s+(?:foregoing\s+)?reasons|Based\s+on\s+the\s+foregoing|In\s+light\s+of\s+the\s+foregoing|For\s+these\s+reasons)\b",
+    re.MULTILINE,
 )
 
 

@@ -574,3 +574,15 @@ def test_a_row_repeating_a_setting_stated_in_a_sentence_is_one_duty() -> None:
     )
     dues = sorted(o.due or "" for o in draft_order(text).obligations)
     assert dues == ["by 2025-09-16", "by 2025-09-16", "on 2026-01-15 09:30"]
+
+
+def test_an_opinion_without_a_decretal_orders_from_its_conclusion() -> None:
+    reasoning = "In such a case the plaintiff must serve the amended pleading within 14 days. " * 12
+    text = (
+        "UNITED STATES DISTRICT COURT\nEASTERN DISTRICT OF CALIFORNIA\n\n"
+        + reasoning
+        + "\n\nCONCLUSION\n\nPlaintiff shall file an amended complaint within 30 days.\n"
+        + TAIL
+    )
+    (only,) = draft_order(text).obligations
+    assert only.text == "Plaintiff shall file an amended complaint within 30 days."
