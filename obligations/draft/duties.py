@@ -407,6 +407,12 @@ def is_consequence(sentence: str, modal: Modal | None) -> bool:
 
 
 _STOP = {
+    "least",
+    "one",
+    "more",
+    "most",
+    "then",
+    "only",
     "the",
     "a",
     "an",
