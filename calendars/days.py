@@ -47,3 +47,39 @@ class DayBook:
 
 
 ONE_DAY = timedelta(days=1)
+
+
+class RollTable:
+    """Where a day rolls to, by ordinal, for one court counting one way: the day itself when it
+    is a court day, the next (or previous) court day when it is not, or 0 when the way off it
+    meets a day whose status is unsettled (the general computation decides those).
+
+    Built a calendar year at a time, the first time a day of that year is asked for, from
+    ``roll`` (the rule set's own roll without words, so the table says only what the rule set
+    says); pure, and kept for the life of the process.
+    """
+
+    __slots__ = ("_forward", "_roll", "_rolled")
+
+    def __init__(self, roll: Callable[[date, bool], date | None], forward: bool) -> None:
+        self._roll = roll
+        self._forward = forward
+        self._rolled: dict[int, int] = {}
+
+    def __call__(self, ordinal: int) -> int:
+        """The ordinal the day ``ordinal`` rolls to, or 0 when that is unsettled."""
+        found = self._rolled.get(ordinal)
+        if found is None:
+            self._fill(date.fromordinal(ordinal).year)
+            found = self._rolled[ordinal]
+        return found
+
+    def _fill(self, year: int) -> None:
+        first = date(year, 1, 1).toordinal()
+        last = date(year, 12, 31).toordinal()
+        rolled = self._rolled
+        roll = self._roll
+        forward = self._forward
+        for ordinal in range(first, last + 1):
+            to = roll(date.fromordinal(ordinal), forward)
+            rolled[ordinal] = 0 if to is None else to.toordinal()

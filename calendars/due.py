@@ -95,15 +95,18 @@ class Due:
     def __repr__(self) -> str:
         return f"Due(due={self.due!r}, due_at={self.due_at!r}, safe_due={self.safe_due!r})"
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, trace: bool = True) -> dict[str, Any]:
+        """The answer as JSON; without ``trace`` the key is left out (never an empty trace)."""
+        out: dict[str, Any] = {
             "due": self.due.isoformat(),
             "due_at": _iso(self.due_at),
             "safe_due": self.safe_due.isoformat(),
             "readings": [r.to_json() for r in self.readings],
             "warnings": list(self.warnings),
-            "trace": [s.to_json() for s in self.trace],
         }
+        if trace:
+            out["trace"] = [s.to_json() for s in self.trace]
+        return out
 
 
 def _iso(value: date | datetime | None) -> str | None:

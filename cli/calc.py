@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -63,7 +62,15 @@ def compute_command(
         typer.Option(
             "--jsonl",
             help="Read one JSON request per stdin line; write one result per line (keys: court,"
-            " when, service, closures, rules, rules_as_of).",
+            " when, service, closures, rules, rules_as_of, trace).",
+        ),
+    ] = False,
+    no_trace: Annotated[
+        bool,
+        typer.Option(
+            "--no-trace",
+            help='With --jsonl: leave the trace out of every answer (a line\'s "trace": true'
+            " asks for it back); the dates, readings and warnings are the same.",
         ),
     ] = False,
 ) -> None:
@@ -74,8 +81,10 @@ def compute_command(
                 "--jsonl reads its requests from standard input; give no WHEN, --court or"
                 ' --rules-as-of (put "rules_as_of" in a request line)'
             )
-        _jsonl()
+        _jsonl(not no_trace)
         return
+    if no_trace:
+        fail("--no-trace goes with --jsonl; a single computation always shows its trace")
     if when is None or court is None:
         fail(
             'compute needs a due rule and --court, e.g. docketcal compute "14 days after 2013-11-12" --court caed'
@@ -113,100 +122,12 @@ def _calculate(
         fail(str(exc), exc.exit_code)
 
 
-#: The keys a --jsonl request may have, with the JSON type each must be.
-_KEYS: dict[str, tuple[type, ...]] = {
-    "court": (str,),
-    "when": (str,),
-    "service": (str, type(None)),
-    "closures": (list, type(None)),
-    "rules": (str, type(None)),
-    "rules_as_of": (str, type(None)),
-}
-_TYPE_NAMES = {str: "a string", list: "a list of dates", type(None): "null"}
+def _jsonl(trace: bool) -> None:
+    """One request per line; a bad line gets {"error": ...} and the run goes on (cli/bulk.py)."""
+    from cli.bulk import run
 
-
-class _BadLine(ValueError):
-    """A request line that is not what --jsonl expects (its message says what was expected)."""
-
-
-def _request(line: bytes) -> dict[str, Any]:
-    """The request of one line, checked for shape and types before anything is computed."""
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _BadLine(f"the line is not UTF-8 text (byte {exc.start + 1})") from None
-    try:
-        req = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _BadLine(f"not JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(req, dict):
-        raise _BadLine(f"expected a JSON object, found {type(req).__name__}")
-    unknown = sorted(set(req) - set(_KEYS))
-    if unknown:
-        raise _BadLine(f"unknown keys: {', '.join(unknown)}; known: {', '.join(_KEYS)}")
-    for key in ("court", "when"):
-        if key not in req:
-            raise _BadLine(f'expected "court" and "when" as strings; "{key}" is missing')
-    for key, value in req.items():
-        if not isinstance(value, _KEYS[key]):
-            wanted = " or ".join(_TYPE_NAMES[t] for t in _KEYS[key])
-            raise _BadLine(f'"{key}" must be {wanted}, found {json.dumps(value)[:60]}')
-        if isinstance(value, str):
-            _unicode(key, value)
-    for item in req.get("closures") or ():
-        if not isinstance(item, str):
-            raise _BadLine(f'"closures" must be a list of dates, found {json.dumps(item)[:60]}')
-    return req
-
-
-def _unicode(key: str, value: str) -> None:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise _BadLine(
-            f'"{key}" holds a lone surrogate (\\u{ord(value[exc.start]):04x} at character'
-            f" {exc.start + 1}), which is not text"
-        ) from None
-
-
-def _iso_day(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _BadLine(f"{what} '{text}' is not a date (expected YYYY-MM-DD)") from None
-
-
-def _jsonl() -> None:
-    """One request per line; a bad line gets {"error": ...} and the run goes on."""
-    from calendars.errors import DocketcalError
-    from obligations.calculator import calculate
-    from obligations.when import WhenSyntaxError
-
-    out = sys.stdout
-    for number, line in enumerate(sys.stdin.buffer, 1):
-        if not line.strip():
-            continue
-        try:
-            req = _request(line)
-            closures = [_iso_day(d, '"closures" entry') for d in req.get("closures") or ()]
-            as_of = req.get("rules_as_of")
-            result: dict[str, Any] = calculate(
-                req["court"],
-                req["when"],
-                service=req.get("service"),
-                closures=closures,
-                rules=req.get("rules"),
-                rules_as_of=_iso_day(as_of, '"rules_as_of"') if as_of is not None else None,
-            ).to_json()
-        except (_BadLine, WhenSyntaxError, DocketcalError) as exc:
-            result = {"error": f"line {number}: {exc}"}
-        try:
-            text = json.dumps(result, ensure_ascii=False)
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # an error that quotes a lone surrogate: escape it
-            text = json.dumps(result)
-        out.write(text + "\n")
-    out.flush()
+    run(sys.stdin.buffer, sys.stdout.write, trace=trace)
+    sys.stdout.flush()
 
 
 def courts_command(
