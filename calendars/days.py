@@ -54,9 +54,9 @@ class RollTable:
     is a court day, the next (or previous) court day when it is not, or 0 when the way off it
     meets a day whose status is unsettled (the general computation decides those).
 
-    Built a calendar year at a time, the first time a day of that year is asked for, from
-    ``roll`` (the rule set's own roll without words, so the table says only what the rule set
-    says); pure, and kept for the life of the process.
+    Filled a day at a time, the first time that day is asked for, from ``roll`` (the rule set's
+    own roll without words, so the table says only what the rule set says); pure, and kept for
+    the life of the process.
     """
 
     __slots__ = ("_forward", "_roll", "_rolled")
@@ -70,16 +70,6 @@ class RollTable:
         """The ordinal the day ``ordinal`` rolls to, or 0 when that is unsettled."""
         found = self._rolled.get(ordinal)
         if found is None:
-            self._fill(date.fromordinal(ordinal).year)
-            found = self._rolled[ordinal]
+            to = self._roll(date.fromordinal(ordinal), self._forward)
+            found = self._rolled[ordinal] = 0 if to is None else to.toordinal()
         return found
-
-    def _fill(self, year: int) -> None:
-        first = date(year, 1, 1).toordinal()
-        last = date(year, 12, 31).toordinal()
-        rolled = self._rolled
-        roll = self._roll
-        forward = self._forward
-        for ordinal in range(first, last + 1):
-            to = roll(date.fromordinal(ordinal), forward)
-            rolled[ordinal] = 0 if to is None else to.toordinal()

@@ -81,6 +81,7 @@ class Plan:
         "ats",
         "back",
         "court",
+        "declared",
         "eod",
         "family",
         "forward",
@@ -88,11 +89,14 @@ class Plan:
         "kinds",
         "methods",
         "notes",
+        "reasons",
+        "roll_json",
         "roll_words",
         "rolls",
         "ruleset",
         "since",
         "templated",
+        "unsettled",
         "warned",
         "zone",
     )
@@ -130,7 +134,19 @@ class Plan:
             ),
             (ruleset.cite("(a)(1)(C)"), "the extended last day"),
         )
+        #: the JSON of each kind of roll step up to its first date, and its words for the day
+        self.roll_json = tuple(
+            (f', "rule": {_q(rule)}, "from": "', _q(what)[1:-1]) for rule, what in self.roll_words
+        )
         self.templated = True
+        self.reasons: dict[tuple[int, bool], str] = {}
+        #: year -> (day, declared) of its holidays declared shortly before they fell
+        self.declared: dict[int, tuple[tuple[int, int], ...]] = {}
+        #: (version, direction, method, unrolled last day, year) -> the general answer's parts
+        self.unsettled: dict[
+            tuple[int, bool, str, int, int],
+            tuple[date, datetime | None, date, tuple[Reading, ...], tuple[str, ...]],
+        ] = {}
         #: version index -> the JSON of the last step's rule and note
         self.eod: dict[int, tuple[str, str]] = {}
         #: warnings -> their JSON
@@ -160,6 +176,23 @@ class Plan:
             rs.service(run, date.fromordinal(end), False, anchor, self.family[k])
             found = self._before[key] = tuple(run.warnings)
         return found
+
+    def declared_within(self, start: int, reach: int) -> bool:
+        """Whether a holiday declared on or after the day ``start`` falls by the day ``reach``
+        (a period that began before its declaration is unsettled, ``Federal.known_in_time``)."""
+        first = date.fromordinal(start).year
+        for year in range(first, date.fromordinal(reach).year + 1):
+            found = self.declared.get(year)
+            if found is None:
+                book = self.ruleset.book(self.court)
+                found = self.declared[year] = tuple(
+                    (h.day.toordinal(), h.declared.toordinal())
+                    for h in book.year(year)
+                    if h.declared is not None
+                )
+            if any(day <= reach and declared >= start for day, declared in found):
+                return True
+        return False
 
     def year_notes(self, anchor: date, direction: Direction) -> tuple[str, ...]:
         """The warnings of the court, the year and the direction, found by the rule set's own
@@ -207,27 +240,30 @@ class Plan:
         """The roll step from the table and the rule set's reasons, in ``roll``'s words."""
         forward = kind != 1
         to = (self.forward if forward else self.back)(ordinal)
-        rule, what = self.roll_words[kind]
+        head, what = self.roll_json[kind]
         iso, name = _name(ordinal)
         if to == ordinal:
-            note = f"{name} is a court day: {what} stays"
-        else:
-            step = 1 if forward else -1
-            skipped = "; ".join(
-                f"{_name(x)[1]} is {self.reason(x, forward)}" for x in range(ordinal, to, step)
-            )
-            way = "next" if forward else "previous"
-            note = f"{skipped}: {what} moves to the {way} court day, {_name(to)[1]}"
+            return f'{head}{iso}", "to": "{iso}", "note": "{name} is a court day: {what} stays"}}'
+        step = 1 if forward else -1
+        skipped = "; ".join(
+            f"{_name(x)[1]} is {self.reason(x, forward)}" for x in range(ordinal, to, step)
+        )
+        way = "next" if forward else "previous"
+        to_iso, to_name = _name(to)
         return (
-            f', "rule": {_q(rule)}, "from": "{iso}", "to": "{_name(to)[0]}", "note": {_q(note)}}}'
+            f'{head}{iso}", "to": "{to_iso}", "note": "{skipped}: {what} moves to the {way}'
+            f' court day, {to_name}"}}'
         )
 
     def reason(self, ordinal: int, forward: bool) -> str:
-        """Why the rule set's ``closed`` says a day is not a court day."""
-        rs = self.ruleset
-        run = Run(self.court, Request(), rs.default, rs.book(self.court))
-        found = rs.closed(run, date.fromordinal(ordinal), forward)
-        assert found is not None
+        """Why the rule set's ``closed`` says a day is not a court day (escaped for JSON)."""
+        found = self.reasons.get((ordinal, forward))
+        if found is None:
+            rs = self.ruleset
+            run = Run(self.court, Request(), rs.default, rs.book(self.court))
+            said = rs.closed(run, date.fromordinal(ordinal), forward)
+            assert said is not None
+            found = self.reasons[(ordinal, forward)] = _q(said)[1:-1]
         return found
 
     def _check_rolls(self) -> bool:
@@ -388,7 +424,7 @@ def _solve(
         first = start - days
         rolled = p.back(first)
     if not rolled:
-        return None
+        return p, k, forward, first, 0, 0, 0, notes  # unsettled: see ``_unsettled``
     added = 0
     end = rolled
     if adds:
@@ -396,7 +432,7 @@ def _solve(
             added = rolled + 3
             end = p.forward(added)
             if not end:
-                return None
+                return p, k, forward, first, 0, 0, 0, notes
         else:  # service adds nothing to a period counted before an event: the rule set says so
             notes = notes + p.not_before(k, method, anchor, rolled)
     if end > LAST_ORDINAL:
@@ -414,9 +450,41 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
     found = _solve(court, rules, anchor, period, req.direction, req.service)
     if found is None:
         return None
-    p, _, _, _, _, _, end, notes = found
+    p, k, forward, first, _, _, end, notes = found
+    if not end:
+        return _unsettled(p, court, req, rules, k, forward, first)
     due, due_at, readings = p.answer(end)
     return Due(due, due_at, due, readings, notes, None, partial(p.ruleset.explain, court, req))
+
+
+#: days beyond the unrolled last day that no roll, service days and roll again reach
+REACH = 30
+
+
+def _unsettled(
+    p: Plan, court: Court, req: Request, rules: str | None, k: int, forward: bool, first: int
+) -> Due | None:
+    """A plain period whose last day meets an unsettled question (a state holiday counted
+    forward, an executive-order closure, Inauguration Day): the rule set's general answer,
+    kept for the next request of the same kind, direction, service and unrolled last day, in
+    the same year (the year's warnings). Such answers depend on nothing else as long as no
+    other version of the rule takes effect, and no holiday is declared, within reach of the
+    period; where one might, None (the general path, every time)."""
+    anchor = req.anchor
+    assert isinstance(anchor, date)
+    start = anchor.toordinal()
+    reach = first + REACH if forward else start + REACH
+    if reach > LAST_ORDINAL or (k + 1 < len(p.since) and p.since[k + 1] <= reach):
+        return None
+    if p.declared_within(start, reach):
+        return None
+    key = (k, forward, req.service, first, anchor.year)
+    found = p.unsettled.get(key)
+    if found is None:
+        due = get_ruleset(rules or court.ruleset).compute(court, req)
+        p.unsettled[key] = (due.due, due.due_at, due.safe_due, due.readings, due.warnings)
+        return due
+    return Due(*found, None, partial(p.ruleset.explain, court, req))
 
 
 def quick_line(
@@ -435,6 +503,8 @@ def quick_line(
     if found is None:
         return None
     p, k, forward, first, rolled, added, end, notes = found
+    if not end:
+        return None
     key = (k, forward, method, period.unit)
     kind = p.kinds.get(key)
     if kind is None:
@@ -444,42 +514,23 @@ def quick_line(
     head = p.head(end) + p.warnings(notes)
     if kind.exact and not trace:
         return head + "}"
-    a_iso, a_name = _name(anchor.toordinal())
-    f_iso, f_name = _name(first)
+    a_iso, a_name = _names.get(anchor.toordinal()) or _name(anchor.toordinal())
+    f_iso, f_name = _names.get(first) or _name(first)
     line = (
-        head
-        + kind.add
-        + a_iso
-        + '", "to": "'
-        + f_iso
-        + kind.counted
-        + str(period)
-        + kind.way
-        + a_name
-        + " is "
-        + f_name
-        + '"}, {"step": 2'
-        + p.roll_step(kind.roll, k, first)
+        f'{head}{kind.add}{a_iso}", "to": "{f_iso}{kind.counted}{period}{kind.way}{a_name} is'
+        f' {f_name}"}}, {{"step": 2{p.roll_step(kind.roll, k, first)}'
     )
     if kind.service is not None:
-        r_iso, r_name = _name(rolled)
+        r_iso, r_name = _names.get(rolled) or _name(rolled)
         if added:
-            t_iso, t_name = _name(added)
-            line += (
-                kind.service
-                + r_iso
-                + '", "to": "'
-                + t_iso
-                + kind.three
-                + r_name
-                + " + 3 = "
-                + t_name
-                + '"}, {"step": 4'
-                + p.roll_step(2, k, added)
+            t_iso, t_name = _names.get(added) or _name(added)
+            line = (
+                f'{line}{kind.service}{r_iso}", "to": "{t_iso}{kind.three}{r_name} + 3 ='
+                f' {t_name}"}}, {{"step": 4{p.roll_step(2, k, added)}'
             )
         else:
-            line += kind.service + r_iso + '", "to": "' + r_iso + kind.three
-    line += (kind.end_added if added else kind.end) + p.answer_at(end) + kind.end_note
+            line = f'{line}{kind.service}{r_iso}", "to": "{r_iso}{kind.three}'
+    line = f"{line}{kind.end_added if added else kind.end}{p.answer_at(end)}{kind.end_note}"
     if kind.exact is None:
         req = Request(anchor=anchor, period=period, direction=direction, service=method)
         kind.exact = line == _general(court, req, rules)

@@ -36,6 +36,17 @@ _KEY_SET = frozenset(KEYS)
 #: "N days|weeks after|before YYYY-MM-DD" as the when-language reads it, and nothing else: any
 #: other spelling (capitals, more spaces, "1 day") goes through the parser
 _PLAIN = re.compile(r"([1-9][0-9]{0,3}) (days|weeks) (after|before) ([0-9]{4}-[0-9]{2}-[0-9]{2})")
+_WS = r"[ \t\n\r]*"
+_TEXT = r'"([^"\\\x00-\x1f]*)"'
+#: a whole request line of the commonest shape, {"court": ..., "when": "N days after DATE"} with
+#: "service" and "trace" optional, in that order, its strings without escapes: such a line is
+#: read without the JSON parser (json.loads reads it as exactly these values)
+_LINE = re.compile(
+    rf'{_WS}\{{{_WS}"court"{_WS}:{_WS}{_TEXT}{_WS},{_WS}"when"{_WS}:{_WS}'
+    r'"([1-9][0-9]{0,3}) (days|weeks) (after|before) ([0-9]{4}-[0-9]{2}-[0-9]{2})"'
+    rf'(?:{_WS},{_WS}"service"{_WS}:{_WS}(?:{_TEXT}|null))?'
+    rf"(?:{_WS},{_WS}\"trace\"{_WS}:{_WS}(true|false))?{_WS}\}}{_WS}"
+)
 #: lines written at once
 _CHUNK = 512
 
@@ -136,6 +147,45 @@ class Quick:
         self.ways = {"after": Direction.AFTER, "before": Direction.BEFORE}
         self.period = Period
 
+    def plain(self, line: str) -> str | None:
+        """The line of a request of the commonest shape (``_LINE``), or None."""
+        found = _LINE.fullmatch(line)
+        if found is None:
+            return None
+        court_id, n, unit, way, day, service, trace = found.groups()
+        court = self.courts.get(court_id)
+        if court is None:
+            court = self.court(court_id)
+            if court is None:
+                return None
+        key = (n, unit)
+        period = self.periods.get(key)
+        if period is None:
+            period = self.periods[key] = self.period(int(n), self.units[unit])
+        try:
+            anchor = date.fromisoformat(day)
+        except ValueError:
+            return None
+        return self.line(
+            court,
+            None,
+            anchor,
+            period,
+            self.ways[way],
+            service or "none",
+            self.trace if trace is None else trace == "true",
+        )
+
+    def court(self, court_id: str) -> Any:
+        """The court of an id as ``calculate`` finds it, or None when it finds none."""
+        from calendars import UnknownCourt, get_court
+
+        try:
+            court = self.courts[court_id] = get_court(court_id)
+        except UnknownCourt:
+            return None
+        return court
+
     def answer(self, req: Any) -> str | None:
         """The line of a request the quick path takes, or None."""
         if type(req) is not dict or not req.keys() <= _KEY_SET:
@@ -161,11 +211,8 @@ class Quick:
             return None
         court = self.courts.get(court_id)
         if court is None:
-            from calendars import UnknownCourt, get_court
-
-            try:
-                court = self.courts[court_id] = get_court(court_id)
-            except UnknownCourt:
+            court = self.court(court_id)
+            if court is None:
                 return None
         n, unit, way, day = found.groups()
         key = (n, unit)
@@ -187,11 +234,12 @@ def run(lines: Iterable[bytes], write: Callable[[str], object], trace: bool = Tr
         if not line.strip():
             continue
         try:
-            req = json.loads(line.decode("utf-8"))
+            decoded = line.decode("utf-8")
+            text = quick.plain(decoded)
+            if text is None:
+                text = quick.answer(json.loads(decoded))
         except ValueError:  # not UTF-8, or not JSON: the general way says which
             text = None
-        else:
-            text = quick.answer(req)
         if text is None:
             text = general(number, line, trace)
         out.append(text)

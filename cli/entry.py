@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from pathlib import Path
 
 #: the command lines answered here
 BULK = {
@@ -74,6 +75,19 @@ def _settings() -> None:
     that cannot be read is refused here as there."""
     if os.environ.get("DOCKETCAL_DB"):
         return  # the environment wins: the file is not read
+    if not config_path().is_file():
+        return  # nothing to read (cli.config would read nothing either)
     from cli.config import resolve
 
     resolve("db", None)
+
+
+def config_path() -> Path:
+    """``cli.config.config_path`` without loading the command-line framework that module
+    needs (tests/cli/test_calc_bulk.py checks that the two agree)."""
+    named = os.environ.get("DOCKETCAL_CONFIG")
+    if named:
+        return Path(named)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("docketcal", appauthor=False)) / "config.toml"

@@ -267,3 +267,35 @@ def test_a_plain_period_from_the_tables_with_its_trace() -> None:
     assert any("before an event" in w for w in before["warnings"])
     bare = line(date(2014, 3, 11), after, "none", trace=False)
     assert "trace" not in bare and bare["due"] == "2014-03-25"
+
+
+#: last days near the days whose status is unsettled: state holidays counted forward (the day
+#: after Thanksgiving, Cesar Chavez Day, Good Friday, Texas's and New York's own days),
+#: executive-order closures (Dec. 24 of some years), Inauguration Day in Washington
+UNSETTLED_DAYS = st.builds(
+    lambda year, day: date(year, 1, 1).fromordinal(date(year, 1, 1).toordinal() + day),
+    st.integers(2010, 2030),
+    st.sampled_from([*range(17, 23), *range(80, 110), *range(320, 335), *range(352, 364)]),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from(["caed", "txsd", "nysd", "dcd", "flsd", "ca9", "nysb", "mdd", "uscfc"]),
+    UNSETTLED_DAYS,
+    st.lists(st.integers(1, 120), min_size=2, max_size=4, unique=True),
+    st.sampled_from([Direction.AFTER, Direction.AFTER, Direction.BEFORE]),
+    st.sampled_from(["none", "mail", "electronic", "hand", "consented"]),
+)
+def test_an_unsettled_answer_kept_for_its_last_day_is_the_general_answer(
+    court: str, first: date, counts: list[int], way: Direction, method: str
+) -> None:
+    """Requests that reach the same unrolled last day from different anchors of one year: the
+    first is computed the general way and kept, the others are answered from it."""
+    for n in counts:
+        anchor = date.fromordinal(first.toordinal() + (-n if way is Direction.AFTER else n))
+        req = Request(anchor=anchor, period=Period(n, Unit.DAYS), direction=way, service=method)
+        fast = outcome(lambda req=req: compute(court, req))
+        with general_path():
+            general = outcome(lambda req=req: compute_general(court, req, quick=False))
+        assert fast == general
