@@ -78,6 +78,7 @@ class Plan:
         "_adds",
         "_before",
         "answers",
+        "asker",
         "ats",
         "back",
         "court",
@@ -140,6 +141,9 @@ class Plan:
         )
         self.templated = True
         self.reasons: dict[tuple[int, bool], str] = {}
+        #: the run ``reason`` asks the rule set's ``closed`` with (default assumptions; what it
+        #: records about the run is not read)
+        self.asker = Run(court, Request(), ruleset.default, book)
         #: year -> (day, declared) of its holidays declared shortly before they fell
         self.declared: dict[int, tuple[tuple[int, int], ...]] = {}
         #: (version, direction, method, unrolled last day, year) -> the general answer's parts
@@ -259,9 +263,7 @@ class Plan:
         """Why the rule set's ``closed`` says a day is not a court day (escaped for JSON)."""
         found = self.reasons.get((ordinal, forward))
         if found is None:
-            rs = self.ruleset
-            run = Run(self.court, Request(), rs.default, rs.book(self.court))
-            said = rs.closed(run, date.fromordinal(ordinal), forward)
+            said = self.ruleset.closed(self.asker, date.fromordinal(ordinal), forward)
             assert said is not None
             found = self.reasons[(ordinal, forward)] = _q(said)[1:-1]
         return found
