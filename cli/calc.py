@@ -12,6 +12,7 @@ from cli.output import BAD_INPUT, NOT_FOUND, emit_json, fail, fmt
 
 if TYPE_CHECKING:
     from calendars import Due
+    from calendars.rulesets.base import RuleSet
 
 
 def _day(text: str, what: str) -> date:
@@ -184,9 +185,9 @@ def holidays_command(
         fail(str(exc), BAD_INPUT)
     counts = {
         FEDERAL: "legal holiday",
-        INAUGURATION: "legal holiday",
+        INAUGURATION: "legal holiday by default (a reading without it is shown)",
         EO_CLOSURE: "legal holiday by default (a reading without it is shown)",
-        STATE: "forward periods only (6(a)(6)(C))",
+        STATE: _state_counts(rs, year),
         COURT: "court holiday",
     }
     every = rs.holidays(c, year)
@@ -212,3 +213,25 @@ def holidays_command(
     for h, item in zip(days, items, strict=True):
         typer.echo(f"{h.day.strftime('%a %Y-%m-%d')}  {h.name}  [{item['counts']}]")
         typer.echo(f"                {h.source}")
+
+
+def _state_counts(rs: RuleSet, year: int) -> str:
+    """How the rule set counts the state's holidays in ``year``: as its rule version in force
+    that year says (data/rule-versions.toml, ``state_holidays``): forward periods only (Fed. R.
+    Civ. P. 6(a)(6)(C) and its sister rules), both ways (the former texts; Tax Court Rule
+    25(a)(2), the legal holidays of the District of Columbia), or not at all (RCFC 6(a)(6))."""
+    from calendars.rulesets.federal import Federal
+    from calendars.rulesets.versions import versions
+
+    if not isinstance(rs, Federal):
+        return "state holiday"
+    texts = versions(rs.family)
+    if not texts:
+        return f"forward periods only ({rs.cite('(a)(6)(C)')})"
+    end = date(year, 12, 31)
+    version = max((v for v in texts if v.since <= end), key=lambda v: v.since, default=texts[0])
+    if version.state_holidays == "none":
+        return f"not counted: {version.label} has no clause for state holidays"
+    if version.state_holidays == "both":
+        return f"legal holiday, periods counted either way ({version.label})"
+    return f"forward periods only ({rs.cite('(a)(6)(C)')})"
