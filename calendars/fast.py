@@ -158,8 +158,8 @@ class Plan:
         #: (version index, direction, method, unit) -> the pieces of its lines
         self.kinds: dict[tuple[int, bool, str, Unit], _Kind] = {}
         #: due ordinal -> the line up to its warnings, and the instant the due date ends
-        self.heads: dict[int, str] = {}
-        self.ats: dict[int, str] = {}
+        #: (shared by the courts of one time zone: the head says nothing else of the court)
+        self.heads, self.ats = _zone_heads.setdefault(court.tz, ({}, {}))
         self.templated = self._check_rolls()
 
     def adds(self, method: str, served: int) -> bool:
@@ -306,7 +306,8 @@ class Plan:
         found = self.heads.get(ordinal)
         if found is None:
             iso = _name(ordinal)[0]
-            at = self.answer(ordinal)[1].isoformat(timespec="minutes")
+            ends = datetime.combine(date.fromordinal(ordinal), END_OF_DAY, tzinfo=self.zone)
+            at = ends.isoformat(timespec="minutes")
             found = self.heads[ordinal] = (
                 f'{{"due": "{iso}", "due_at": "{at}", "safe_due": "{iso}", "readings": '
                 + _SETTLED_JSON % iso
@@ -327,6 +328,8 @@ class Plan:
 
 
 _plans: dict[tuple[str, str | None], Plan | None] = {}
+#: time zone -> (due ordinal -> the head of a line, due ordinal -> the instant it ends)
+_zone_heads: dict[str, tuple[dict[int, str], dict[int, str]]] = {}
 
 
 def plan(court: Court, rules: str | None) -> Plan | None:
