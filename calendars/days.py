@@ -59,17 +59,18 @@ class RollTable:
     the life of the process.
     """
 
-    __slots__ = ("_forward", "_roll", "_rolled")
+    __slots__ = ("_forward", "_roll", "rolled")
 
     def __init__(self, roll: Callable[[date, bool], date | None], forward: bool) -> None:
         self._roll = roll
         self._forward = forward
-        self._rolled: dict[int, int] = {}
+        #: the days found so far (a caller in a hurry reads it first, then calls)
+        self.rolled: dict[int, int] = {}
 
     def __call__(self, ordinal: int) -> int:
         """The ordinal the day ``ordinal`` rolls to, or 0 when that is unsettled."""
-        found = self._rolled.get(ordinal)
+        found = self.rolled.get(ordinal)
         if found is None:
             to = self._roll(date.fromordinal(ordinal), self._forward)
-            found = self._rolled[ordinal] = 0 if to is None else to.toordinal()
+            found = self.rolled[ordinal] = 0 if to is None else to.toordinal()
         return found

@@ -77,10 +77,12 @@ class Plan:
     __slots__ = (
         "_adds",
         "_before",
+        "ahead",
         "answers",
         "asker",
         "ats",
         "back",
+        "behind",
         "court",
         "declared",
         "eod",
@@ -99,6 +101,7 @@ class Plan:
         "templated",
         "unsettled",
         "warned",
+        "years",
         "zone",
     )
 
@@ -110,6 +113,10 @@ class Plan:
         roll = partial(ruleset._quick_roll, book)
         self.forward = RollTable(roll, True)
         self.back = RollTable(roll, False)
+        self.ahead = self.forward.rolled
+        self.behind = self.back.rolled
+        #: year * 2 + (1 forward, 0 backward) -> the rule set's warnings of that year and way
+        self.years: dict[int, tuple[str, ...]] = {}
         self.methods = frozenset(ruleset.methods) & frozenset(SERVICE_METHODS)
         #: the rule set's own cache of the warnings of a court, year and direction (filled by
         #: its general path; ``Federal.quick`` reads it too)
@@ -146,9 +153,10 @@ class Plan:
         self.asker = Run(court, Request(), ruleset.default, book)
         #: year -> (day, declared) of its holidays declared shortly before they fell
         self.declared: dict[int, tuple[tuple[int, int], ...]] = {}
-        #: (version, direction, method, unrolled last day, year) -> the general answer's parts
+        #: (version, direction, whether service adds days, unrolled last day, the year's
+        #: warnings) -> the general answer's parts
         self.unsettled: dict[
-            tuple[int, bool, str, int, int],
+            tuple[int, bool, bool, int, tuple[str, ...]],
             tuple[date, datetime | None, date, tuple[Reading, ...], tuple[str, ...]],
         ] = {}
         #: version index -> the JSON of the last step's rule and note
@@ -201,10 +209,15 @@ class Plan:
     def year_notes(self, anchor: date, direction: Direction) -> tuple[str, ...]:
         """The warnings of the court, the year and the direction, found by the rule set's own
         ``years`` (which keeps them where ``Federal.quick`` reads them)."""
-        rs = self.ruleset
-        req = Request(anchor=anchor, direction=direction)
-        rs.years(Run(self.court, req, rs.default, rs.book(self.court), explain=False), anchor)
-        return self.notes[(self.court.id, anchor.year, direction is _AFTER)]
+        forward = direction is _AFTER
+        found = self.notes.get((self.court.id, anchor.year, forward))
+        if found is None:
+            rs = self.ruleset
+            req = Request(anchor=anchor, direction=direction)
+            rs.years(Run(self.court, req, rs.default, rs.book(self.court), explain=False), anchor)
+            found = self.notes[(self.court.id, anchor.year, forward)]
+        self.years[anchor.year * 2 + forward] = found
+        return found
 
     def answer(self, ordinal: int) -> tuple[date, datetime, tuple[Reading, ...]]:
         found = self.answers.get(ordinal)
@@ -328,6 +341,8 @@ class Plan:
 
 
 _plans: dict[tuple[str, str | None], Plan | None] = {}
+#: the same, for the court's own rule set (rules None), by court id
+_by_court: dict[str, Plan | None] = {}
 #: time zone -> (due ordinal -> the head of a line, due ordinal -> the instant it ends)
 _zone_heads: dict[str, tuple[dict[int, str], dict[int, str]]] = {}
 
@@ -349,6 +364,8 @@ def plan(court: Court, rules: str | None) -> Plan | None:
     else:
         found = Plan(court, ruleset) if _like_federal(ruleset) else None
     _plans[key] = found
+    if rules is None:
+        _by_court[court.id] = found
     return found
 
 
@@ -390,7 +407,7 @@ _Found = tuple[Plan, int, bool, int, int, int, int, tuple[str, ...]]
 def _solve(
     court: Court, rules: str | None, anchor: date, period: Period, direction: Direction, method: str
 ) -> _Found | None:
-    p = _plans.get((court.id, rules), False)
+    p = _by_court.get(court.id, False) if rules is None else _plans.get((court.id, rules), False)
     if p is None:
         return None
     unit = period.unit
@@ -410,7 +427,6 @@ def _solve(
         return None
     if method not in p.methods:
         return None
-    forward = direction is _AFTER
     k = bisect_right(p.since, start) - 1
     if k < 0:
         return None
@@ -419,15 +435,22 @@ def _solve(
         if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
             return None  # the period may straddle the 2016 amendment: the general path decides
         adds = method in p._adds[k]
-    notes = p.notes.get((court.id, anchor.year, forward))
+    if direction is _AFTER:
+        forward = True
+        first = start + days
+        rolled = p.ahead.get(first)
+        if rolled is None:
+            rolled = p.forward(first)
+        notes = p.years.get(anchor.year * 2 + 1)
+    else:
+        forward = False
+        first = start - days
+        rolled = p.behind.get(first)
+        if rolled is None:
+            rolled = p.back(first)
+        notes = p.years.get(anchor.year * 2)
     if notes is None:
         notes = p.year_notes(anchor, direction)
-    if forward:
-        first = start + days
-        rolled = p.forward(first)
-    else:
-        first = start - days
-        rolled = p.back(first)
     if not rolled:
         return p, k, forward, first, 0, 0, 0, notes  # unsettled: see ``_unsettled``
     added = 0
@@ -458,7 +481,7 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
     p, k, forward, first, _, _, end, notes = found
     if not end:
         return _unsettled(p, court, req, rules, k, forward, first)
-    due, due_at, readings = p.answer(end)
+    due, due_at, readings = p.answers.get(end) or p.answer(end)
     return Due(due, due_at, due, readings, notes, None, partial(p.ruleset.explain, court, req))
 
 
@@ -471,8 +494,8 @@ def _unsettled(
 ) -> Due | None:
     """A plain period whose last day meets an unsettled question (a state holiday counted
     forward, an executive-order closure, Inauguration Day): the rule set's general answer,
-    kept for the next request of the same kind, direction, service and unrolled last day, in
-    the same year (the year's warnings). Such answers depend on nothing else as long as no
+    kept for the next request of the same version, direction and unrolled last day whose
+    service adds days or not alike and whose year has the same warnings. Such answers depend on nothing else as long as no
     other version of the rule takes effect, and no holiday is declared, within reach of the
     period; where one might, None (the general path, every time)."""
     anchor = req.anchor
@@ -483,7 +506,11 @@ def _unsettled(
         return None
     if p.declared_within(start, reach):
         return None
-    key = (k, forward, req.service, first, anchor.year)
+    # the answer depends on the service method only by whether it adds days (the words of the
+    # service step are in the trace, which is built from the request itself)
+    method = req.service
+    adds = method != "none" and method in p._adds[k]
+    key = (k, forward, adds, first, p.years[anchor.year * 2 + forward])
     found = p.unsettled.get(key)
     if found is None:
         due = get_ruleset(rules or court.ruleset).compute(court, req)

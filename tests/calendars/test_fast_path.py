@@ -285,14 +285,15 @@ UNSETTLED_DAYS = st.builds(
     UNSETTLED_DAYS,
     st.lists(st.integers(1, 120), min_size=2, max_size=4, unique=True),
     st.sampled_from([Direction.AFTER, Direction.AFTER, Direction.BEFORE]),
-    st.sampled_from(["none", "mail", "electronic", "hand", "consented"]),
+    st.lists(st.sampled_from(["none", "mail", "electronic", "hand", "consented"]), min_size=4),
 )
 def test_an_unsettled_answer_kept_for_its_last_day_is_the_general_answer(
-    court: str, first: date, counts: list[int], way: Direction, method: str
+    court: str, first: date, counts: list[int], way: Direction, methods: list[str]
 ) -> None:
-    """Requests that reach the same unrolled last day from different anchors of one year: the
-    first is computed the general way and kept, the others are answered from it."""
-    for n in counts:
+    """Requests that reach the same unrolled last day from different anchors and with other
+    service methods: the first is computed the general way and kept, the others are answered
+    from it when their service adds days or not alike."""
+    for n, method in zip(counts, methods, strict=False):
         anchor = date.fromordinal(first.toordinal() + (-n if way is Direction.AFTER else n))
         req = Request(anchor=anchor, period=Period(n, Unit.DAYS), direction=way, service=method)
         fast = outcome(lambda req=req: compute(court, req))
