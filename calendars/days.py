@@ -72,5 +72,13 @@ class RollTable:
         found = self.rolled.get(ordinal)
         if found is None:
             to = self._roll(date.fromordinal(ordinal), self._forward)
-            found = self.rolled[ordinal] = 0 if to is None else to.toordinal()
+            if to is None:
+                found = self.rolled[ordinal] = 0
+            else:
+                # every day the roll stepped over rolls to the same day: one roll fills them all
+                found = to.toordinal()
+                step = 1 if self._forward else -1
+                for passed in range(ordinal, found, step):
+                    self.rolled[passed] = found
+                self.rolled[found] = found
         return found

@@ -98,6 +98,7 @@ class Plan:
         "rolls",
         "ruleset",
         "since",
+        "skips",
         "templated",
         "unsettled",
         "warned",
@@ -148,6 +149,7 @@ class Plan:
         )
         self.templated = True
         self.reasons: dict[tuple[int, bool], str] = {}
+        self.skips: dict[tuple[int, bool], str] = {}
         #: the run ``reason`` asks the rule set's ``closed`` with (default assumptions; what it
         #: records about the run is not read)
         self.asker = Run(court, Request(), ruleset.default, book)
@@ -261,16 +263,26 @@ class Plan:
         iso, name = _name(ordinal)
         if to == ordinal:
             return f'{head}{iso}", "to": "{iso}", "note": "{name} is a court day: {what} stays"}}'
-        step = 1 if forward else -1
-        skipped = "; ".join(
-            f"{_name(x)[1]} is {self.reason(x, forward)}" for x in range(ordinal, to, step)
-        )
+        skipped = self.skipped(ordinal, to, forward)
         way = "next" if forward else "previous"
         to_iso, to_name = _name(to)
         return (
             f'{head}{iso}", "to": "{to_iso}", "note": "{skipped}: {what} moves to the {way}'
             f' court day, {to_name}"}}'
         )
+
+    def skipped(self, ordinal: int, to: int, forward: bool) -> str:
+        """What ``roll`` says of the days it steps over from ``ordinal`` to ``to``, joined (each
+        day's words found once, and the words from each day on kept for the day before)."""
+        key = (ordinal, forward)
+        found = self.skips.get(key)
+        if found is None:
+            found = f"{_name(ordinal)[1]} is {self.reason(ordinal, forward)}"
+            after = ordinal + (1 if forward else -1)
+            if after != to:
+                found = f"{found}; {self.skipped(after, to, forward)}"
+            self.skips[key] = found
+        return found
 
     def reason(self, ordinal: int, forward: bool) -> str:
         """Why the rule set's ``closed`` says a day is not a court day (escaped for JSON)."""
