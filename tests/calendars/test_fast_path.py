@@ -300,3 +300,32 @@ def test_an_unsettled_answer_kept_for_its_last_day_is_the_general_answer(
         with general_path():
             general = outcome(lambda req=req: compute_general(court, req, quick=False))
         assert fast == general
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["caed", "txsd", "nysd", "dcd", "ca2", "nysb", "uscfc"]),
+    st.lists(st.dates(min_value=date(2009, 12, 1), max_value=date(2031, 12, 31)), min_size=1),
+    st.booleans(),
+)
+def test_a_roll_table_says_what_the_rule_set_s_roll_says(
+    court_id: str, days: list[date], forward: bool
+) -> None:
+    """The table fills every day a roll steps over from one roll: asked in any order, each day
+    still rolls where the rule set's own roll (``Federal._quick_roll``) takes it."""
+    from calendars.days import RollTable
+    from calendars.rulesets import get_ruleset
+
+    court = get_court(court_id)
+    rs = get_ruleset(court.ruleset)
+    assert isinstance(rs, Federal)
+    book = rs.book(court)
+    table = RollTable(lambda d, way: rs._quick_roll(book, d, way), forward)
+    for day in days:
+        for d in (
+            day,
+            date.fromordinal(day.toordinal() + 1),
+            date.fromordinal(day.toordinal() - 1),
+        ):
+            to = rs._quick_roll(book, d, forward)
+            assert table(d.toordinal()) == (0 if to is None else to.toordinal())
