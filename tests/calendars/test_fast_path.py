@@ -170,7 +170,7 @@ def lines(draw: st.DrawFn) -> str:
             st.one_of(
                 st.sampled_from(BUSY),
                 st.sampled_from(COURTS),
-                st.sampled_from(["CAED", " njd", "nowhere", 7, None]),
+                st.sampled_from(["CAED", " njd", "nowhere", "caéd", 'ca"ed', 7, None]),
             )
         )
     if draw(st.integers(0, 30)):
@@ -191,7 +191,11 @@ def lines(draw: st.DrawFn) -> str:
     if draw(st.integers(0, 6)) == 0:
         req = dict(sorted(req.items(), reverse=True))
     compact = draw(st.integers(0, 8)) == 0
-    text = json.dumps(req, separators=(",", ":") if compact else None)
+    text = json.dumps(
+        req, separators=(",", ":") if compact else None, ensure_ascii=draw(st.booleans())
+    )
+    if draw(st.integers(0, 10)) == 0:  # JSON's own whitespace around the object and its tokens
+        text = text.replace(": ", ":\t ").replace("{", " {\r").replace("}", "\n } ")
     if draw(st.integers(0, 40)) == 0:
         text = draw(st.sampled_from(["not json", "[1, 2]", "", "   ", '{"court": "caed"'])) or text
     return text
