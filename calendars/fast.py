@@ -5,17 +5,25 @@ from a date on or after 2009-12-01, no closures, no other version of the rule as
 unsettled met) and, besides, the ones that only differ by a service method that adds nothing to
 a period counted before an event; it gives exactly the rule set's answer, but from tables: where
 each day rolls to (``calendars.days.RollTable``, built from the rule set's own roll), which
-version of the rule governs each service method, and one shared part per due date. Anything
-else, and every rule set that answers in its own way (a ``quick``, a roll or a service rule of
-its own, like the Tax Court's), gets None: ``calendars.compute`` then takes the rule set's own
-path. The trace of a ``Due`` is the rule set's own, built by its run when it is read.
+version of the rule governs each service method, and one shared part per due date. A plain
+period whose last day meets an unsettled question is computed by the rule set's general path
+and its answer kept for the next one that reaches the same last day alike (``_unsettled``).
+Anything else, and every rule set that answers in its own way (a ``quick``, a roll or a service
+rule of its own, like the Tax Court's), gets None: ``calendars.compute`` then takes the rule
+set's own path. The trace of a ``Due`` is the rule set's own, built by its run when it is read.
+
+It reads three things of ``Federal`` that are not its interface: ``_quick_roll`` (the roll
+without words the tables are filled from), ``_notes`` (its cache of each year's warnings) and
+``_zones`` (the words on split time zones).
 
 ``quick_line`` gives the same answer as ``compute --jsonl`` writes it (the JSON of
 ``Due.to_json``, with or without the trace), composed from pieces: the rule set's own roll steps
 (one per court, day and direction, written by its ``roll``), its citations and version labels,
-and the words of its other steps. Each kind of request (court, version, direction, service
-method, unit) is checked once per process against the rule set's own computation before its
-pieces are used; a kind whose text differs is computed the general way from then on.
+and the words of its other steps (as ``Federal`` writes them: a change of those words shows as
+a kind of line that is computed the general way, and in the tests). Each kind of request (court,
+version, direction, service method, unit) is checked once per process against the rule set's own
+line before its pieces are used; a kind whose line differs is computed the general way from then
+on.
 
 ``tests/calendars/test_fast_path.py`` compares both with the general path on generated requests
 (courts, dates from 1900 to 2200, periods, directions, service methods, rule versions).
