@@ -94,6 +94,7 @@ class Plan:
         "court",
         "declared",
         "eod",
+        "explain",
         "family",
         "forward",
         "heads",
@@ -118,6 +119,8 @@ class Plan:
         self.court = court
         self.ruleset = ruleset
         self.zone = court.zone
+        #: the rule set's own trace of a request (a bound method made once)
+        self.explain = ruleset.explain
         book = ruleset.book(court)
         roll = partial(ruleset._quick_roll, book)
         self.forward = RollTable(roll, True)
@@ -551,7 +554,7 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
     if end > LAST_ORDINAL:
         return None
     due, due_at, readings = p.answers.get(end) or p.answer(end)
-    return Due(due, due_at, due, readings, notes, None, partial(p.ruleset.explain, court, req))
+    return Due(due, due_at, due, readings, notes, None, p.explain, (court, req))
 
 
 #: days beyond the unrolled last day that no roll, service days and roll again reach
@@ -586,7 +589,7 @@ def _unsettled(
         due = get_ruleset(rules or court.ruleset).compute(court, req)
         p.unsettled[key] = (due.due, due.due_at, due.safe_due, due.readings, due.warnings)
         return due
-    return Due(*found, None, partial(p.ruleset.explain, court, req))
+    return Due(*found, None, p.explain, (court, req))
 
 
 def quick_line(
