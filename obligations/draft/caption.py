@@ -235,6 +235,10 @@ def entered_readings(text: str) -> list[tuple[int, int, Found]]:
         ) and not re.match(r"\n?[ \t]*order\b", m.group(0), re.IGNORECASE):
             continue  # "By order dated February 13, 2019": another order's date
         _, e, d = dates[0]
+        if not m.group("label") and re.search(
+            r"\b(?:judgment|order|an|its|the|his|her|their)\b", m.group(0), re.IGNORECASE
+        ):
+            continue  # "entered judgment in this case on June 21, 2010": another paper's date
         label = (m.group("label") or "").upper()
         rank = (
             3
@@ -247,12 +251,32 @@ def entered_readings(text: str) -> list[tuple[int, int, Found]]:
         out.append(
             (rank, m.start(), Found(d.isoformat(), start, m.end() + e, text[start : m.end() + e]))
         )
-    head = _HEADER_DATE.search(text)
-    if head:
-        ds = find_dates(head.group("d"))
+    # a published copy's date line near the top: "10-19-2021", "July 12, 2007" alone on a line
+    pos = 0
+    for line in text.split("\n")[:6]:
+        words = line.strip()
+        ds = find_dates(words) if words else []
+        if ds and ds[0][0] == 0 and ds[0][1] == len(words):
+            start = pos + line.index(words)
+            out.append((2, -1, Found(ds[0][2].isoformat(), start, start + len(words), words)))
+            break
+        pos += len(line) + 1
+    # "(Filed: September 14, 2010)" under a caption; "Document 17 filed 06/09/23" in an ECF header
+    for m in re.finditer(
+        r"\((?:Filed|FILED|Entered|ENTERED|Dated|DATED)\s*:?\s*|\bDocument\s+\d+\s+(?:Filed|filed|FILED)\s+",
+        text,
+    ):
+        ds = [d for d in find_dates(text[m.end() : m.end() + 40]) if d[0] == 0]
         if ds:
-            found = Found(ds[0][2].isoformat(), head.start("d"), head.end("d"), head.group("d"))
-            out.append((2, -1, found))
+            _, e, d = ds[0]
+            rank = 3 if "ntered" in m.group(0) or "NTERED" in m.group(0) else 0
+            out.append(
+                (
+                    rank,
+                    m.start(),
+                    Found(d.isoformat(), m.start(), m.end() + e, text[m.start() : m.end() + e]),
+                )
+            )
     return out
 
 

@@ -586,3 +586,26 @@ def test_an_opinion_without_a_decretal_orders_from_its_conclusion() -> None:
     )
     (only,) = draft_order(text).obligations
     assert only.text == "Plaintiff shall file an amended complaint within 30 days."
+
+
+@pytest.mark.parametrize(
+    "text,day",
+    [
+        (
+            "In The United States Court of Federal Claims No. 07-359C (Filed: September 14, 2010)",
+            "2010-09-14",
+        ),
+        ("Case No. 1:23-cv-01343 Document 17 filed 06/09/23 USDC Colorado pg 1 of 3", "2023-06-09"),
+        ("Opinion\n8:07CV120\nJuly 12, 2007\nORDER\n", "2007-07-12"),
+    ],
+)
+def test_entered_from_a_filing_stamp_or_a_date_line(text: str, day: str) -> None:
+    found = find_entered(text)
+    assert found is not None and found.value == day
+
+
+def test_a_judgment_entered_earlier_is_not_the_orders_date() -> None:
+    text = (
+        "The district court entered judgment in this case on June 21, 2010, and appellant appealed."
+    )
+    assert find_entered(text) is None
