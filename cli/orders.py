@@ -9,7 +9,10 @@ import typer
 
 from cli.output import BAD_INPUT, emit_json, fail, fmt
 
-order_app = typer.Typer(no_args_is_help=True, help="Order files: check them, print their schema.")
+order_app = typer.Typer(
+    no_args_is_help=True,
+    help="Order files: draft one from an order, check them, print their schema.",
+)
 
 
 @order_app.command(
