@@ -432,13 +432,13 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
                 subject = modal.group(0)
             prior = t[max(b.start, s - 600) : s] + sentence[: modal.start()]
             party, party_review = party_of(subject, prior)
-            agent = re.match(
+            by_whom = re.match(
                 r"\s+be\s+\w+(?:\s+[\w,]+){0,8}?\s+by\s+(?P<who>(?:counsel\s+for\s+)?(?:the\s+)?(?:plaintiffs?|defendants?|petitioners?|respondents?|appellants?|appellees?|debtors?|trustee|clerk(?:\s+of\s+(?:the\s+)?court)?))\b",
                 sentence[modal.end() :],
                 re.I,
             )
-            if party == "both" and agent:  # "A copy shall be served ... by counsel for plaintiff"
-                party, party_review = party_of(agent.group("who"), prior)
+            if party == "both" and by_whom:  # "A copy shall be served ... by counsel for plaintiff"
+                party, party_review = party_of(by_whom.group("who"), prior)
             summary, verb = summary_of(sentence, modal)
             kind = "standing"
             if _PROHIBITION.search(sentence):
