@@ -813,12 +813,28 @@ def _weekday(ctx: _Ctx, part: Relative, got: _Got) -> _Got:
                         f" to {day_name(day)}; the time {at.strftime('%H:%M')} is kept on it,"
                         " though a day moved as a last day may be read to run to its end"
                     )
-            text = "the period ends on its last day as counted, not moved (the rule sets its own day after it)"
+            text = (
+                f"the period ends on its last day as counted, {day_name(end)}, not moved"
+                " (the rule names its own day after it)"
+            )
             if end == period.due:
                 text = period.readings[0].assumes if period.readings else SETTLED
+        elif counted is not None and end != counted:
+            text = (
+                f"the period's last day is first moved to {day_name(end)}, as the rule set"
+                f" moves a last day ({assumes})"
+            )
         else:
-            text = f"the period's last day is first moved as a last day is ({assumes})"
+            text = f"the period's last day is {day_name(end)} ({assumes})"
         readings.append(Reading(day, text, at))
+        for other in moved.readings:  # the weekday's own move may be unsettled too
+            if other.due != day:
+                when = (
+                    datetime.combine(other.due, part.at, tzinfo=zone)
+                    if part.at is not None
+                    else None
+                )
+                readings.append(Reading(other.due, f"{text}; {other.assumes}", when))
     default = readings[0]
     numbered = tuple(replace(s, step=n) for n, s in enumerate(steps, 1))
     got.unrolled = _next_weekday(ends[0][0], weekday)
