@@ -1166,3 +1166,19 @@ def test_the_calculator_refuses_a_weekday_rule_rather_than_give_the_period_end()
 
     with pytest.raises(ComputeError, match="weekday"):
         calculate("texdistct", "by 10:00 on the monday after 20 days after 2025-09-03")
+
+
+def test_the_documented_weekday_errors_read_as_the_parser_says() -> None:
+    from pathlib import Path
+
+    doc = Path(__file__).parents[2] / "docs" / "when-language.md"
+    rows = re.findall(
+        r"^\| `((?:on|by) [^`]*mond[^`]*)` \| `(column [^`]*)` \|$",
+        doc.read_text(encoding="utf-8"),
+        re.M,
+    )
+    assert len(rows) >= 5, rows
+    for text, message in rows:
+        with pytest.raises(WhenSyntaxError) as caught:
+            parse_when(text)
+        assert str(caught.value) == message, text
