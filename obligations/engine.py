@@ -799,11 +799,14 @@ def _weekday(ctx: _Ctx, part: Relative, got: _Got) -> _Got:
             Request(anchor=target - ONE_DAY, period=Period(1, Unit.DAYS), closures=ctx.closures)
         )
         day = moved.due
-        at = datetime.combine(day, part.at, tzinfo=zone) if part.at is not None else None
+        at = datetime.combine(day, part.at, tzinfo=zone) if part.at is not None else moved.due_at
         if k == 0:
             first = _weekday_steps(ctx, part, period.due, end, counted, target, moved)
             steps += first
-            if at is not None:
+            if at is not None and part.at is None and day == target:
+                # no time in the rule: the day ends as the rule set ends a last day
+                steps += [s for s in moved.trace if isinstance(s.end, datetime)]
+            elif at is not None:
                 steps.append(
                     Step(0, ctx.cite, day, at, f"due at {at.strftime('%H:%M %Z')}, court time")
                 )
@@ -832,7 +835,7 @@ def _weekday(ctx: _Ctx, part: Relative, got: _Got) -> _Got:
                 when = (
                     datetime.combine(other.due, part.at, tzinfo=zone)
                     if part.at is not None
-                    else None
+                    else other.due_at
                 )
                 readings.append(Reading(other.due, f"{text}; {other.assumes}", when))
     default = readings[0]
@@ -863,6 +866,9 @@ def _weekday_steps(
     steps: list[Step] = []
     verb = "expires" if part.period.n == 1 else "expire"
     note = f"the {part.period} {verb} on {day_name(end)}"
+    if counted is None and part.period.unit is not Unit.COURT_DAYS:
+        # service added its time: the period's end is the rule set's, as it moves a last day
+        note = f"the {part.period} and the time service adds end on {day_name(end)}, as the rule set computes them"
     if counted is not None and counted != rolled:
         note += (
             f", the last day as counted; the {name} is found from it, not from"

@@ -1155,9 +1155,11 @@ def test_a_twentieth_day_on_a_sunday_gives_another_reading_never_the_safe_one() 
 def test_a_weekday_without_a_time_is_due_at_the_end_of_the_day_as_the_rule_set_says() -> None:
     # D.N.J.: Mon Jan 6, 2025 + 14 = Mon Jan 20 (Martin Luther King Jr. Day, not moved: it is
     # the period's last day as counted); the Friday after it is Fri Jan 24, a court day.
+    # Fed. R. Civ. P. 6(a)(4)(A): the last day ends at midnight, court time (Eastern, EST).
     due = _answer("njd", "on the friday after 14 days after service", date(2025, 1, 6))
     assert due.due == date(2025, 1, 24)
-    assert due.due_at is None
+    assert due.due_at is not None and due.due_at.isoformat() == "2025-01-24T23:59:00-05:00"
+    assert any("6(a)(4)" in s.rule for s in due.trace), [s.rule for s in due.trace]
 
 
 def test_the_calculator_refuses_a_weekday_rule_rather_than_give_the_period_end() -> None:
