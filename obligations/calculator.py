@@ -42,6 +42,11 @@ def calculate(
             f"the calculator computes a fixed date or one period from a date, not '{when}';"
             " same-day rules, combinations of rules and series are computed when an order is scheduled"
         )
+    if when.weekday is not None:
+        raise ComputeError(
+            f"the calculator computes one period from a date, not '{when}';"
+            " a weekday after a period is computed when an order is scheduled"
+        )
     if not isinstance(when.anchor, DateAnchor):
         raise ComputeError(
             f"the calculator needs a date anchor such as 2013-11-12, not '{when.anchor}';"

@@ -32,6 +32,7 @@ from calendars import (
     service_from_order,
 )
 from calendars.courts import get_court
+from calendars.days import day_name
 from calendars.errors import LAST_YEAR
 from calendars.rulesets.base import SETTLED
 from obligations.model import (
@@ -48,6 +49,7 @@ from obligations.model import (
     Vacatur,
 )
 from obligations.when import (
+    WEEKDAYS,
     Anchor,
     Combined,
     DateAnchor,
@@ -755,7 +757,149 @@ def _relative(ctx: _Ctx, part: Relative, resolved: _Resolved, got: _Got) -> _Got
     got.due = _with_steps(due, steps) if steps else due
     if method == "none":
         got.start = _day(resolved.at)
+    if part.weekday is not None:
+        return _weekday(ctx, part, got)
     return got
+
+
+def _next_weekday(day: date, weekday: int) -> date:
+    """The first ``weekday`` strictly after ``day``: a week on when ``day`` is one itself."""
+    return day + timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
+
+
+def _weekday(ctx: _Ctx, part: Relative, got: _Got) -> _Got:
+    """ "on the monday after 20 days after service" (Tex. R. Civ. P. 99(b): "the Monday next
+    after the expiration of twenty days"): the period as the rule set counts it, then the first
+    such weekday after the day it expires (a week on when that day is one itself), moved as the
+    rule set moves a last day when it is not a court day; at the rule's time of day, court time.
+
+    The period expires on its last day as counted on the calendar (nothing moves it: the
+    weekday is not due on it). Where the rule set would first move that day off a weekend or
+    holiday, the weekday after the moved day is another reading; the earlier is the safe one.
+    """
+    period = got.due
+    assert period is not None and part.weekday is not None
+    weekday, name = part.weekday, WEEKDAYS[part.weekday].capitalize()
+    counted = _count(got.start, part.period, part.direction) if got.start is not None else None
+    got.start = None  # a series counts on from the weekday, not from the period's last day
+    ends = [(counted or period.due, "")]
+    for r in period.readings:
+        ends.append((r.due, r.assumes))
+    steps: list[Step] = list(period.trace)
+    zone = get_court(ctx.order.court).zone
+    readings: list[Reading] = []
+    warnings: list[str] = []
+    seen: set[date] = set()
+    for k, (end, assumes) in enumerate(ends):
+        target = _next_weekday(end, weekday)
+        if target in seen:
+            continue
+        seen.add(target)
+        moved = ctx.compute(
+            Request(anchor=target - ONE_DAY, period=Period(1, Unit.DAYS), closures=ctx.closures)
+        )
+        day = moved.due
+        at = datetime.combine(day, part.at, tzinfo=zone) if part.at is not None else moved.due_at
+        if k == 0:
+            first = _weekday_steps(ctx, part, period.due, end, counted, target, moved)
+            steps += first
+            if at is not None and part.at is None and day == target:
+                # no time in the rule: the day ends as the rule set ends a last day
+                steps += [s for s in moved.trace if isinstance(s.end, datetime)]
+            elif at is not None:
+                steps.append(
+                    Step(0, ctx.cite, day, at, f"due at {at.strftime('%H:%M %Z')}, court time")
+                )
+                if day != target:
+                    warnings.append(
+                        f"the {name} {day_name(target)} is not a court day and the rule moves it"
+                        f" to {day_name(day)}; the time {at.strftime('%H:%M')} is kept on it,"
+                        " though a day moved as a last day may be read to run to its end"
+                    )
+            text = (
+                f"the period ends on its last day as counted, {day_name(end)}, not moved"
+                " (the rule names its own day after it)"
+            )
+            if end == period.due:
+                text = period.readings[0].assumes if period.readings else SETTLED
+        elif counted is not None and end != counted:
+            text = (
+                f"the period's last day is first moved to {day_name(end)}, as the rule set"
+                f" moves a last day ({assumes})"
+            )
+        else:
+            text = f"the period's last day is {day_name(end)} ({assumes})"
+        readings.append(Reading(day, text, at))
+        for other in moved.readings:  # the weekday's own move may be unsettled too
+            if other.due != day:
+                when = (
+                    datetime.combine(other.due, part.at, tzinfo=zone)
+                    if part.at is not None
+                    else other.due_at
+                )
+                readings.append(Reading(other.due, f"{text}; {other.assumes}", when))
+    default = readings[0]
+    numbered = tuple(replace(s, step=n) for n, s in enumerate(steps, 1))
+    got.unrolled = _next_weekday(ends[0][0], weekday)
+    got.due = Due(
+        default.due,
+        default.due_at,
+        min(r.due for r in readings),
+        tuple(readings) if len(readings) > 1 else (Reading(default.due, SETTLED, default.due_at),),
+        tuple(dict.fromkeys((*period.warnings, *warnings))),
+        trace=numbered,
+    )
+    return got
+
+
+def _weekday_steps(
+    ctx: _Ctx,
+    part: Relative,
+    rolled: date,
+    end: date,
+    counted: date | None,
+    target: date,
+    moved: Due,
+) -> list[Step]:
+    """The steps from the period's last day to the weekday, and on to a court day if moved."""
+    name = WEEKDAYS[part.weekday or 0].capitalize()
+    steps: list[Step] = []
+    verb = "expires" if part.period.n == 1 else "expire"
+    note = f"the {part.period} {verb} on {day_name(end)}"
+    if counted is None and part.period.unit is not Unit.COURT_DAYS:
+        # service added its time: the period's end is the rule set's, as it moves a last day
+        note = f"the {part.period} and the time service adds end on {day_name(end)}, as the rule set computes them"
+    if counted is not None and counted != rolled:
+        note += (
+            f", the last day as counted; the {name} is found from it, not from"
+            f" {day_name(rolled)}, the day the rule set would move a last day to"
+        )
+    steps.append(Step(0, ctx.cite, end, end, note))
+    if end.weekday() == part.weekday:
+        note = (
+            f"{day_name(end)} is itself a {name}: the {name} after it is the next one,"
+            f" {day_name(target)}"
+        )
+    else:
+        note = f"'the {name} after': the first {name} after {day_name(end)} is {day_name(target)}"
+    steps.append(Step(0, ctx.cite, end, target, note))
+    if moved.due == target:
+        steps.append(
+            Step(0, ctx.cite, target, target, f"{day_name(target)} is a court day: it stays")
+        )
+    else:
+        steps.append(
+            Step(
+                0,
+                ctx.cite,
+                target,
+                moved.due,
+                f"{day_name(target)} is not a court day: it moves as the rule set moves a last"
+                " day (counted as 1 day after the day before it)",
+            )
+        )
+        steps += moved.trace
+    return steps
 
 
 def _count(start: date, period: Period, direction: Direction) -> date | None:

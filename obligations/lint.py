@@ -91,6 +91,8 @@ def _arithmetic(order: Order, i: int, when: Either, warn: Callable[..., None]) -
     for part in when.parts:
         if not isinstance(part, Relative) or not isinstance(part.anchor, OrderAnchor | DateAnchor):
             continue
+        if part.weekday is not None:  # the period's end is not the due date
+            continue
         anchor: date | datetime = (
             order.start if isinstance(part.anchor, OrderAnchor) else part.anchor.at
         )

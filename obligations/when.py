@@ -23,6 +23,7 @@ from calendars.errors import BadInput
 from calendars.period import SERVICE_METHODS, Direction, Period, Unit
 
 __all__ = [
+    "WEEKDAYS",
     "Anchor",
     "Combined",
     "DateAnchor",
@@ -155,16 +156,27 @@ class SameDay:
 
 @dataclass(frozen=True, slots=True)
 class Relative:
-    """A period counted from an anchor; ``service`` None means the rule did not state one."""
+    """A period counted from an anchor; ``service`` None means the rule did not state one.
+
+    ``weekday`` (0 Monday .. 6 Sunday) set: due on the first such day *after* the period
+    expires ("the Monday next after the expiration of twenty days", Tex. R. Civ. P. 99(b)),
+    at ``at`` (court time) when given; a weekday rule counts forward only."""
 
     period: Period
     direction: Direction
     anchor: Anchor
     service: str | None
+    weekday: int | None = None
+    at: time | None = None
 
     def __str__(self) -> str:
         text = f"{self.period} {self.direction.value} {self.anchor}"
-        return text if self.service is None else f"{text} with service by {self.service}"
+        if self.service is not None:
+            text = f"{text} with service by {self.service}"
+        if self.weekday is None:
+            return text
+        day = f"the {WEEKDAYS[self.weekday]} after {text}"
+        return f"on {day}" if self.at is None else f"by {self.at.strftime('%H:%M')} on {day}"
 
 
 Part = Fixed | SameDay | Relative
@@ -253,6 +265,8 @@ _UNITS: dict[str, Unit] = {
     "years": Unit.YEARS,
 }
 _UNIT_LIST = "days, court days, hours, weeks, months, years"
+#: The days of the week, as a weekday rule names them (``date.weekday()`` order).
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _UNIT_CHOICES = (*_UNITS, "court day", "court days", "calendar day", "calendar days")
 
 #: Words that are never names, so "14 days after with ..." fails at "with" instead of reading
@@ -310,6 +324,9 @@ _COMBINE_HINT = (
     " 'A or B, whichever is later' or 'A, or B once it happens'"
 )
 _REPEATS = "a unit a duty repeats in (days, court days, weeks, months, years)"
+_WEEKDAY_TEXT = f"a day of the week ({', '.join(WEEKDAYS)})"
+_WEEKDAY_FORM = "'on the WEEKDAY after N UNIT after ANCHOR'"
+_WEEKDAY_UNITS = "a unit a weekday rule counts in (days, court days, weeks, months, years)"
 
 
 def _suggest(word: str, choices: tuple[str, ...]) -> str | None:
@@ -399,6 +416,8 @@ class _Parser:
         first = self.word()
         if first in ("on", "by"):
             nxt = self.peek(1)
+            if self.weekday_like():
+                return self.weekday()
             if nxt is None or _DATE_LIKE.match(nxt) or not self.anchor_like(1):
                 return self.fixed()
             return self.same_day()
@@ -428,6 +447,52 @@ class _Parser:
             return False
         name = token.partition(".")[0]
         return bool(_NAME.fullmatch(name.replace("/", "-"))) and not name.isdigit()
+
+    def weekday_like(self) -> bool:
+        """Whether "on"/"by" begins a weekday rule: a time ("by 10:00 on the monday ...") or
+        "the" and a word that is not a combination's ("on the monday ...", "on the mondy")."""
+        nxt = self.peek(1)
+        if nxt is not None and _TIME_LIKE.match(nxt):
+            return True
+        day = self.word(2)
+        if self.word(1) != "the" or day is None or day in ("later", "earlier"):
+            return False
+        return day in WEEKDAYS or bool(difflib.get_close_matches(day, WEEKDAYS, n=1, cutoff=0.6))
+
+    def weekday(self) -> tuple[Relative, _Tail]:
+        """ "on the WEEKDAY after N UNIT after ANCHOR", with "by HH:MM" for a time of day."""
+        self.advance()
+        at = None
+        if _TIME_LIKE.match(self.peek() or ""):
+            at = self.time(self.peek() or "")
+            self.advance()
+            self.expect("on", "a time of day goes before the day: 'by HH:MM on the WEEKDAY ...'")
+        self.expect("the")
+        day = self.word()
+        if day not in WEEKDAYS:
+            self.fail(_WEEKDAY_TEXT, _suggest(self.peek() or "", WEEKDAYS))
+        self.advance()
+        if self.word() == "next":  # "the Monday next after", as Tex. R. Civ. P. 99(b) says it
+            self.advance()
+        self.expect("after", f"a weekday rule reads {_WEEKDAY_FORM}")
+        if not _COUNT.fullmatch(self.word() or ""):
+            hint = "a weekday is found after a period: 'on the monday after 20 days after service'"
+            self.fail("a period 'N UNIT after ANCHOR'", hint)
+        n = self.count()
+        start = self.pos
+        unit = self.unit(n)
+        if unit is Unit.HOURS:
+            self.pos = start
+            self.fail(_WEEKDAY_UNITS)
+        if self.word() != "after":
+            if self.word() == "before":
+                self.fail("'after'", "the weekday follows a period counted forward")
+            self.fail("'after'", _suggest(self.peek() or "", ("after",)))
+        self.advance()
+        anchor, more = self.anchor(_ANCHOR)
+        service, tail = self.service(anchor, more)
+        rule = Relative(Period(n, unit), Direction.AFTER, anchor, service, WEEKDAYS.index(day), at)
+        return rule, tail
 
     def fixed(self) -> tuple[Fixed, _Tail]:
         word: Literal["on", "by"] = "on" if self.word() == "on" else "by"

@@ -1,7 +1,7 @@
-"""Fuzzing the order language (issue 13, issue 14): mutated valid order files, random and
-mutated due rules. Whatever comes in, the loader answers with errors naming file, line and
-column, or with an order the engine schedules; never a traceback; and a refused file writes
-nothing to the docket. The budget comes from the hypothesis profile (``make fuzz``: large)."""
+"""Fuzzing the order language (issue 13, issue 14, the weekday step): mutated valid order
+files, random and mutated due rules. Whatever comes in, the loader answers with errors naming
+file, line and column, or with an order the engine schedules; never a traceback; and a refused
+file writes nothing to the docket. The budget comes from the hypothesis profile (``make fuzz``: large)."""
 
 from __future__ import annotations
 
@@ -95,6 +95,9 @@ FRAGMENTS = [
     "condition_id",
     'by = "60 days"',
     "obligations = []",
+    "by 10:00 on the monday after",
+    "on the friday next after",
+    'due = "by 10:00 on the monday after 20 days after service"',
 ]
 
 
@@ -193,7 +196,8 @@ WORDS = [
     "day", "court", "weeks", "months", "years", "hours", "1", "3", "14", "90", "0", "10000",
     "10001", "2025-03-03", "2025-02-30", "9999-12-31", "0001-01-01", "10:00", "to", "from",
     "12:00", "09:00", "x", "x.due", "x.missed", "o/x", "o/x.due", "hearing", "receipt",
-    "Hearing", "a/b/c", "x.late", "2025-03-03T10:00",
+    "Hearing", "a/b/c", "x.late", "2025-03-03T10:00", "monday", "Monday", "sunday", "next",
+    "mondy", "9:00",
 ]  # fmt: skip
 VALID = [
     "120 days after service or by 2025-03-03, whichever is earlier",
@@ -206,6 +210,10 @@ VALID = [
     "3 days after perfect.missed",
     "on 2024-01-19 10:00 to 12:00",
     "14 days after the later of a, b with service by mail",
+    "by 10:00 on the monday after 20 days after service",
+    "on the friday next after 2 court days after the later of a, b with service by mail",
+    "by 17:00 on the sunday after 1 month after x.due or by 2025-03-03, whichever is later",
+    "on the monday after 3 weeks after order and every 1 month thereafter for 3 times",
 ]
 
 
@@ -253,3 +261,39 @@ def test_a_random_due_rule_is_refused_at_a_column_or_scheduled(text: str, day: d
         for item in result.items:
             if item.due is not None:
                 assert [s.step for s in item.due.trace] == list(range(1, len(item.due.trace) + 1))
+
+
+@pytest.mark.fuzz
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dates(date(1990, 1, 1), date(2100, 12, 31)),
+    st.integers(1, 400),
+    st.sampled_from(["days", "weeks", "months", "court days"]),
+    st.sampled_from(["monday", "tuesday", "wednesday", "thursday", "friday"]),
+    st.sampled_from(["texdistct", "njd", "calsuperct"]),
+)
+def test_a_weekday_rule_is_due_on_that_weekday_after_the_period_or_the_court_day_after_it(
+    served: date, n: int, unit: str, day: str, court: str
+) -> None:
+    """Whatever the dates: due after the period's last day, on the weekday named or, when that
+    is not a court day, within the week after it; at 10:00; the safe date the earliest reading."""
+    unit = unit if n > 1 else unit.removesuffix("s")
+    text = f"by 10:00 on the {day} after {n} {unit} after service"
+    when = parse_when(text)
+    assert parse_when(format_when(when)) == when
+    duty = Obligation("answer", "both", "Answer.", "¶ 1", due=when)
+    order = Order("o", "c", court, served, obligations=(duty,))
+    facts = Facts(events=(Event("c", "service", served, seq=1),))
+    (item,) = schedule([order], facts, served).items
+    due = item.due
+    if due is None:  # a computation the rules refuse is flagged for review, never guessed
+        assert item.review, item
+        return
+    steps = due.trace
+    assert [s.step for s in steps] == list(range(1, len(steps) + 1))
+    assert all(s.rule for s in steps)
+    assert due.due > served and due.safe_due == min(r.due for r in due.readings) <= due.due
+    assert due.due_at is not None and (due.due_at.hour, due.due_at.minute) == (10, 0)
+    target = ["monday", "tuesday", "wednesday", "thursday", "friday"].index(day)
+    lag = (due.due.weekday() - target) % 7
+    assert lag == 0 or (lag < 7 and any("not a court day" in w for w in due.warnings))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -842,7 +843,19 @@ same_days = st.builds(
     ),
     st.sampled_from(["on", "by", "upon", "immediately upon"]),
 )
-parts: st.SearchStrategy[Part] = st.one_of(fixeds, appearances(), same_days, relatives)
+weekday_units = st.sampled_from([u for u in Unit if u is not Unit.HOURS])
+weekdays = st.builds(
+    lambda n, unit, anchor, service, day, at: Relative(
+        Period(n, unit), AFTER, anchor, service, day, at
+    ),
+    st.integers(1, 10000),
+    weekday_units,
+    anchors,
+    st.one_of(st.none(), st.sampled_from(SERVICE_METHODS)),
+    st.integers(0, 6),
+    st.one_of(st.none(), minutes),
+)
+parts: st.SearchStrategy[Part] = st.one_of(fixeds, appearances(), same_days, relatives, weekdays)
 eithers = st.one_of(
     st.builds(
         Either,
@@ -870,7 +883,9 @@ def periodics(draw: st.DrawFn) -> Periodic:
     return Periodic(every, first, False, until, times)
 
 
-whens: st.SearchStrategy[When] = st.one_of(fixeds, relatives, same_days, eithers, periodics())
+whens: st.SearchStrategy[When] = st.one_of(
+    fixeds, relatives, same_days, eithers, periodics(), weekdays
+)
 
 
 @given(whens)
@@ -889,6 +904,7 @@ VOCABULARY = [
     *["or", "whichever", "is", "once", "it", "happens", "in", "any", "event", "every"],
     *["thereafter", "until", "for", "times", "upon", "immediately", "to", "from", "x.missed"],
     *["o/x", "o/x.due", "10:00", "12:00"],
+    *["monday", "Monday", "friday", "next", "mondy", "sunday"],
     *SERVICE_METHODS,
 ]
 token_soup = st.lists(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=5)), max_size=12)
@@ -920,3 +936,251 @@ def test_parse_period_refuses_anything_more(text: str, column: int) -> None:
     with pytest.raises(WhenSyntaxError) as caught:
         parse_period(text)
     assert caught.value.column == column
+
+
+# --- The weekday step (Tex. R. Civ. P. 99(b)) -------------------------------------------------
+
+SERVED = NamedAnchor("service")
+
+
+def wk(n: int, unit: Unit, day: int, at: time | None = None, anchor: Anchor = SERVED) -> Relative:
+    return Relative(Period(n, unit), AFTER, anchor, None, day, at)
+
+
+WEEKDAY_FORMS: list[tuple[str, When]] = [
+    ("by 10:00 on the monday after 20 days after service", wk(20, Unit.DAYS, 0, time(10, 0))),
+    ("on the monday after 20 days after service", wk(20, Unit.DAYS, 0)),
+    ("by the monday after 20 days after service", wk(20, Unit.DAYS, 0)),
+    ("on 10:00 on the monday after 20 days after service", wk(20, Unit.DAYS, 0, time(10, 0))),
+    ("by 10:00 on the Monday next after 20 days after service", wk(20, Unit.DAYS, 0, time(10, 0))),
+    ("BY 10:00 ON THE MONDAY NEXT AFTER 20 DAYS AFTER service", wk(20, Unit.DAYS, 0, time(10, 0))),
+    ("on the friday after 2 court days after order", wk(2, Unit.COURT_DAYS, 4, anchor=ORDER)),
+    ("on the sunday after 1 week after x.due", wk(1, Unit.WEEKS, 6, anchor=DueAnchor("x"))),
+    (
+        "on the tuesday after 10 days after 2025-09-03",
+        wk(10, Unit.DAYS, 1, anchor=DateAnchor(date(2025, 9, 3))),
+    ),
+    (
+        "on the monday after 20 days after service with service by mail",
+        Relative(Period(20, Unit.DAYS), AFTER, SERVED, "mail", 0),
+    ),
+    (
+        "on the monday after 20 days after the later of a, b",
+        wk(20, Unit.DAYS, 0, anchor=Combined("later", (NamedAnchor("a"), NamedAnchor("b")))),
+    ),
+    (
+        "on the monday after 20 days after service or by 2025-03-03, whichever is earlier",
+        Either((wk(20, Unit.DAYS, 0), Fixed(date(2025, 3, 3), None, "by")), "earlier"),
+    ),
+    (
+        "by 10:00 on the monday after 1 month after order and every 1 month thereafter",
+        Periodic(Period(1, Unit.MONTHS), wk(1, Unit.MONTHS, 0, time(10, 0), ORDER), True),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WEEKDAY_FORMS)
+def test_parses_the_weekday_step(text: str, expected: When) -> None:
+    assert parse_when(text) == expected
+    assert parse_when(format_when(expected)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        (
+            "by 10:00 on the Monday next after 20 days after service",
+            "by 10:00 on the monday after 20 days after service",
+        ),
+        ("by the monday after 20 days after service", "on the monday after 20 days after service"),
+        (
+            "on 10:00 on the monday after 20 days after service",
+            "by 10:00 on the monday after 20 days after service",
+        ),
+        ("on the FRIDAY after 1 day after order", "on the friday after 1 day after order"),
+    ],
+)
+def test_the_weekday_step_prints_back_canonically(text: str, canonical: str) -> None:
+    assert format_when(parse_when(text)) == canonical
+
+
+def test_the_weekday_step_keeps_its_names_and_a_monday_is_still_a_name() -> None:
+    assert names(parse_when("on the monday after 20 days after service")) == ("service",)
+    assert parse_when("14 days after monday") == rel(14, Unit.DAYS, NamedAnchor("monday"))
+    assert parse_when("on the later of a, b") == SameDay(
+        Combined("later", (NamedAnchor("a"), NamedAnchor("b"))), "on"
+    )
+
+
+WEEKDAY_UNITS = "a unit a weekday rule counts in (days, court days, weeks, months, years)"
+WEEKDAY_NAMES = "a day of the week (monday, tuesday, wednesday, thursday, friday, saturday, sunday)"
+WEEKDAY_ERRORS = [
+    (
+        "by 10:00 the monday after 20 days after service",
+        10,
+        "'on'",
+        "'the'",
+        "a time of day goes before the day: 'by HH:MM on the WEEKDAY ...'",
+    ),
+    ("by 10:00 on the", 16, WEEKDAY_NAMES, "end of text", None),
+    ("on the mondy after 20 days after x", 8, WEEKDAY_NAMES, "'mondy'", "did you mean 'monday'?"),
+    (
+        "by 10:00 on the funday after 20 days after x",
+        17,
+        WEEKDAY_NAMES,
+        "'funday'",
+        "did you mean 'sunday'?",
+    ),
+    (
+        "on the monday 20 days after x",
+        15,
+        "'after'",
+        "'20'",
+        "a weekday rule reads 'on the WEEKDAY after N UNIT after ANCHOR'",
+    ),
+    (
+        "on the monday after service",
+        21,
+        "a period 'N UNIT after ANCHOR'",
+        "'service'",
+        "a weekday is found after a period: 'on the monday after 20 days after service'",
+    ),
+    ("on the monday after 72 hours after x", 24, WEEKDAY_UNITS, "'hours'", None),
+    (
+        "on the monday after 20 days before x",
+        29,
+        "'after'",
+        "'before'",
+        "the weekday follows a period counted forward",
+    ),
+    ("on the monday after 20 days of x", 29, "'after'", "'of'", "did you mean 'after'?"),
+    ("by 25:00 on the monday after 1 day after x", 4, TIME, "'25:00'", None),
+    ("by 9:00 on the monday after 1 day after x", 4, TIME, "'9:00'", "did you mean '09:00'?"),
+    (
+        "on the monday after 0 days after x",
+        21,
+        "a count from 1 to 10000",
+        "'0'",
+        "a duty due on the day of its anchor is written 'on ANCHOR'",
+    ),
+    ("on the monday after 20 days after", 34, ANCHOR, "end of text", None),
+    ("on the monday after 20 days after x tomorrow", 37, TAIL, "'tomorrow'", None),
+]
+
+
+@pytest.mark.parametrize(("text", "column", "expected", "found", "hint"), WEEKDAY_ERRORS)
+def test_errors_in_the_weekday_step_name_the_column(
+    text: str, column: int, expected: str, found: str, hint: str | None
+) -> None:
+    with pytest.raises(WhenSyntaxError) as caught:
+        parse_when(text)
+    err = caught.value
+    assert (err.column, err.expected, err.found, err.hint) == (column, expected, found, hint)
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        wk(20, Unit.DAYS, 7),  # no eighth day of the week
+        wk(20, Unit.HOURS, 0),  # hours have no day to find a weekday after
+        Relative(Period(20, Unit.DAYS), BEFORE, SERVED, None, 0),  # a weekday rule counts forward
+        wk(20, Unit.DAYS, 0, time(10, 0, 30)),  # seconds
+        Relative(Period(20, Unit.DAYS), AFTER, SERVED, None, None, time(10, 0)),  # a time alone
+    ],
+)
+def test_format_when_refuses_weekday_rules_it_cannot_say(when: When) -> None:
+    with pytest.raises(ValueError, match="cannot be written"):
+        format_when(when)
+
+
+# The engine computes the weekday step; dates worked by hand on a printed calendar (Texas legal
+# holidays: data/holidays/tx.toml; federal: 5 U.S.C. 6103).
+
+
+def _answer(court: str, rule: str, served: date) -> Any:
+    from obligations.engine import schedule
+    from obligations.model import Event, Facts, Obligation, Order
+
+    duty = Obligation(
+        "answer", "defendant", "Answer.", "Tex. R. Civ. P. 99(b)", due=parse_when(rule)
+    )
+    order = Order("citation", "c", court, served, obligations=(duty,))
+    facts = Facts(events=(Event("c", "service", served, seq=1),))
+    (item,) = schedule([order], facts, served).items
+    assert item.due is not None, item
+    steps = item.due.trace
+    assert [s.step for s in steps] == list(range(1, len(steps) + 1))
+    assert all(s.rule for s in steps), "every step has its citation"
+    return item.due
+
+
+RULE_99 = "by 10:00 on the monday after 20 days after service"
+
+
+def test_the_answer_is_due_at_ten_on_the_monday_after_the_twentieth_day() -> None:
+    # Wed Sept 3, 2025 + 20 = Tue Sept 23; the next Monday is Sept 29, 10:00 Central (CDT).
+    due = _answer("texdistct", RULE_99, date(2025, 9, 3))
+    assert due.due == date(2025, 9, 29) and due.safe_due == date(2025, 9, 29)
+    assert due.due_at is not None and due.due_at.isoformat() == "2025-09-29T10:00:00-05:00"
+    notes = [s.note for s in due.trace]
+    assert any("first Monday after Tue 2025-09-23 is Mon 2025-09-29" in n for n in notes), notes
+    assert any(s.rule == "Tex. R. Civ. P. 4" for s in due.trace)
+
+
+def test_a_twentieth_day_that_is_a_monday_gives_the_next_monday() -> None:
+    # Tue Sept 2, 2025 + 20 = Mon Sept 22: the Monday next after it is Sept 29 (Sudderth 2011).
+    due = _answer("texdistct", RULE_99, date(2025, 9, 2))
+    assert due.due == date(2025, 9, 29)
+    assert any("itself a Monday" in s.note for s in due.trace)
+
+
+def test_a_holiday_monday_moves_to_the_next_court_day_keeping_the_time() -> None:
+    # Fri Dec 26, 2025 + 20 = Thu Jan 15, 2026; Mon Jan 19 is Martin Luther King, Jr., Day:
+    # Tue Jan 20, at 10:00 (CST), with a warning about the time.
+    due = _answer("texdistct", RULE_99, date(2025, 12, 26))
+    assert due.due == date(2026, 1, 20)
+    assert due.due_at is not None and due.due_at.isoformat() == "2026-01-20T10:00:00-06:00"
+    assert any("Mon 2026-01-19 is not a court day" in w for w in due.warnings), due.warnings
+
+
+def test_a_twentieth_day_on_a_sunday_gives_another_reading_never_the_safe_one() -> None:
+    # Mon Sept 8, 2025 + 20 = Sun Sept 28: Mon Sept 29; moved first by Rule 4 to Mon Sept 29,
+    # the Monday after it would be Oct 6.
+    due = _answer("texdistct", RULE_99, date(2025, 9, 8))
+    assert [r.due for r in due.readings] == [date(2025, 9, 29), date(2025, 10, 6)]
+    assert due.due == due.safe_due == date(2025, 9, 29)
+    assert all(r.due_at is not None and r.due_at.hour == 10 for r in due.readings)
+
+
+def test_a_weekday_without_a_time_is_due_at_the_end_of_the_day_as_the_rule_set_says() -> None:
+    # D.N.J.: Mon Jan 6, 2025 + 14 = Mon Jan 20 (Martin Luther King Jr. Day, not moved: it is
+    # the period's last day as counted); the Friday after it is Fri Jan 24, a court day.
+    # Fed. R. Civ. P. 6(a)(4)(A): the last day ends at midnight, court time (Eastern, EST).
+    due = _answer("njd", "on the friday after 14 days after service", date(2025, 1, 6))
+    assert due.due == date(2025, 1, 24)
+    assert due.due_at is not None and due.due_at.isoformat() == "2025-01-24T23:59:00-05:00"
+    assert any("6(a)(4)" in s.rule for s in due.trace), [s.rule for s in due.trace]
+
+
+def test_the_calculator_refuses_a_weekday_rule_rather_than_give_the_period_end() -> None:
+    from calendars import ComputeError
+    from obligations.calculator import calculate
+
+    with pytest.raises(ComputeError, match="weekday"):
+        calculate("texdistct", "by 10:00 on the monday after 20 days after 2025-09-03")
+
+
+def test_the_documented_weekday_errors_read_as_the_parser_says() -> None:
+    from pathlib import Path
+
+    doc = Path(__file__).parents[2] / "docs" / "when-language.md"
+    rows = re.findall(
+        r"^\| `((?:on|by) [^`]*mond[^`]*)` \| `(column [^`]*)` \|$",
+        doc.read_text(encoding="utf-8"),
+        re.M,
+    )
+    assert len(rows) >= 5, rows
+    for text, message in rows:
+        with pytest.raises(WhenSyntaxError) as caught:
+            parse_when(text)
+        assert str(caught.value) == message, text
