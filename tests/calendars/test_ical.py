@@ -31,6 +31,9 @@ def parse_everywhere(data: bytes) -> tuple[object, object, icalendar.Calendar]:
     assert problems(data) == []
     text = data.decode("utf-8")
     strict = IcsCalendarStream.calendar_from_ics(text)
+    # vobject keeps the first VTIMEZONE it met for a TZID for the rest of the process: a feed
+    # parsed earlier (another test's, with 2013's transitions only) would be used for this one.
+    vars(vobject.icalendar)["__tzidMap"].clear()
     loose = vobject.readOne(text, validate=True)
     lenient = icalendar.Calendar.from_ical(data)
     assert [(c.name, c.errors) for c in lenient.walk() if c.errors] == []
