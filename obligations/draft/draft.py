@@ -18,6 +18,7 @@ from obligations.draft.caption import (
     find_case,
     find_court,
     find_entered,
+    find_filed_stamp,
     find_judge,
 )
 from obligations.draft.dates import TIME, find_dates, time_value
@@ -244,7 +245,7 @@ def draft_order(
 
     if court not in all_courts():
         raise BadInput(f"unknown court '{court}' (docketcal courts lists them)")
-    entered_f = find_entered(t)
+    entered_f = find_entered(t) or find_filed_stamp(cleaned.original)
     if entered is not None:
         found["entered"] = Found(entered.isoformat(), -1, -1, "")
     else:

@@ -13,7 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from obligations.draft import draft_order
-from obligations.draft.caption import find_case, find_court, find_entered, find_judge
+from obligations.draft.caption import (
+    Found,
+    find_case,
+    find_court,
+    find_entered,
+    find_filed_stamp,
+    find_judge,
+)
 from obligations.draft.dates import COUNT, TIME, count_value, find_dates, number_value, time_value
 from obligations.draft.structure import blocks, sentences
 from obligations.draft.text import clean
@@ -609,3 +616,60 @@ def test_a_judgment_entered_earlier_is_not_the_orders_date() -> None:
         "The district court entered judgment in this case on June 21, 2010, and appellant appealed."
     )
     assert find_entered(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a CM/ECF docket entry that carries the order (E.D. Cal., 2015)
+        (
+            "STIPULATION AND ORDER signed by Judge John A. Mendez on 10/15/15. The following "
+            "dates and deadlines are vacated.",
+            date(2015, 10, 15),
+        ),
+        # a D. Minn. docket entry (2019)
+        (
+            "SECOND AMENDED PRETRIAL SCHEDULING ORDER: Discovery due by 5/6/2019. (Written "
+            "Opinion) Signed by Magistrate Judge Tony N. Leung on 2/1/2019. (JRE)",
+            date(2019, 2, 1),
+        ),
+        # a Texas court of appeals heading (14th Dist., 2014)
+        (
+            "Alex Nguyen v. Veterans Auto Repair Center Opinion Order filed January 23, 2014",
+            date(2014, 1, 23),
+        ),
+    ],
+)
+def test_entered_from_docket_text_and_appellate_headings(text: str, day: date) -> None:
+    found = find_entered(text)
+    assert found is not None and found.value == day.isoformat()
+
+
+def test_another_papers_filing_or_signing_is_not_the_orders_date() -> None:
+    # "we order appellant's brief filed December 9, 2013, stricken" (Tex. App. 2014)
+    assert (
+        find_entered("Accordingly, we order appellant's brief filed December 9, 2013, stricken.")
+        is None
+    )
+    assert find_entered("As the Order filed March 3, 2014 required, the parties met.") is None
+    assert find_entered("The stipulation signed by the parties on May 3, 2019 is approved.") is None
+
+
+def test_entered_from_the_ecf_header_when_the_order_has_no_date_line() -> None:
+    # D. Colo. order setting a scheduling conference: its only date is the ECF stamp, on a
+    # page header that cleaning drops as furniture; a D.C. Cir. stamp with "#" and a colon
+    text = (
+        "IN THE UNITED STATES DISTRICT COURT\nFOR THE DISTRICT OF COLORADO\n"
+        "Civil Action No. 23-cv-01343-GPG-KLM\nORDER SETTING SCHEDULING CONFERENCE\n"
+        "The plaintiff shall file a status report within 14 days of the date of this order.\n"
+        "-1-\n"
+        "Case No. 1:23-cv-01343-GPG-KLM Document 17 filed 06/09/23 USDC Colorado pg 1 of 3\n"
+    )
+    draft = draft_order(text)
+    assert draft.entered == date(2023, 6, 9)
+    assert draft.obligations[0].due == "14 days after order"
+    assert find_filed_stamp(
+        "USCA Case #18-7185 Document #1776122 Filed: 03/05/2019 Page 1 of 1"
+    ) == (Found("2019-03-05", -1, -1, "Document #1776122 Filed: 03/05/2019"))
+    # two stamps that disagree: no reading
+    assert find_filed_stamp("Document 5 filed 01/02/20\nDocument 6 filed 01/09/20") is None
