@@ -1153,6 +1153,18 @@ def due_rule(
             # one day said twice: one rule, but two clauses with their own subjects are cut
             return Rule(a, joined, start, end, cuts=tuple((p.start, p.end) for p in parts))
     listed = "; ".join(sentence[p.start : p.end].strip() for p in parts)
+    shown = _SHOWING.search(sentence, parts[0].end, parts[1].start) if len(parts) == 2 else None
+    if shown and parts[0].due and not _SHOWING_CAUSE.match(sentence, shown.start()):
+        # "shall file a certification ... by July 19, 2013, evidencing that the counseling was
+        # obtained on or before July 11, 2013": the later date is what the paper must show, the
+        # first is when it is due; read so, and flagged, since the second may be a duty too
+        other = sentence[parts[1].start : parts[1].end].strip()
+        why = (
+            f"the sentence also names {other!r}, read as what the paper '{shown.group(0)}' "
+            "must show, not as its due date: check whether it is a duty of its own"
+        )
+        joined = "; ".join(r for r in (parts[0].review, why) if r)
+        return Rule(parts[0].due, joined, offset + parts[0].start, offset + parts[0].end)
     return Rule(
         None,
         f"more than one date or period in the sentence ({listed}): which governs is not clear",
@@ -1160,6 +1172,13 @@ def due_rule(
         end,
         cuts=tuple((p.start, p.end) for p in parts),
     )
+
+
+_SHOWING = re.compile(
+    r"\b(?:showing|evidencing|certifying|demonstrating|establishing|reflecting|confirming|attesting)(?:\s+that)?\b",
+    re.IGNORECASE,
+)
+_SHOWING_CAUSE = re.compile(r"showing\s+(?:good\s+)?cause\b", re.IGNORECASE)
 
 
 _SPLIT = re.compile(

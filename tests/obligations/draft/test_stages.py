@@ -673,3 +673,43 @@ def test_entered_from_the_ecf_header_when_the_order_has_no_date_line() -> None:
     ) == (Found("2019-03-05", -1, -1, "Document #1776122 Filed: 03/05/2019"))
     # two stamps that disagree: no reading
     assert find_filed_stamp("Document 5 filed 01/02/20\nDocument 6 filed 01/09/20") is None
+
+
+def _one_duty(sentence: str) -> tuple[str | None, str | None]:
+    text = (
+        "UNITED STATES BANKRUPTCY COURT\nNORTHERN DISTRICT OF INDIANA\n\n"
+        f"{sentence}\n\nDated: July 2, 2013\n"
+    )
+    d = draft_order(text).obligations[0]
+    return d.due, d.review
+
+
+def test_a_date_the_paper_must_show_is_not_its_due_date() -> None:
+    # N.D. Ind. Bankr., July 2, 2013: the certification is due July 19; July 11 is what it
+    # must evidence. Read as due July 19, flagged since the second date may be a duty too.
+    due, review = _one_duty(
+        "1. The debtors shall file a certification of compliance with 11 U.S.C. § 109(h)(1) by "
+        "July 19, 2013, evidencing that the required counseling session was obtained by them "
+        "on or before July 11, 2013."
+    )
+    assert due == "by 2013-07-19"
+    assert review and "July 11, 2013" in review
+    # U.S. Tax Court, May 20, 2024: the response is due June 11; the mailing date is its content
+    due, review = _one_duty(
+        "ORDERED that, on or before June 11, 2024, respondent shall file a Response to this "
+        "order and attach to it a copy of a postmarked United States Postal Service Form 3877, "
+        "or other proof of mailing, showing respondent sent the deficiency notice for 2018 to "
+        "petitioners at their last known address by certified mail on or before October 30, 2024."
+    )
+    assert due == "by 2024-06-11"
+    assert review and "October 30, 2024" in review
+
+
+def test_showing_cause_is_not_a_paper_showing_a_date() -> None:
+    # "showing cause" is the duty itself: two dates with no word of which governs stay for review
+    due, review = _one_duty(
+        "Plaintiff shall file a response by July 19, 2013, showing cause why this case should "
+        "not be dismissed for failure to serve the summons on or before July 11, 2013."
+    )
+    assert due is None
+    assert review and "which governs is not clear" in review
