@@ -1112,6 +1112,32 @@ def due_rule(
                 return Rule(
                     f"immediately upon {anchor}", review, offset + imm.start(), offset + imm.end()
                 )
+        then = re.search(
+            r"\bthen\s+(?:\w+\s+)?$", sentence[: imm.start()], re.IGNORECASE
+        ) or re.match(r"\s*thereafter\b", imm.group("rest"), re.IGNORECASE)
+        kw = imm.group(0)[: imm.start("rest") - imm.start()].strip().lower()
+        if (
+            then
+            and kw in ("immediately", "forthwith")
+            and previous is not None
+            and previous.id
+            and not _periodic(previous.due or "")
+        ):
+            # "The trial court shall make findings ... The district clerk shall then
+            # immediately forward ... the trial court's findings": on the day the duty before
+            # it is done; sure when the words name what that duty produces
+            shared = _stems(imm.group("rest")) & _stems(text[previous.start : previous.end])
+            review = (
+                ""
+                if shared
+                else f"'then {kw}' read as upon the completion of {previous.id}: check that it is the duty meant"
+            )
+            return Rule(
+                f"immediately upon {previous.id}",
+                review,
+                offset + (then.start() if then.start() < imm.start() else imm.start()),
+                offset + imm.end(),
+            )
         return Rule(
             None,
             f"'{imm.group(0).strip()}': no day can be computed from it",

@@ -713,3 +713,37 @@ def test_showing_cause_is_not_a_paper_showing_a_date() -> None:
     )
     assert due is None
     assert review and "which governs is not clear" in review
+
+
+def _texas_remand(second: str) -> list[tuple[str, str | None, str | None]]:
+    text = (
+        "IN THE COURT OF CRIMINAL APPEALS OF TEXAS\n\n"
+        "The trial court shall make findings of fact and conclusions of law within ninety days "
+        f"from the date of this order. {second}\n\nDelivered: April 28, 2021\n"
+    )
+    draft = draft_order(text, court="texcrimapp", entered=date(2021, 4, 28))
+    return [(o.id, o.due, o.review) for o in draft.obligations]
+
+
+def test_then_immediately_is_upon_the_duty_before() -> None:
+    # Tex. Crim. App. remand order, April 28, 2021: the clerk forwards the findings the
+    # moment they are made
+    (make, due0, _), (_, due1, review1) = _texas_remand(
+        "The district clerk shall then immediately forward to this Court the trial court's "
+        "findings and conclusions and the record developed on remand."
+    )
+    assert due0 == "90 days after order"
+    assert due1 == f"immediately upon {make}"
+    assert not review1  # the words name what that duty produces: its findings
+    # no word of what the duty before produces: the same reading, flagged
+    (make, _, _), (_, due1, review1) = _texas_remand(
+        "The district clerk shall then immediately notify the parties."
+    )
+    assert due1 == f"immediately upon {make}" and review1 and "check" in review1
+
+
+def test_immediately_alone_has_no_day() -> None:
+    (_, _, _), (_, due1, review1) = _texas_remand(
+        "The district clerk shall immediately notify the parties."
+    )
+    assert due1 is None and review1 and "no day can be computed" in review1
