@@ -749,6 +749,11 @@ def _named_duty(low: str, duties: list[Duty], text: str) -> str | None:
         if all(re.search(rf"\b{re.escape(w[:5])}", head) for w in content):
             hits.append(d)
     if len(hits) > 1:
+        # "before the conference": the one setting named wins over a duty merely about it
+        # ("confer ... before the conference", due by its day)
+        settings = [d for d in hits if (d.due or "").startswith("on ")]
+        hits = settings if len(settings) == 1 else hits
+    if len(hits) > 1:
         named = [
             d for d in hits if all(re.search(rf"\b{re.escape(w[:5])}", d.summary) for w in content)
         ]
@@ -826,6 +831,38 @@ def _same_as(
     if what in ("time", "period"):
         return last.due, f"'{m.group(0)}' read as the time of {last.id}"
     return f"by {last.id}.due", f"'{m.group(0)}' read as the due date of {last.id}"
+
+
+_BEFORE_SETTING = re.compile(
+    r"\b(?P<lead>in\s+preparation\s+for|prior\s+to|before|in\s+advance\s+of)\s+the\s+"
+    r"(?P<words>(?:[\w/-]+\s+){0,2}?)(?P<what>hearing|conference|trial|argument)\b",
+    re.IGNORECASE,
+)
+
+
+def _setting(m: re.Match[str], duties: list[Duty], text: str) -> tuple[str, str] | None:
+    """ "In preparation for the conference, counsel are directed to confer": by the day of the
+    one setting of this order (a duty due "on" a day) its words name; ``None`` when no setting
+    or more than one fits."""
+    what = m.group("what").lower()
+    words = [w for w in re.findall(r"[a-z]{3,}", m.group("words").lower()) if w not in _STOP]
+    hits = []
+    for d in duties:
+        if not (d.due or "").startswith("on ") or _periodic(d.due or ""):
+            continue
+        head = (d.summary + " " + text[d.start : d.end][:200]).lower()
+        if what in head and all(re.search(rf"\b{re.escape(w[:5])}", head) for w in words):
+            hits.append(d)
+    if len(hits) != 1:
+        return None
+    d = hits[0]
+    lead = re.sub(r"\s+", " ", m.group("lead").lower())
+    if lead == "in preparation for":
+        return f"by {d.id}.due", ""
+    return (
+        f"by {d.id}.due",
+        f"'{m.group(0)}' read as by the day of {d.id}; the day before may be meant",
+    )
 
 
 _EVERY = re.compile(
@@ -1099,6 +1136,13 @@ def due_rule(
         if ref is not None:
             parts.append(Rule(ref[0], ref[1], m.start(), m.end()))
             used.append((m.start(), m.end()))
+    if not parts:
+        for m in _BEFORE_SETTING.finditer(sentence):
+            setting = _setting(m, duties, text)
+            if setting is not None:
+                parts.append(Rule(setting[0], setting[1], m.start(), m.end()))
+                used.append((m.start(), m.end()))
+                break
     imm = re.search(
         r"\b(?:immediately\s+upon|upon\s+receipt\s+of|forthwith|immediately)\b(?P<rest>[^,;.]{0,80})",
         sentence,

@@ -747,3 +747,38 @@ def test_immediately_alone_has_no_day() -> None:
         "The district clerk shall immediately notify the parties."
     )
     assert due1 is None and review1 and "no day can be computed" in review1
+
+
+def _conference_order(second: str) -> list[tuple[str, str | None, str | None]]:
+    text = (
+        "UNITED STATES DISTRICT COURT\nDISTRICT OF NORTH DAKOTA\n\n"
+        "IT IS ORDERED that a scheduling/discovery conference will be held before the "
+        "magistrate judge on February 3, 2020, at 9:00 a.m. by telephone. "
+        f"{second}\n\nDated this 2nd day of January, 2020.\n"
+    )
+    return [(o.id, o.due, o.review) for o in draft_order(text).obligations]
+
+
+def test_in_preparation_for_the_conference_is_by_its_day() -> None:
+    # D.N.D. order for a scheduling conference, January 2, 2020
+    (conf, due0, _), (_, due1, review1) = _conference_order(
+        "In preparation for the conference, counsel are directed to confer in accordance with "
+        "Rule 26(f) of the Federal Rules of Civil Procedure."
+    )
+    assert due0 == "on 2020-02-03 09:00"
+    assert due1 == f"by {conf}.due" and not review1
+
+
+def test_before_the_conference_is_by_its_day_flagged() -> None:
+    (conf, _, _), (_, due1, review1) = _conference_order(
+        "Prior to the scheduling conference, counsel shall exchange their initial disclosures."
+    )
+    assert due1 == f"by {conf}.due"
+    assert review1 and "the day before may be meant" in review1
+
+
+def test_before_a_conference_the_order_does_not_set_is_not_read() -> None:
+    (_, _, _), (_, due1, _) = _conference_order(
+        "Before the settlement conference, counsel shall exchange written demands."
+    )
+    assert due1 is None
