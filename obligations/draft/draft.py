@@ -34,6 +34,7 @@ from obligations.draft.duties import (
     due_rule,
     find_modal,
     is_consequence,
+    link_defined_terms,
     party_of,
     slug,
     summary_of,
@@ -499,6 +500,7 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
             ):
                 list_of = d  # papers to make, each a duty; not the contents of one paper
     duties = _without_repeated_rows(duties, rows, t)
+    link_defined_terms(duties, t)
     # consequences: on the duties of their paragraph, else on the whole order
     for bi, sents in pending_consequences.items():
         targets = [d for d in duties if d.block == bi]

@@ -644,6 +644,9 @@ def _anchor(
             r"\b(?:on|set\s+for|scheduled\s+for|held\s+on|of)\s*$", lead, re.I
         ) and not re.search(r"\b(?:or|and|later|earlier|whichever)\b", lead, re.I):
             return ds[0][2].isoformat(), ""
+    defined = _defined_duty(p, duties, text)
+    if defined is not None:
+        return defined, ""
     words = re.findall(r"[a-z]+", low)
     # another duty of this order: a participle or noun of its verb and a shared word
     cands: list[Duty] = []
@@ -690,6 +693,62 @@ def _anchor(
     if any(d.id == name for d in duties):
         name += "-event"  # an event, not the duty that happens to bear its words
     return name, ""
+
+
+_DEFINITION = re.compile(r"\(\s*(?:the\s+)?[\"“”]\s*(?P<term>[^\"“”()]{2,60}?)\s*[\"“”]\s*\)")
+
+
+def _key(words: str) -> str:
+    return re.sub(r"[\W_]+", "", words).lower()
+
+
+def _defined_duty(phrase: str, duties: list[Duty], text: str) -> str | None:
+    """The duty whose words define the term the period counts from: "shall confer ... no later
+    than 30 days from the date of this order (the "Scheduling Conference")", then "10 days from
+    the date of the scheduling conference": counted from that duty's completion. Spacing inside
+    the term is ignored (a scanned copy's "S c h e d u lin g"). One duty only."""
+    want = _key(
+        re.sub(r"^(?:the\s+)?(?:(?:date|day|time)\s+of\s+)?(?:the\s+)?", "", phrase, flags=re.I)
+    )
+    if len(want) < 4:
+        return None
+    hits = [
+        d
+        for d in duties
+        if any(
+            _key(m.group("term")) == want
+            for m in _DEFINITION.finditer(text[d.start : min(len(text), d.end + 80)])
+        )
+    ]
+    return hits[0].id if len(hits) == 1 else None
+
+
+def link_defined_terms(duties: list[Duty], text: str) -> None:
+    """A period counted from an event named by a term a later duty defines ("10 days from the
+    date of the scheduling conference", then "shall confer ... (the "Scheduling Conference")")
+    counts from that duty's completion: the event name is replaced by its id. One duty only."""
+    ids = {d.id for d in duties}
+    for d in duties:
+        if not d.due:
+            continue
+        for m in re.finditer(
+            r"\b(?:after|before|upon)\s+(?P<name>[a-z][a-z0-9-]*)(?![\w.-])", d.due
+        ):
+            name = m.group("name")
+            if name in ids or name == "order":
+                continue
+            hits = [
+                o
+                for o in duties
+                if o is not d
+                and any(
+                    _key(t.group("term")) == _key(name)
+                    for t in _DEFINITION.finditer(text[o.start : min(len(text), o.end + 80)])
+                )
+            ]
+            if len(hits) == 1:
+                d.due = d.due[: m.start("name")] + hits[0].id + d.due[m.end("name") :]
+                return link_defined_terms(duties, text)
 
 
 _ANCHOR_NOISE = {

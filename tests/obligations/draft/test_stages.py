@@ -782,3 +782,45 @@ def test_before_a_conference_the_order_does_not_set_is_not_read() -> None:
         "Before the settlement conference, counsel shall exchange written demands."
     )
     assert due1 is None
+
+
+def test_a_period_counts_from_the_duty_that_defines_its_term() -> None:
+    # N.D. Tex. order for a scheduling proposal, August 29, 2007 (a scanned copy: the term is
+    # spaced out as printed); the joint report is stated before the conference that defines it
+    text = (
+        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF TEXAS\n\n"
+        "The Joint Report shall be filed no later than 10 days from the date of the scheduling "
+        "conference.\n\n"
+        "Lead counsel for each party shall confer as soon as practicable, but in no event later "
+        'than 30 days from the date of this order (the " S c h e d u lin g Conference") to '
+        "confer and consider the nature and basis for the claims and defenses.\n\n"
+        "SO ORDERED this 29th day of August, 2007.\n"
+    )
+    report, confer = draft_order(text).obligations
+    assert confer.due == "30 days after order"
+    assert report.due == f"10 days after {confer.id}"
+
+
+def test_a_term_no_duty_defines_stays_an_event() -> None:
+    text = (
+        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF TEXAS\n\n"
+        "The Joint Report shall be filed no later than 10 days from the date of the scheduling "
+        "conference.\n\n"
+        'Counsel shall file a plan (the "Plan") within 30 days from the date of this order.\n\n'
+        "SO ORDERED this 29th day of August, 2007.\n"
+    )
+    report = draft_order(text).obligations[0]
+    assert report.due == "10 days after scheduling-conference"
+
+
+def test_a_term_defined_before_the_period_links_too() -> None:
+    text = (
+        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF TEXAS\n\n"
+        "Lead counsel for each party shall confer no later than 30 days from the date of this "
+        'order (the "Scheduling Conference").\n\n'
+        "The Joint Report shall be filed no later than 10 days from the date of the Scheduling "
+        "Conference.\n\n"
+        "SO ORDERED this 29th day of August, 2007.\n"
+    )
+    confer, report = draft_order(text).obligations
+    assert report.due == f"10 days after {confer.id}"
