@@ -824,3 +824,30 @@ def test_a_term_defined_before_the_period_links_too() -> None:
     )
     confer, report = draft_order(text).obligations
     assert report.due == f"10 days after {confer.id}"
+
+
+def test_a_duty_stated_by_its_lapse_with_a_whole_date() -> None:
+    # E.D. Cal. screening order, October 14, 2022
+    text = (
+        "UNITED STATES DISTRICT COURT\nEASTERN DISTRICT OF CALIFORNIA\n\n"
+        "Accordingly, it is ORDERED that:\n\n"
+        "1. The Clerk of Court shall send plaintiff a complaint form.\n\n"
+        "2. If Plaintiff fails to file an amended complaint by November 18, 2022, the court "
+        "shall proceed with Plaintiff's original complaint filed on January 20, 2022.\n\n"
+        "Dated: October 14, 2022\n"
+    )
+    duties = draft_order(text).obligations
+    lapse = [d for d in duties if "amended complaint" in d.text]
+    assert len(lapse) == 1
+    assert lapse[0].due == "by 2022-11-18" and lapse[0].party == "plaintiff"
+
+
+def test_a_lapse_without_a_whole_date_is_not_read_as_a_duty() -> None:
+    # N.D. Cal., 2023: "by February 17" has no year; the sentence stays a warning
+    text = (
+        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF CALIFORNIA\n\n"
+        "If plaintiffs do not file proof of service by February 17, the undersigned will "
+        "recommend that a district judge dismiss the case without prejudice.\n\n"
+        "Dated: January 19, 2023\n"
+    )
+    assert [d.text for d in draft_order(text).obligations if "proof of service" in d.text] == []
