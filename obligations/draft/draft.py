@@ -516,7 +516,7 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
 
 
 _LAPSE = re.compile(
-    r"^\s*(?:\d{1,2}\.\s*)?If,?\s+(?:by\s+[^,]{4,40},\s+)?(?P<who>(?:the\s+)?(?:plaintiffs?|defendants?|petitioners?|respondents?|appellants?|appellees?|debtors?|movants?|counsel|parties|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))\s+(?P<m>fails?\s+to|do(?:es)?\s+not)\s+(?=\w)"
+    r"^\s*(?:\d{1,2}\.\s*)?If,?\s+(?:by\s+[^,]{4,40}(?:,\s*\d{4})?,\s+)?(?P<who>(?:the\s+)?(?:plaintiffs?|defendants?|petitioners?|respondents?|appellants?|appellees?|debtors?|movants?|counsel|parties|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))\s+(?P<m>fails?\s+to|do(?:es)?\s+not)\s+(?=\w)"
 )
 
 

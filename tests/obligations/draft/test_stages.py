@@ -851,3 +851,16 @@ def test_a_lapse_without_a_whole_date_is_not_read_as_a_duty() -> None:
         "Dated: January 19, 2023\n"
     )
     assert [d.text for d in draft_order(text).obligations if "proof of service" in d.text] == []
+
+
+def test_a_lapse_led_by_its_date() -> None:
+    # W.D. Wis. order on an initial partial payment, August 5, 2009: the date comes first
+    text = (
+        "UNITED STATES DISTRICT COURT\nWESTERN DISTRICT OF WISCONSIN\n\n"
+        "If, by August 27, 2009, plaintiff fails to make the initial partial payment or show "
+        "cause for his failure to do so, he will be held to have withdrawn this action "
+        "voluntarily.\n\n"
+        "Entered this 5th day of August, 2009.\n"
+    )
+    (duty,) = draft_order(text).obligations
+    assert duty.due == "by 2009-08-27" and duty.party == "plaintiff"
