@@ -261,9 +261,16 @@ def entered_readings(text: str) -> list[tuple[int, int, Found]]:
             out.append((2, -1, Found(ds[0][2].isoformat(), start, start + len(words), words)))
             break
         pos += len(line) + 1
-    # "(Filed: September 14, 2010)" under a caption; "Document 17 filed 06/09/23" in an ECF header
+    # "(Filed: September 14, 2010)" under a caption; "Document 17 filed 06/09/23" in an ECF
+    # header, "Document #1776122 Filed: 03/05/2019" in an appellate one; the docket text of the
+    # order itself ("ORDER signed by Judge John A. Mendez on 10/15/15"); an appellate heading
+    # "Opinion Order filed January 23, 2014"
     for m in re.finditer(
-        r"\((?:Filed|FILED|Entered|ENTERED|Dated|DATED)\s*:?\s*|\bDocument\s+\d+\s+(?:Filed|filed|FILED)\s+",
+        r"\((?:Filed|FILED|Entered|ENTERED|Dated|DATED)\s*:?\s*"
+        r"|\bDocument\s+#?\s*\d+\s+(?:Filed|filed|FILED)\s*:?\s*"
+        r"|\b(?:[Ss]igned|SIGNED)\s+by\s+(?:(?:Chief|Senior|United\s+States|U\.\s?S\.|District|Magistrate|Bankruptcy|Circuit)\s+)*Judge\s+"
+        r"(?:[A-Z][A-Za-z.'’-]*\s+){1,4}on\s+"
+        r"|(?<!\bthe\s)(?<!\bits\s)(?<!\bthis\s)(?<!\bthat\s)(?<!\ban\s)\bOrder\s+(?:filed|entered)\s+",
         text,
     ):
         ds = [d for d in find_dates(text[m.end() : m.end() + 40]) if d[0] == 0]
@@ -278,6 +285,26 @@ def entered_readings(text: str) -> list[tuple[int, int, Found]]:
                 )
             )
     return out
+
+
+_FILED_STAMP = re.compile(r"\bDocument\s+#?\s*\d+\s+(?:Filed|filed|FILED)\s*:?\s*")
+
+
+def find_filed_stamp(original: str) -> Found | None:
+    """The day an ECF header says the order was filed ("Document 17 filed 06/09/23", "Document
+    #1776122 Filed: 03/05/2019"), read from the text as published: cleaning drops those headers
+    as page furniture. The span is -1: the words are not in the cleaned text. ``None`` when the
+    headers disagree or there are none."""
+    days: dict[str, str] = {}
+    for m in _FILED_STAMP.finditer(original):
+        ds = [d for d in find_dates(original[m.end() : m.end() + 40]) if d[0] == 0]
+        if ds:
+            _, e, d = ds[0]
+            days.setdefault(d.isoformat(), original[m.start() : m.end() + e])
+    if len(days) != 1:
+        return None
+    value, words = next(iter(days.items()))
+    return Found(value, -1, -1, words)
 
 
 _JUDGE_TITLE = re.compile(

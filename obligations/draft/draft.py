@@ -18,6 +18,7 @@ from obligations.draft.caption import (
     find_case,
     find_court,
     find_entered,
+    find_filed_stamp,
     find_judge,
 )
 from obligations.draft.dates import TIME, find_dates, time_value
@@ -33,6 +34,7 @@ from obligations.draft.duties import (
     due_rule,
     find_modal,
     is_consequence,
+    link_defined_terms,
     party_of,
     slug,
     summary_of,
@@ -244,7 +246,7 @@ def draft_order(
 
     if court not in all_courts():
         raise BadInput(f"unknown court '{court}' (docketcal courts lists them)")
-    entered_f = find_entered(t)
+    entered_f = find_entered(t) or find_filed_stamp(cleaned.original)
     if entered is not None:
         found["entered"] = Found(entered.isoformat(), -1, -1, "")
     else:
@@ -413,6 +415,8 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
                 duties.append(_row_duty(t, s, e, row, b.cite, bi, used))
                 continue
             modal = find_modal(sentence)
+            if modal is None and not inherited:
+                modal = _lapse(sentence)
             if modal is None and inherited:
                 lead = re.match(
                     r"\s*(?:and\s+|or\s+)?(?:to\s+|shall\s+|must\s+|also\s+|either\s+)*", sentence
@@ -498,6 +502,7 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
             ):
                 list_of = d  # papers to make, each a duty; not the contents of one paper
     duties = _without_repeated_rows(duties, rows, t)
+    link_defined_terms(duties, t)
     # consequences: on the duties of their paragraph, else on the whole order
     for bi, sents in pending_consequences.items():
         targets = [d for d in duties if d.block == bi]
@@ -508,6 +513,21 @@ def _duties(cleaned: Cleaned, entered: date) -> tuple[list[Duty], str]:
         elif not order_consequence:
             order_consequence = text
     return duties, order_consequence
+
+
+_LAPSE = re.compile(
+    r"^\s*(?:\d{1,2}\.\s*)?If,?\s+(?:by\s+[^,]{4,40}(?:,\s*\d{4})?,\s+)?(?P<who>(?:the\s+)?(?:plaintiffs?|defendants?|petitioners?|respondents?|appellants?|appellees?|debtors?|movants?|counsel|parties|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))\s+(?P<m>fails?\s+to|do(?:es)?\s+not)\s+(?=\w)"
+)
+
+
+def _lapse(sentence: str) -> Modal | None:
+    """ "If, by August 27, 2009, plaintiff fails to make the initial partial payment ..., he
+    will be held to have withdrawn this action": a duty stated by what follows its lapse, read
+    only when the sentence gives a whole date (the day the duty must be done by)."""
+    m = _LAPSE.match(sentence)
+    if m is None or not find_dates(sentence):
+        return None
+    return Modal(m.start("m"), m.end("m"), m.group("m"), m.group("who"))
 
 
 _PAPERS = r"motion|response|reply|filing|brief|report|petition|statement|submission|letter|notice|certificate|declaration|affidavit"

@@ -644,6 +644,9 @@ def _anchor(
             r"\b(?:on|set\s+for|scheduled\s+for|held\s+on|of)\s*$", lead, re.I
         ) and not re.search(r"\b(?:or|and|later|earlier|whichever)\b", lead, re.I):
             return ds[0][2].isoformat(), ""
+    defined = _defined_duty(p, duties, text)
+    if defined is not None:
+        return defined, ""
     words = re.findall(r"[a-z]+", low)
     # another duty of this order: a participle or noun of its verb and a shared word
     cands: list[Duty] = []
@@ -690,6 +693,62 @@ def _anchor(
     if any(d.id == name for d in duties):
         name += "-event"  # an event, not the duty that happens to bear its words
     return name, ""
+
+
+_DEFINITION = re.compile(r"\(\s*(?:the\s+)?[\"“”]\s*(?P<term>[^\"“”()]{2,60}?)\s*[\"“”]\s*\)")
+
+
+def _key(words: str) -> str:
+    return re.sub(r"[\W_]+", "", words).lower()
+
+
+def _defined_duty(phrase: str, duties: list[Duty], text: str) -> str | None:
+    """The duty whose words define the term the period counts from: "shall confer ... no later
+    than 30 days from the date of this order (the "Scheduling Conference")", then "10 days from
+    the date of the scheduling conference": counted from that duty's completion. Spacing inside
+    the term is ignored (a scanned copy's "S c h e d u lin g"). One duty only."""
+    want = _key(
+        re.sub(r"^(?:the\s+)?(?:(?:date|day|time)\s+of\s+)?(?:the\s+)?", "", phrase, flags=re.I)
+    )
+    if len(want) < 4:
+        return None
+    hits = [
+        d
+        for d in duties
+        if any(
+            _key(m.group("term")) == want
+            for m in _DEFINITION.finditer(text[d.start : min(len(text), d.end + 80)])
+        )
+    ]
+    return hits[0].id if len(hits) == 1 else None
+
+
+def link_defined_terms(duties: list[Duty], text: str) -> None:
+    """A period counted from an event named by a term a later duty defines ("10 days from the
+    date of the scheduling conference", then "shall confer ... (the "Scheduling Conference")")
+    counts from that duty's completion: the event name is replaced by its id. One duty only."""
+    ids = {d.id for d in duties}
+    for d in duties:
+        if not d.due:
+            continue
+        for m in re.finditer(
+            r"\b(?:after|before|upon)\s+(?P<name>[a-z][a-z0-9-]*)(?![\w.-])", d.due
+        ):
+            name = m.group("name")
+            if name in ids or name == "order":
+                continue
+            hits = [
+                o
+                for o in duties
+                if o is not d
+                and any(
+                    _key(t.group("term")) == _key(name)
+                    for t in _DEFINITION.finditer(text[o.start : min(len(text), o.end + 80)])
+                )
+            ]
+            if len(hits) == 1:
+                d.due = d.due[: m.start("name")] + hits[0].id + d.due[m.end("name") :]
+                return link_defined_terms(duties, text)
 
 
 _ANCHOR_NOISE = {
@@ -748,6 +807,11 @@ def _named_duty(low: str, duties: list[Duty], text: str) -> str | None:
         head = (d.summary + " " + text[d.start : d.end][:100]).lower()
         if all(re.search(rf"\b{re.escape(w[:5])}", head) for w in content):
             hits.append(d)
+    if len(hits) > 1:
+        # "before the conference": the one setting named wins over a duty merely about it
+        # ("confer ... before the conference", due by its day)
+        settings = [d for d in hits if (d.due or "").startswith("on ")]
+        hits = settings if len(settings) == 1 else hits
     if len(hits) > 1:
         named = [
             d for d in hits if all(re.search(rf"\b{re.escape(w[:5])}", d.summary) for w in content)
@@ -826,6 +890,38 @@ def _same_as(
     if what in ("time", "period"):
         return last.due, f"'{m.group(0)}' read as the time of {last.id}"
     return f"by {last.id}.due", f"'{m.group(0)}' read as the due date of {last.id}"
+
+
+_BEFORE_SETTING = re.compile(
+    r"\b(?P<lead>in\s+preparation\s+for|prior\s+to|before|in\s+advance\s+of)\s+the\s+"
+    r"(?P<words>(?:[\w/-]+\s+){0,2}?)(?P<what>hearing|conference|trial|argument)\b",
+    re.IGNORECASE,
+)
+
+
+def _setting(m: re.Match[str], duties: list[Duty], text: str) -> tuple[str, str] | None:
+    """ "In preparation for the conference, counsel are directed to confer": by the day of the
+    one setting of this order (a duty due "on" a day) its words name; ``None`` when no setting
+    or more than one fits."""
+    what = m.group("what").lower()
+    words = [w for w in re.findall(r"[a-z]{3,}", m.group("words").lower()) if w not in _STOP]
+    hits = []
+    for d in duties:
+        if not (d.due or "").startswith("on ") or _periodic(d.due or ""):
+            continue
+        head = (d.summary + " " + text[d.start : d.end][:200]).lower()
+        if what in head and all(re.search(rf"\b{re.escape(w[:5])}", head) for w in words):
+            hits.append(d)
+    if len(hits) != 1:
+        return None
+    d = hits[0]
+    lead = re.sub(r"\s+", " ", m.group("lead").lower())
+    if lead == "in preparation for":
+        return f"by {d.id}.due", ""
+    return (
+        f"by {d.id}.due",
+        f"'{m.group(0)}' read as by the day of {d.id}; the day before may be meant",
+    )
 
 
 _EVERY = re.compile(
@@ -1099,6 +1195,13 @@ def due_rule(
         if ref is not None:
             parts.append(Rule(ref[0], ref[1], m.start(), m.end()))
             used.append((m.start(), m.end()))
+    if not parts:
+        for m in _BEFORE_SETTING.finditer(sentence):
+            setting = _setting(m, duties, text)
+            if setting is not None:
+                parts.append(Rule(setting[0], setting[1], m.start(), m.end()))
+                used.append((m.start(), m.end()))
+                break
     imm = re.search(
         r"\b(?:immediately\s+upon|upon\s+receipt\s+of|forthwith|immediately)\b(?P<rest>[^,;.]{0,80})",
         sentence,
@@ -1112,6 +1215,32 @@ def due_rule(
                 return Rule(
                     f"immediately upon {anchor}", review, offset + imm.start(), offset + imm.end()
                 )
+        then = re.search(
+            r"\bthen\s+(?:\w+\s+)?$", sentence[: imm.start()], re.IGNORECASE
+        ) or re.match(r"\s*thereafter\b", imm.group("rest"), re.IGNORECASE)
+        kw = imm.group(0)[: imm.start("rest") - imm.start()].strip().lower()
+        if (
+            then
+            and kw in ("immediately", "forthwith")
+            and previous is not None
+            and previous.id
+            and not _periodic(previous.due or "")
+        ):
+            # "The trial court shall make findings ... The district clerk shall then
+            # immediately forward ... the trial court's findings": on the day the duty before
+            # it is done; sure when the words name what that duty produces
+            shared = _stems(imm.group("rest")) & _stems(text[previous.start : previous.end])
+            review = (
+                ""
+                if shared
+                else f"'then {kw}' read as upon the completion of {previous.id}: check that it is the duty meant"
+            )
+            return Rule(
+                f"immediately upon {previous.id}",
+                review,
+                offset + (then.start() if then.start() < imm.start() else imm.start()),
+                offset + imm.end(),
+            )
         return Rule(
             None,
             f"'{imm.group(0).strip()}': no day can be computed from it",
@@ -1153,6 +1282,18 @@ def due_rule(
             # one day said twice: one rule, but two clauses with their own subjects are cut
             return Rule(a, joined, start, end, cuts=tuple((p.start, p.end) for p in parts))
     listed = "; ".join(sentence[p.start : p.end].strip() for p in parts)
+    shown = _SHOWING.search(sentence, parts[0].end, parts[1].start) if len(parts) == 2 else None
+    if shown and parts[0].due and not _SHOWING_CAUSE.match(sentence, shown.start()):
+        # "shall file a certification ... by July 19, 2013, evidencing that the counseling was
+        # obtained on or before July 11, 2013": the later date is what the paper must show, the
+        # first is when it is due; read so, and flagged, since the second may be a duty too
+        other = sentence[parts[1].start : parts[1].end].strip()
+        why = (
+            f"the sentence also names {other!r}, read as what the paper '{shown.group(0)}' "
+            "must show, not as its due date: check whether it is a duty of its own"
+        )
+        joined = "; ".join(r for r in (parts[0].review, why) if r)
+        return Rule(parts[0].due, joined, offset + parts[0].start, offset + parts[0].end)
     return Rule(
         None,
         f"more than one date or period in the sentence ({listed}): which governs is not clear",
@@ -1160,6 +1301,13 @@ def due_rule(
         end,
         cuts=tuple((p.start, p.end) for p in parts),
     )
+
+
+_SHOWING = re.compile(
+    r"\b(?:showing|evidencing|certifying|demonstrating|establishing|reflecting|confirming|attesting)(?:\s+that)?\b",
+    re.IGNORECASE,
+)
+_SHOWING_CAUSE = re.compile(r"showing\s+(?:good\s+)?cause\b", re.IGNORECASE)
 
 
 _SPLIT = re.compile(

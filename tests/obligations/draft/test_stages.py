@@ -13,7 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from obligations.draft import draft_order
-from obligations.draft.caption import find_case, find_court, find_entered, find_judge
+from obligations.draft.caption import (
+    Found,
+    find_case,
+    find_court,
+    find_entered,
+    find_filed_stamp,
+    find_judge,
+)
 from obligations.draft.dates import COUNT, TIME, count_value, find_dates, number_value, time_value
 from obligations.draft.structure import blocks, sentences
 from obligations.draft.text import clean
@@ -609,3 +616,251 @@ def test_a_judgment_entered_earlier_is_not_the_orders_date() -> None:
         "The district court entered judgment in this case on June 21, 2010, and appellant appealed."
     )
     assert find_entered(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a CM/ECF docket entry that carries the order (E.D. Cal., 2015)
+        (
+            "STIPULATION AND ORDER signed by Judge John A. Mendez on 10/15/15. The following "
+            "dates and deadlines are vacated.",
+            date(2015, 10, 15),
+        ),
+        # a D. Minn. docket entry (2019)
+        (
+            "SECOND AMENDED PRETRIAL SCHEDULING ORDER: Discovery due by 5/6/2019. (Written "
+            "Opinion) Signed by Magistrate Judge Tony N. Leung on 2/1/2019. (JRE)",
+            date(2019, 2, 1),
+        ),
+        # a Texas court of appeals heading (14th Dist., 2014)
+        (
+            "Alex Nguyen v. Veterans Auto Repair Center Opinion Order filed January 23, 2014",
+            date(2014, 1, 23),
+        ),
+    ],
+)
+def test_entered_from_docket_text_and_appellate_headings(text: str, day: date) -> None:
+    found = find_entered(text)
+    assert found is not None and found.value == day.isoformat()
+
+
+def test_another_papers_filing_or_signing_is_not_the_orders_date() -> None:
+    # "we order appellant's brief filed December 9, 2013, stricken" (Tex. App. 2014)
+    assert (
+        find_entered("Accordingly, we order appellant's brief filed December 9, 2013, stricken.")
+        is None
+    )
+    assert find_entered("As the Order filed March 3, 2014 required, the parties met.") is None
+    assert find_entered("The stipulation signed by the parties on May 3, 2019 is approved.") is None
+
+
+def test_entered_from_the_ecf_header_when_the_order_has_no_date_line() -> None:
+    # D. Colo. order setting a scheduling conference: its only date is the ECF stamp, on a
+    # page header that cleaning drops as furniture; a D.C. Cir. stamp with "#" and a colon
+    text = (
+        "IN THE UNITED STATES DISTRICT COURT\nFOR THE DISTRICT OF COLORADO\n"
+        "Civil Action No. 23-cv-01343-GPG-KLM\nORDER SETTING SCHEDULING CONFERENCE\n"
+        "The plaintiff shall file a status report within 14 days of the date of this order.\n"
+        "-1-\n"
+        "Case No. 1:23-cv-01343-GPG-KLM Document 17 filed 06/09/23 USDC Colorado pg 1 of 3\n"
+    )
+    draft = draft_order(text)
+    assert draft.entered == date(2023, 6, 9)
+    assert draft.obligations[0].due == "14 days after order"
+    assert find_filed_stamp(
+        "USCA Case #18-7185 Document #1776122 Filed: 03/05/2019 Page 1 of 1"
+    ) == (Found("2019-03-05", -1, -1, "Document #1776122 Filed: 03/05/2019"))
+    # two stamps that disagree: no reading
+    assert find_filed_stamp("Document 5 filed 01/02/20\nDocument 6 filed 01/09/20") is None
+
+
+def _one_duty(sentence: str) -> tuple[str | None, str | None]:
+    text = (
+        "UNITED STATES BANKRUPTCY COURT\nNORTHERN DISTRICT OF INDIANA\n\n"
+        f"{sentence}\n\nDated: July 2, 2013\n"
+    )
+    d = draft_order(text).obligations[0]
+    return d.due, d.review
+
+
+def test_a_date_the_paper_must_show_is_not_its_due_date() -> None:
+    # N.D. Ind. Bankr., July 2, 2013: the certification is due July 19; July 11 is what it
+    # must evidence. Read as due July 19, flagged since the second date may be a duty too.
+    due, review = _one_duty(
+        "1. The debtors shall file a certification of compliance with 11 U.S.C. § 109(h)(1) by "
+        "July 19, 2013, evidencing that the required counseling session was obtained by them "
+        "on or before July 11, 2013."
+    )
+    assert due == "by 2013-07-19"
+    assert review and "July 11, 2013" in review
+    # U.S. Tax Court, May 20, 2024: the response is due June 11; the mailing date is its content
+    due, review = _one_duty(
+        "ORDERED that, on or before June 11, 2024, respondent shall file a Response to this "
+        "order and attach to it a copy of a postmarked United States Postal Service Form 3877, "
+        "or other proof of mailing, showing respondent sent the deficiency notice for 2018 to "
+        "petitioners at their last known address by certified mail on or before October 30, 2024."
+    )
+    assert due == "by 2024-06-11"
+    assert review and "October 30, 2024" in review
+
+
+def test_showing_cause_is_not_a_paper_showing_a_date() -> None:
+    # "showing cause" is the duty itself: two dates with no word of which governs stay for review
+    due, review = _one_duty(
+        "Plaintiff shall file a response by July 19, 2013, showing cause why this case should "
+        "not be dismissed for failure to serve the summons on or before July 11, 2013."
+    )
+    assert due is None
+    assert review and "which governs is not clear" in review
+
+
+def _texas_remand(second: str) -> list[tuple[str, str | None, str | None]]:
+    text = (
+        "IN THE COURT OF CRIMINAL APPEALS OF TEXAS\n\n"
+        "The trial court shall make findings of fact and conclusions of law within ninety days "
+        f"from the date of this order. {second}\n\nDelivered: April 28, 2021\n"
+    )
+    draft = draft_order(text, court="texcrimapp", entered=date(2021, 4, 28))
+    return [(o.id, o.due, o.review) for o in draft.obligations]
+
+
+def test_then_immediately_is_upon_the_duty_before() -> None:
+    # Tex. Crim. App. remand order, April 28, 2021: the clerk forwards the findings the
+    # moment they are made
+    (make, due0, _), (_, due1, review1) = _texas_remand(
+        "The district clerk shall then immediately forward to this Court the trial court's "
+        "findings and conclusions and the record developed on remand."
+    )
+    assert due0 == "90 days after order"
+    assert due1 == f"immediately upon {make}"
+    assert not review1  # the words name what that duty produces: its findings
+    # no word of what the duty before produces: the same reading, flagged
+    (make, _, _), (_, due1, review1) = _texas_remand(
+        "The district clerk shall then immediately notify the parties."
+    )
+    assert due1 == f"immediately upon {make}" and review1 and "check" in review1
+
+
+def test_immediately_alone_has_no_day() -> None:
+    (_, _, _), (_, due1, review1) = _texas_remand(
+        "The district clerk shall immediately notify the parties."
+    )
+    assert due1 is None and review1 and "no day can be computed" in review1
+
+
+def _conference_order(second: str) -> list[tuple[str, str | None, str | None]]:
+    text = (
+        "UNITED STATES DISTRICT COURT\nDISTRICT OF NORTH DAKOTA\n\n"
+        "IT IS ORDERED that a scheduling/discovery conference will be held before the "
+        "magistrate judge on February 3, 2020, at 9:00 a.m. by telephone. "
+        f"{second}\n\nDated this 2nd day of January, 2020.\n"
+    )
+    return [(o.id, o.due, o.review) for o in draft_order(text).obligations]
+
+
+def test_in_preparation_for_the_conference_is_by_its_day() -> None:
+    # D.N.D. order for a scheduling conference, January 2, 2020
+    (conf, due0, _), (_, due1, review1) = _conference_order(
+        "In preparation for the conference, counsel are directed to confer in accordance with "
+        "Rule 26(f) of the Federal Rules of Civil Procedure."
+    )
+    assert due0 == "on 2020-02-03 09:00"
+    assert due1 == f"by {conf}.due" and not review1
+
+
+def test_before_the_conference_is_by_its_day_flagged() -> None:
+    (conf, _, _), (_, due1, review1) = _conference_order(
+        "Prior to the scheduling conference, counsel shall exchange their initial disclosures."
+    )
+    assert due1 == f"by {conf}.due"
+    assert review1 and "the day before may be meant" in review1
+
+
+def test_before_a_conference_the_order_does_not_set_is_not_read() -> None:
+    (_, _, _), (_, due1, _) = _conference_order(
+        "Before the settlement conference, counsel shall exchange written demands."
+    )
+    assert due1 is None
+
+
+def test_a_period_counts_from_the_duty_that_defines_its_term() -> None:
+    # N.D. Tex. order for a scheduling proposal, August 29, 2007 (a scanned copy: the term is
+    # spaced out as printed); the joint report is stated before the conference that defines it
+    text = (
+        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF TEXAS\n\n"
+        "The Joint Report shall be filed no later than 10 days from the date of the scheduling "
+        "conference.\n\n"
+        "Lead counsel for each party shall confer as soon as practicable, but in no event later "
+        'than 30 days from the date of this order (the " S c h e d u lin g Conference") to '
+        "confer and consider the nature and basis for the claims and defenses.\n\n"
+        "SO ORDERED this 29th day of August, 2007.\n"
+    )
+    report, confer = draft_order(text).obligations
+    assert confer.due == "30 days after order"
+    assert report.due == f"10 days after {confer.id}"
+
+
+def test_a_term_no_duty_defines_stays_an_event() -> None:
+    text = (
+        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF TEXAS\n\n"
+        "The Joint Report shall be filed no later than 10 days from the date of the scheduling "
+        "conference.\n\n"
+        'Counsel shall file a plan (the "Plan") within 30 days from the date of this order.\n\n'
+        "SO ORDERED this 29th day of August, 2007.\n"
+    )
+    report = draft_order(text).obligations[0]
+    assert report.due == "10 days after scheduling-conference"
+
+
+def test_a_term_defined_before_the_period_links_too() -> None:
+    text = (
+        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF TEXAS\n\n"
+        "Lead counsel for each party shall confer no later than 30 days from the date of this "
+        'order (the "Scheduling Conference").\n\n'
+        "The Joint Report shall be filed no later than 10 days from the date of the Scheduling "
+        "Conference.\n\n"
+        "SO ORDERED this 29th day of August, 2007.\n"
+    )
+    confer, report = draft_order(text).obligations
+    assert report.due == f"10 days after {confer.id}"
+
+
+def test_a_duty_stated_by_its_lapse_with_a_whole_date() -> None:
+    # E.D. Cal. screening order, October 14, 2022
+    text = (
+        "UNITED STATES DISTRICT COURT\nEASTERN DISTRICT OF CALIFORNIA\n\n"
+        "Accordingly, it is ORDERED that:\n\n"
+        "1. The Clerk of Court shall send plaintiff a complaint form.\n\n"
+        "2. If Plaintiff fails to file an amended complaint by November 18, 2022, the court "
+        "shall proceed with Plaintiff's original complaint filed on January 20, 2022.\n\n"
+        "Dated: October 14, 2022\n"
+    )
+    duties = draft_order(text).obligations
+    lapse = [d for d in duties if "amended complaint" in d.text]
+    assert len(lapse) == 1
+    assert lapse[0].due == "by 2022-11-18" and lapse[0].party == "plaintiff"
+
+
+def test_a_lapse_without_a_whole_date_is_not_read_as_a_duty() -> None:
+    # N.D. Cal., 2023: "by February 17" has no year; the sentence stays a warning
+    text = (
+        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF CALIFORNIA\n\n"
+        "If plaintiffs do not file proof of service by February 17, the undersigned will "
+        "recommend that a district judge dismiss the case without prejudice.\n\n"
+        "Dated: January 19, 2023\n"
+    )
+    assert [d.text for d in draft_order(text).obligations if "proof of service" in d.text] == []
+
+
+def test_a_lapse_led_by_its_date() -> None:
+    # W.D. Wis. order on an initial partial payment, August 5, 2009: the date comes first
+    text = (
+        "UNITED STATES DISTRICT COURT\nWESTERN DISTRICT OF WISCONSIN\n\n"
+        "If, by August 27, 2009, plaintiff fails to make the initial partial payment or show "
+        "cause for his failure to do so, he will be held to have withdrawn this action "
+        "voluntarily.\n\n"
+        "Entered this 5th day of August, 2009.\n"
+    )
+    (duty,) = draft_order(text).obligations
+    assert duty.due == "by 2009-08-27" and duty.party == "plaintiff"
