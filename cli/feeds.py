@@ -16,7 +16,9 @@ from cli.output import NOT_FOUND, UNEXPECTED, emit_json, fail, fmt
 from cli.render import clean
 
 if TYPE_CHECKING:
-    from obligations.feeds import Publisher, Token, Windows
+    from cli.web.feeds import Publisher
+    from obligations.feeds import Windows
+    from obligations.store.feeds import Token
 
 feed_app = typer.Typer(
     no_args_is_help=True, help="Calendar feeds (.ics) per case, party, person or firm."
@@ -34,7 +36,7 @@ SCOPE_HELP = "case:CASE, party:CASE:PARTY, person:EMAIL or firm."
 def _secret() -> str:
     """The feed secret: feed_secret (environment or config file), else feed_secret_file."""
     from cli.config import resolve
-    from obligations.feeds import check_secret
+    from obligations.store.feeds import check_secret
 
     value = resolve("feed_secret").value
     if not value:
@@ -87,7 +89,7 @@ def _scope(text: str) -> Any:
 
 def _checked(ctx: typer.Context, text: str) -> Any:
     from cli.agenda import reading
-    from obligations.feeds import check_scope
+    from obligations.store.feeds import check_scope
 
     scope = _scope(text)
     with reading(ctx) as r:
@@ -97,7 +99,7 @@ def _checked(ctx: typer.Context, text: str) -> Any:
 
 def _token_id(ctx: typer.Context, ident: str) -> Token:
     from cli.agenda import reading
-    from obligations.feeds import find_token
+    from obligations.store.feeds import find_token
 
     with reading(ctx) as r:
         try:
@@ -125,7 +127,7 @@ def build_command(
     are removed."""
     from cli.agenda import reading
     from cli.context import today as _today
-    from obligations.feeds import build
+    from obligations.store.feeds import build
 
     secret, windows, as_of = _secret(), _windows(), _today(ctx)
     with reading(ctx) as r:
@@ -154,7 +156,7 @@ def show_command(
     """Print one feed (the .ics) to standard output: what its subscribers get."""
     from cli.agenda import reading
     from cli.context import today as _today
-    from obligations.feeds import check_scope, render
+    from obligations.store.feeds import check_scope, render
 
     parsed = _scope(scope)
     windows, as_of = _windows(), _today(ctx)
@@ -171,7 +173,7 @@ def secret_command() -> None:
     """Print a new random feed secret (256 bits), for DOCKETCAL_FEED_SECRET.
 
     Changing the secret stops 'feed build' writing the existing URLs: rotate them after."""
-    from obligations.feeds import new_secret
+    from obligations.store.feeds import new_secret
 
     typer.echo(new_secret())
 
@@ -186,7 +188,7 @@ def token_create(
 ) -> None:
     """A new secret feed URL for SCOPE, printed once: only a hash of it is kept."""
     from cli.docket import docket
-    from obligations.feeds import Tokens
+    from obligations.store.feeds import Tokens
 
     secret = _secret()
     parsed = _checked(ctx, scope)
@@ -209,7 +211,7 @@ def _show_new(ctx: typer.Context, row: Token, token: str, what: str) -> None:
 def token_list(ctx: typer.Context) -> None:
     """Every feed token: scope, creation, revocation, last fetch and user agent."""
     from cli.agenda import reading
-    from obligations.feeds import tokens
+    from obligations.store.feeds import tokens
 
     with reading(ctx) as r:
         rows = tokens(r)
@@ -248,7 +250,7 @@ def token_revoke(
 
     'serve' answers 404 at once; 'feed build' removes its file (or --out DIR now)."""
     from cli.docket import docket
-    from obligations.feeds import TOKEN_SHAPE, Tokens, derive_token
+    from obligations.store.feeds import TOKEN_SHAPE, Tokens, derive_token
 
     found = _token_id(ctx, ident)
     path = None
@@ -283,7 +285,7 @@ def token_rotate(
 ) -> None:
     """A new URL for the same scope; the old one stops (after --grace days)."""
     from cli.docket import docket
-    from obligations.feeds import Tokens
+    from obligations.store.feeds import Tokens
 
     secret = _secret()
     found = _token_id(ctx, ident)
@@ -295,58 +297,6 @@ def token_rotate(
 # -- serve ---------------------------------------------------------------------------------------
 
 
-_TOKEN_IN_PATH = re.compile(r"(/feeds/[^/\s]{4})[^/\s]*?\.ics")
-
-
-def redact(message: str) -> str:
-    """A log line with each feed token cut to its first four characters."""
-    return _TOKEN_IN_PATH.sub(r"\1….ics", message)
-
-
-def make_handler(publisher: Publisher, *, quiet: bool = False) -> type[Any]:
-    from http.server import BaseHTTPRequestHandler
-
-    from obligations.feeds import Response
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive: a client's next request skips the handshake
-        disable_nagle_algorithm = True  # headers and body go as written, not 40 ms apart
-
-        def version_string(self) -> str:
-            return "docketcal"
-
-        def do_GET(self) -> None:
-            self._answer(body=True)
-
-        def do_HEAD(self) -> None:
-            self._answer(body=False)
-
-        def _answer(self, body: bool) -> None:
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            try:
-                response = publisher.answer(self.path, headers)
-            except Exception as exc:
-                publisher.log(f"error answering {redact(self.path)}: {exc!r}")
-                response = Response(
-                    503,
-                    (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "12"),
-                     ("Cache-Control", "no-store"), ("Retry-After", "60")),
-                    b"try later.\r\n",
-                )  # fmt: skip
-            self.send_response(response.status)
-            for name, value in response.headers:
-                self.send_header(name, value)
-            self.end_headers()
-            if body and response.body:
-                self.wfile.write(response.body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            if not quiet:
-                sys.stderr.write(f"{self.address_string()} {redact(format % args)}\n")
-
-    return Handler
-
-
 def serve_command(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
@@ -356,13 +306,13 @@ def serve_command(
     quiet: Annotated[bool, typer.Option("--quiet", help="Do not log each request.")] = False,
 ) -> None:
     """Serve the feeds over HTTP at /feeds/<token>.ics (put HTTPS in front of it)."""
-    import signal
-    from http.server import ThreadingHTTPServer
+    import socket
 
     from cli.context import today as _today
-    from obligations.feeds import Publisher, Tokens
+    from cli.web.feeds import Publisher
     from obligations.store.db import Database, ready
     from obligations.store.errors import StoreNotReady
+    from obligations.store.feeds import Tokens
     from obligations.store.location import resolve_url
     from obligations.store.read import Reader, ReadError
 
@@ -384,6 +334,12 @@ def serve_command(
         sys.stderr.write(f"docketcal serve: {message}\n")
         sys.stderr.flush()
 
+    try:
+        sock = socket.create_server((host, port), reuse_port=False)
+    except OSError as exc:
+        db.dispose()
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", UNEXPECTED)
+    bound = sock.getsockname()[1]
     publisher = Publisher(
         url,
         windows=_windows(),
@@ -393,27 +349,35 @@ def serve_command(
         db=db,
     )
     try:
-        server = ThreadingHTTPServer((host, port), make_handler(publisher, quiet=quiet))
-    except OSError as exc:
-        db.dispose()
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", UNEXPECTED)
-    server.daemon_threads = True
-
-    def stop(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    bound = server.server_address[1]
-    log(f"listening on http://{host}:{bound}/feeds/<token>.ics")
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+        _run(
+            sock,
+            publisher,
+            log=log,
+            quiet=quiet,
+            started=lambda: log(f"listening on http://{host}:{bound}/feeds/<token>.ics"),
+        )
     finally:
-        server.server_close()
-        publisher.close()
+        sock.close()
         db.dispose()
         log("stopped")
+
+
+def _run(sock: Any, publisher: Publisher, **kw: Any) -> None:
+    """uvicorn on ``sock`` until SIGINT or SIGTERM (the web stack is imported only here)."""
+    import uvicorn
+
+    from cli.web.app import create_app
+
+    config = uvicorn.Config(
+        create_app(publisher, **kw),
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        date_header=False,  # the application sends its own (cli.web.app.AccessLog)
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def register(app: typer.Typer) -> None:

@@ -98,7 +98,8 @@ def hot_reads(
     """The statements the hot paths send for ``person`` and ``case``: ``upcoming`` (the person,
     the firm, the case, a party, with waiting duties) and the feeds (the person, the case, a
     party), as they run."""
-    from obligations.feeds import Scope, render
+    from obligations.feeds import Scope
+    from obligations.store.feeds import render
 
     until = as_of + timedelta(days=14)
     reader.log = []

@@ -226,7 +226,7 @@ class FeedStamp(SQLModel, table=True):
     """A feed scope's current ETag and its Last-Modified, shared by every ``serve`` process so
     they all give the same validators. ``modified`` is taken from the database's clock and moves
     at least one second forward whenever ``etag`` changes, so an older date never stands for
-    newer bytes (``obligations.feeds.register_stamp``)."""
+    newer bytes (``obligations.store.feeds.register_stamp``)."""
 
     __tablename__ = "feed_stamp"
 
