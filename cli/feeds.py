@@ -34,19 +34,61 @@ SCOPE_HELP = "case:CASE, party:CASE:PARTY, person:EMAIL or firm."
 
 
 def _secret() -> str:
-    """The feed secret: feed_secret (environment or config file), else feed_secret_file."""
+    """The feed secret: feed_secret (environment or config file), else feed_secret_file, else
+    the file ``feed_secret`` beside the config file, made on first need (256 random bits,
+    readable by this user alone) and said where. A value set but empty is refused, not
+    replaced."""
     from cli.config import resolve
     from obligations.store.feeds import check_secret
 
     value = resolve("feed_secret").value
-    if not value:
+    if value is None:
         path = resolve("feed_secret_file").value
         if path:
             try:
                 value = Path(path).read_text(encoding="utf-8").strip()
             except OSError as exc:
                 fail(f"feed_secret_file {path}: {exc.strerror or exc}")
+        else:
+            value = _own_secret()
     return check_secret(value)
+
+
+def secret_path() -> Path:
+    from cli.config import config_path
+
+    return config_path().parent / "feed_secret"
+
+
+def _own_secret() -> str:
+    """The secret in the user's config folder, made (mode 0600) when there is none."""
+    import os
+
+    from obligations.store.feeds import new_secret
+
+    path = secret_path()
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        fail(f"feed secret {path}: {exc.strerror or exc}")
+    secret = new_secret()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: theirs is the secret
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        fail(f"cannot create the feed secret {path}: {exc.strerror or exc}")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(secret + "\n")
+    typer.echo(
+        f"docketcal: made a feed secret in {path} (readable by you alone); feed URLs and desk"
+        " sessions depend on it: keep it, and back it up with the config",
+        err=True,
+    )
+    return secret
 
 
 def _windows() -> Windows:
@@ -304,8 +346,18 @@ def serve_command(
         int, typer.Option("--port", min=0, max=65535, help="The port (0: any free one).")
     ] = 8080,
     quiet: Annotated[bool, typer.Option("--quiet", help="Do not log each request.")] = False,
+    trust_header: Annotated[
+        str | None,
+        typer.Option(
+            "--trust-header",
+            help="Take the signed-in person's e-mail from this request header, set by a single"
+            " sign-on proxy in front (off by default; anyone who can reach the server without"
+            " the proxy can then be anyone: docs/desk.md).",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the feeds over HTTP at /feeds/<token>.ics (put HTTPS in front of it)."""
+    """Serve the desk (sign in at /login) and the feeds at /feeds/<token>.ics over HTTP (put
+    HTTPS in front of it)."""
     import socket
 
     from cli.context import today as _today
@@ -329,6 +381,10 @@ def serve_command(
         db.dispose()
         fail(str(exc))
     as_of = _today(ctx) if obj.get("as_of") else None
+    if trust_header is not None and not re.fullmatch(r"[A-Za-z0-9-]{1,100}", trust_header):
+        db.dispose()
+        fail(f"--trust-header {trust_header!r}: expected a header name (letters, digits, -)")
+    secret = _secret()
 
     def log(message: str) -> None:
         sys.stderr.write(f"docketcal serve: {message}\n")
@@ -352,9 +408,16 @@ def serve_command(
         _run(
             sock,
             publisher,
+            db=db,
+            secret=secret,
+            feed_url=_base_url(),
+            trust_header=trust_header,
             log=log,
             quiet=quiet,
-            started=lambda: log(f"listening on http://{host}:{bound}/feeds/<token>.ics"),
+            started=lambda: log(
+                f"listening on http://{host}:{bound}/feeds/<token>.ics; the desk at"
+                f" http://{host}:{bound}/login"
+            ),
         )
     finally:
         sock.close()
@@ -362,14 +425,29 @@ def serve_command(
         log("stopped")
 
 
-def _run(sock: Any, publisher: Publisher, **kw: Any) -> None:
+def _run(
+    sock: Any,
+    publisher: Publisher,
+    *,
+    db: Any,
+    secret: str,
+    feed_url: str,
+    trust_header: str | None,
+    log: Any,
+    quiet: bool,
+    started: Any,
+) -> None:
     """uvicorn on ``sock`` until SIGINT or SIGTERM (the web stack is imported only here)."""
     import uvicorn
 
     from cli.web.app import create_app
+    from cli.web.desk import DeskPages
 
+    desk = DeskPages(publisher, db, secret, feed_url=feed_url, trust_header=trust_header, log=log)
+    if trust_header:
+        log(f"trusting the {trust_header} header for who is signed in (docs/desk.md)")
     config = uvicorn.Config(
-        create_app(publisher, **kw),
+        create_app(publisher, log=log, quiet=quiet, desk=desk, started=started),
         log_level="warning",
         access_log=False,
         server_header=False,

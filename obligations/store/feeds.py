@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 MIN_SECRET = 32
+MIN_DISTINCT = 6
 
 
 def _where(scope: Scope) -> tuple[str, list[Any]]:
@@ -201,7 +202,8 @@ _DECOY = hashlib.sha256(b"docketcal: no such token").hexdigest()
 
 
 def check_secret(secret: str | None) -> str:
-    """The feed secret, refused when missing or short (it must be at least 32 characters)."""
+    """The feed secret, refused when missing, short (it must be at least 32 characters) or
+    weak (fewer than 6 different characters, or one short word repeated)."""
     if not secret:
         raise SecretError(
             "no feed secret: set DOCKETCAL_FEED_SECRET (or feed_secret in the config file, or"
@@ -210,6 +212,13 @@ def check_secret(secret: str | None) -> str:
     if len(secret) < MIN_SECRET:
         raise SecretError(
             f"the feed secret has {len(secret)} characters: at least {MIN_SECRET}"
+            " (make one with 'docketcal feed secret')"
+        )
+    if len(set(secret)) < MIN_DISTINCT or any(
+        secret == (secret[:n] * (len(secret) // n + 1))[: len(secret)] for n in range(1, 17)
+    ):
+        raise SecretError(
+            "the feed secret repeats a few characters: it is too easy to guess"
             " (make one with 'docketcal feed secret')"
         )
     return secret
