@@ -1,0 +1,250 @@
+"""The desk's security, over HTTP against the installed ``docketcal serve``: signed out sees
+nothing, CSRF, session fixation, passwords stored as argon2 hashes (and never taken as an
+argument), order text shown escaped, sign-in throttling, roles, and the trusted header."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from .conftest import (
+    ATTORNEY,
+    CAED,
+    CLERK,
+    NJD,
+    ORDERS,
+    OTHER,
+    PASSWORD,
+    Desk,
+    docketcal,
+    start,
+)
+
+PAGES = ("/", "/calendar", f"/case/{CAED}", "/duty/bates-stamp", "/record", "/subscribe", "/intake")
+
+
+def history(db: Path, ref_tail: str) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT what FROM history WHERE ref LIKE ? ORDER BY id", (f"%/{ref_tail}",)
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def state(db: Path, ref_tail: str) -> tuple[str, str | None]:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT state, done_on FROM obligation WHERE ref LIKE ?", (f"%/{ref_tail}",)
+        ).fetchone()
+    return str(row[0]), row[1]
+
+
+def test_signed_out_every_page_but_login_and_the_feeds_redirects(desk: Desk) -> None:
+    for path in PAGES:
+        status, headers, body = desk.request("GET", path)
+        assert status == 303, path
+        assert headers["location"].startswith("/login"), path
+        assert body == "" and "caed" not in body
+    assert (
+        desk.request("GET", "/duty/bates-stamp")[1]["location"]
+        == "/login?next=%2Fduty%2Fbates-stamp"
+    )
+    # a post signed out writes nothing
+    status, headers, _ = desk.request(
+        "POST", "/record/done", {"ref": "return-documents", "csrf": "x"}
+    )
+    assert status == 303 and headers["location"].startswith("/login")
+    assert state(desk.db, "return-documents") == ("open", None)
+    # the feeds answer as ever (an unknown token: 404), the login page and the style sheet load
+    assert desk.request("GET", "/feeds/" + "A" * 43 + ".ics")[0] == 404
+    status, headers, page = desk.request("GET", "/login")
+    assert status == 200 and 'name="password"' in page and 'type="password"' in page
+    assert "caed" not in page and "Bates" not in page
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert desk.request("GET", "/static/desk.css")[0] == 200
+
+
+def test_sign_in_sign_out_and_a_new_session_id_each_time(desk: Desk) -> None:
+    assert desk.sign_in(CLERK) == 303
+    first = desk.cookies["docketcal_session"]
+    status, _, page = desk.request("GET", "/")
+    assert status == 200 and "Ada Clerk" in page and "file a single joint letter" in page
+    # signing in again (a session id known before sign-in) gives a new id; the old one is dead
+    assert desk.sign_in(CLERK) == 303
+    second = desk.cookies["docketcal_session"]
+    assert second != first
+    desk.cookies["docketcal_session"] = first
+    assert desk.request("GET", "/")[0] == 303
+    desk.cookies["docketcal_session"] = second
+    assert desk.request("GET", "/")[0] == 200
+    # the cookie's flags
+    token = desk.csrf("/login")
+    desk.request("POST", "/login", {"csrf": token, "email": CLERK, "password": PASSWORD})
+    (cookie,) = [c.lower() for c in desk.set_cookies if c.startswith("docketcal_session=")]
+    assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
+    assert "secure" not in cookie  # plain HTTP here: a Secure cookie would never come back
+    # sign out: the session ends on the server, not only in the browser
+    signed_in = desk.cookies["docketcal_session"]
+    csrf = desk.csrf("/subscribe")
+    status, headers, _ = desk.request("POST", "/logout", {"csrf": csrf})
+    assert status == 303 and headers["location"] == "/login"
+    desk.cookies["docketcal_session"] = signed_in
+    assert desk.request("GET", "/")[0] == 303
+
+
+def test_a_forged_or_altered_session_cookie_is_nobody(desk: Desk) -> None:
+    assert desk.sign_in(ATTORNEY) == 303
+    value = desk.cookies["docketcal_session"]
+    sid, _, mac = value.rpartition(".")
+    for forged in (sid, f"{sid}.{'A' * len(mac)}", f"{sid[:-1]}x.{mac}", "", "."):
+        desk.cookies["docketcal_session"] = forged
+        assert desk.request("GET", "/")[0] == 303, forged
+
+
+def test_csrf_a_post_without_the_token_is_refused(desk: Desk) -> None:
+    # sign-in itself needs the token of the login page
+    status, _, body = desk.request("POST", "/login", {"email": CLERK, "password": PASSWORD})
+    assert status == 403 and "docketcal_session" not in desk.cookies
+    assert desk.sign_in(CLERK) == 303
+    for sent in ({}, {"csrf": ""}, {"csrf": "not-the-token"}):
+        form = {"ref": "return-documents", "on": "2013-11-23", **sent}
+        status, _, body = desk.request("POST", "/record/done", form)
+        assert status == 403 and "refused" in body
+    assert state(desk.db, "return-documents") == ("open", None)
+    assert desk.request("POST", "/logout", {})[0] == 403
+    # with the token: recorded
+    csrf = desk.csrf("/record")
+    status, _, page = desk.request(
+        "POST", "/record/done", {"ref": "return-documents", "on": "2013-11-23", "csrf": csrf}
+    )
+    assert status == 200 and "recorded return-documents done 2013-11-23" in page
+    assert state(desk.db, "return-documents") == ("done", "2013-11-23")
+
+
+def test_passwords_are_argon2_hashes_set_from_stdin_never_an_argument(desk: Desk) -> None:
+    with sqlite3.connect(desk.db) as conn:
+        hashes = [r[0] for r in conn.execute("SELECT hash FROM password")]
+    assert len(hashes) == 3 and len(set(hashes)) == 3  # salted: the same password, three hashes
+    assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
+    done = docketcal(desk.env, "person", "password", CLERK, PASSWORD)
+    assert done.returncode == 2 and "unexpected extra argument" in done.stderr.lower()
+    done = docketcal(desk.env, "person", "password", CLERK, stdin="short\n")
+    assert done.returncode == 2 and "at least 12" in done.stderr
+    done = docketcal(desk.env, "person", "password", "zed@firm.example", stdin=PASSWORD + "\n")
+    assert done.returncode == 3 and "no person with e-mail zed@firm.example" in done.stderr
+    # a new password ends the person's sessions
+    assert desk.sign_in(CLERK) == 303
+    done = docketcal(desk.env, "person", "password", CLERK, stdin="another long passphrase\n")
+    assert done.returncode == 0, done.stderr
+    assert desk.request("GET", "/")[0] == 303
+    assert desk.sign_in(CLERK, PASSWORD) == 401
+    assert desk.sign_in(CLERK, "another long passphrase") == 303
+
+
+def test_failed_sign_ins_are_throttled_per_account_and_per_address(desk: Desk) -> None:
+    for _ in range(5):
+        assert desk.sign_in(ATTORNEY, "wrong password!") == 401
+    # the right password no longer helps for a while, for that account
+    token = desk.csrf("/login")
+    status, headers, page = desk.request(
+        "POST", "/login", {"csrf": token, "email": ATTORNEY, "password": PASSWORD}
+    )
+    assert status == 429 and "Too many failed sign-ins" in page and int(headers["retry-after"]) > 0
+    assert "docketcal_session" not in desk.cookies
+    # an unknown address gets the same answer as a wrong password
+    status, _, unknown = desk.request(
+        "POST", "/login", {"csrf": desk.csrf(), "email": "zed@firm.example", "password": PASSWORD}
+    )
+    assert status == 401 and "do not match" in unknown
+    # another account from the same address still signs in, until the address is throttled
+    assert desk.sign_in(OTHER) == 303
+    for n in range(14):
+        assert desk.sign_in(f"guess{n}@firm.example", "guess") == 401
+    assert desk.sign_in(CLERK) == 429  # 20 failures from this address
+
+
+def test_order_text_with_a_script_is_shown_escaped(desk: Desk, tmp_path: Path) -> None:
+    text = (ORDERS / f"{NJD}.toml").read_text()
+    text = text.replace(f'case = "{NJD}"', 'case = "njd-script"').replace(
+        "ORDERED that no further submissions",
+        "<script>alert('x')</script> ORDERED that no further submissions",
+    )
+    assert desk.sign_in(CLERK) == 303
+    status, _, page = desk.request(
+        "POST", "/intake/check", {"csrf": desk.csrf("/intake"), "text": text}
+    )
+    assert status == 200, page
+    assert "<script>alert" not in page and "&lt;script&gt;alert(" in page
+    status, _, page = desk.request(
+        "POST", "/intake/confirm", {"csrf": desk.csrf("/intake"), "toml": text, "action": "confirm"}
+    )
+    assert status == 200 and "Loaded order" in page, page
+    status, _, page = desk.request("GET", "/duty/njd-script/njd-2013-07-02/no-further-submissions")
+    assert status == 200 and "<script>alert" not in page and "&lt;script&gt;alert(" in page
+    status, _, page = desk.request("GET", "/case/njd-script")
+    assert status == 200 and "<script>" not in page
+
+
+def test_roles_an_attorney_marks_only_their_own_duties_done(desk: Desk) -> None:
+    assert desk.sign_in(ATTORNEY) == 303
+    csrf = desk.csrf("/record")
+    status, _, page = desk.request(
+        "POST",
+        "/record/event",
+        {"csrf": csrf, "case": CAED, "event": "hearing", "when": "2013-12-02"},
+    )
+    assert status == 403 and "clerk or paralegal" in page
+    status, _, page = desk.request(
+        "POST", "/record/done", {"csrf": csrf, "ref": "joint-letter", "on": "2013-11-20"}
+    )
+    assert status == 403 and "not assigned to you" in page
+    assert state(desk.db, "joint-letter")[0] == "open"
+    assert desk.request("GET", "/intake")[0] == 403
+    status, _, page = desk.request(
+        "POST", "/record/done", {"csrf": csrf, "ref": "produce-documents", "on": "2013-11-20"}
+    )
+    assert status == 200 and "recorded produce-documents done 2013-11-20" in page
+    # the CLI's validation and message, on the page
+    status, _, page = desk.request(
+        "POST", "/record/done", {"csrf": csrf, "ref": "return-documents", "on": "2013-02-30"}
+    )
+    assert status == 400 and "February 2013 has 28 days" in page
+
+
+def test_the_clerk_gets_the_cli_messages(desk: Desk) -> None:
+    assert desk.sign_in(CLERK) == 303
+    csrf = desk.csrf("/record")
+    for form, message in (
+        (
+            {"ref": "return-documents", "on": "2013-02-30"},
+            "--on &#39;2013-02-30&#39; is not a date that exists: February 2013 has 28 days",
+        ),
+        ({"ref": "nothing-like-it", "on": "2013-11-20"}, "nothing-like-it"),
+    ):
+        status, _, page = desk.request("POST", "/record/done", {"csrf": csrf, **form})
+        assert status in (400, 404) and message in page, page
+    status, _, page = desk.request(
+        "POST",
+        "/record/extend",
+        {"csrf": csrf, "ref": "produce-documents", "by": "soon", "reason": "r"},
+    )
+    assert status == 400 and "expected a period such as" in page
+
+
+def test_a_trusted_header_is_off_by_default_and_names_the_person_when_on(
+    desk_env: dict[str, str], tmp_path: Path, desk: Desk
+) -> None:
+    assert desk.request("GET", "/", headers={"X-Remote-User": CLERK})[0] == 303  # off
+    proxied = start(desk_env, tmp_path, "--trust-header", "X-Remote-User")
+    try:
+        status, _, page = proxied.request("GET", "/", headers={"X-Remote-User": ATTORNEY})
+        assert status == 200 and "Ann Lee" in page
+        assert proxied.request("GET", "/")[0] == 303
+        assert proxied.request("GET", "/", headers={"X-Remote-User": "zed@x.example"})[0] == 303
+        # posts still need the CSRF token (a cookie the page set, and the form's copy)
+        form = {"ref": "produce-documents", "on": "2013-11-20"}
+        status, _, _ = proxied.request("POST", "/record/done", form, {"X-Remote-User": ATTORNEY})
+        assert status == 403
+    finally:
+        proxied.stop()
+    assert "trusting the X-Remote-User header" in proxied.log.read_text()
