@@ -5,7 +5,12 @@ argument), order text shown escaped, sign-in throttling, roles, and the trusted 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from .conftest import (
     ATTORNEY,
@@ -17,6 +22,7 @@ from .conftest import (
     PASSWORD,
     Desk,
     docketcal,
+    make_docket,
     start,
 )
 
@@ -248,3 +254,55 @@ def test_a_trusted_header_is_off_by_default_and_names_the_person_when_on(
     finally:
         proxied.stop()
     assert "trusting the X-Remote-User header" in proxied.log.read_text()
+
+
+def test_the_duty_words_are_marked_where_the_text_wraps_them_differently() -> None:
+    from cli.web.desk import highlight
+
+    text = "ORDERED that the parties\n  shall meet; and it is further ORDERED that none shall file."
+    assert highlight(text, ["the parties shall meet", "none shall file", "not there"]) == [
+        ("ORDERED that ", False),
+        ("the parties\n  shall meet", True),
+        ("; and it is further ORDERED that ", False),
+        ("none shall file", True),
+        (".", False),
+    ]
+    assert highlight("", ["x"]) == [] and highlight("abc", [""]) == [("abc", False)]
+
+
+FIELDS = st.dictionaries(
+    st.sampled_from(["ref", "on", "case", "event", "when", "to", "by", "reason", "undo", "court",
+                     "day", "name", "state", "note", "service", "for_later", "text", "toml",
+                     "scope", "id", "label", "action"]),
+    st.one_of(st.sampled_from(["produce-documents", CAED, "2013-11-23", "2013-02-30",
+                               "14 days", "on", "met", "caed", "firm", "1", "<b>", "\x00"]),
+              st.text(max_size=30)),
+    max_size=6,
+)  # fmt: skip
+
+
+@pytest.mark.fuzz
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from(
+        ["/record/done", "/record/event", "/record/extend", "/record/vacate", "/record/closure",
+         "/record/condition", "/record/bogus", "/intake/check", "/intake/confirm",
+         "/subscribe/create", "/subscribe/rotate", "/subscribe/revoke", "/subscribe/x"]
+    ),
+    form=FIELDS,
+)  # fmt: skip
+def test_fuzz_every_form(signed_in: Desk, path: str, form: dict[str, str]) -> None:
+    status, _, page = signed_in.request("POST", path, {**form, "csrf": signed_in.csrf("/record")})
+    assert status in (200, 400, 403, 404), (path, form, status, page[-500:])
+    assert "Traceback" not in page
+
+
+@pytest.fixture(scope="module")
+def signed_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    server = start(make_docket(folder), folder)
+    assert server.sign_in(CLERK) == 303
+    try:
+        yield server
+    finally:
+        server.stop()
