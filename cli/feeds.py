@@ -358,8 +358,6 @@ def serve_command(
 ) -> None:
     """Serve the desk (sign in at /login) and the feeds at /feeds/<token>.ics over HTTP (put
     HTTPS in front of it)."""
-    import socket
-
     from cli.context import today as _today
     from cli.web.feeds import Publisher
     from obligations.store.db import Database, ready
@@ -391,7 +389,7 @@ def serve_command(
         sys.stderr.flush()
 
     try:
-        sock = socket.create_server((host, port), reuse_port=False)
+        sock = _listen(host, port)
     except OSError as exc:
         db.dispose()
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", UNEXPECTED)
@@ -423,6 +421,26 @@ def serve_command(
         sock.close()
         db.dispose()
         log("stopped")
+
+
+def _listen(host: str, port: int) -> Any:
+    """A listening TCP socket made with the protocol named (IPPROTO_TCP), so asyncio sets
+    TCP_NODELAY on each connection: a response's headers and body then leave at once instead
+    of 40 ms apart (the client's delayed ACK)."""
+    import socket
+
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _run(

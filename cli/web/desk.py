@@ -42,6 +42,10 @@ from obligations.store.read import COLUMNS, Reader, Row, _date, _instant, explai
 HERE = Path(__file__).parent
 SESSION_COOKIE = "docketcal_session"
 CSRF_COOKIE = "docketcal_csrf"
+#: The agenda's lists stop here (then "more: narrow the filters"): a busy firm's whole list
+#: would be thousands of duties, and counting them costs as much as reading them.
+AGENDA_MINE = 60
+AGENDA_FIRM = 30
 #: Largest order text or file taken in (as ``order load``).
 MAX_ORDER = 5_000_000
 SECURITY_HEADERS = {
@@ -160,15 +164,19 @@ class DeskPages:
 
     def _get(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            viewer = await run_in_threadpool(self._viewer, request)
-            if viewer is None:
-                return _to_login(request)
-            response = await run_in_threadpool(self._call, handler, request, viewer, None)
-            if self.trust_header and not viewer.csrf:
-                self._csrf_cookie(request, response, secrets.token_urlsafe(32))
-            return response
+            return await run_in_threadpool(self._page, handler, request)
 
         return endpoint
+
+    def _page(self, handler: Handler, request: Request) -> Response:
+        """A GET, in one worker thread: who is looking, then the page."""
+        viewer = self._viewer(request)
+        if viewer is None:
+            return _to_login(request)
+        response = self._call(handler, request, viewer, None)
+        if self.trust_header and not viewer.csrf:
+            self._csrf_cookie(request, response, secrets.token_urlsafe(32))
+        return response
 
     def _post(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -307,14 +315,20 @@ class DeskPages:
             states = ("overdue", "open")
         today = self.today()
         until = today + timedelta(days=within)
+        firm_states = states if state else ("overdue", "open")  # the firm's waiting: ask
+        try:  # "show more" doubles the lists, up to 16 times
+            more = max(1, min(16, int(q.get("more", "1") or 1)))
+        except ValueError:
+            more = 1
         with self.publisher.reader() as r:
             mine, mine_more = r.upcoming(
                 today, until, case=case, party=party, person=viewer.person.email,
-                states=states, limit=200,
+                states=states, limit=AGENDA_MINE * more, count=False,
             )  # fmt: skip
             firm, firm_more = r.upcoming(
-                today, until, case=case, party=party, person=person, states=states, limit=200
-            )
+                today, until, case=case, party=party, person=person, states=firm_states,
+                limit=AGENDA_FIRM * more, count=False,
+            )  # fmt: skip
             people = r.query("SELECT email, name FROM person ORDER BY name")
         return self.render(
             "agenda.html",
@@ -325,6 +339,7 @@ class DeskPages:
             firm_more=firm_more,
             filters={"case": case or "", "party": party or "", "person": person or "",
                      "state": state, "within": within},
+            more_link="/?" + urlencode({**dict(q), "more": str(min(16, more * 2))}),
             states=STATES,
             people=people,
             until=until,
@@ -432,10 +447,12 @@ class DeskPages:
 
     def duty(self, request: Request, viewer: Viewer, form: FormData | None) -> Response:
         with self.publisher.reader() as r:
-            try:
-                ref = r.resolve(request.path_params["ref"])
-            except LookupError as exc:
-                raise NotFound(str(exc)) from exc
+            ref = request.path_params["ref"]
+            if not r.query("SELECT 1 FROM obligation WHERE ref = ?", (ref,)):  # a whole ref
+                try:
+                    ref = r.resolve(ref)
+                except LookupError as exc:
+                    raise NotFound(str(exc)) from exc
             row = r.obligation(ref)
             history = r.history(ref)
             text = r.query(
