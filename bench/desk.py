@@ -21,8 +21,8 @@ SQLite: ``--sqlite FILE`` (generated with ``--obligations`` when missing). Postg
 (``--copy-from SCHEMA`` copies into NAME the tables the desk's pages read, from a kept
 generated docket such as the plans test's, and upgrades the copy; NAME is dropped afterwards).
 
-Run: ``.venv/bin/python bench/desk.py --sqlite /tmp/d200k.db --obligations 200000``. Prints
-one JSON line per figure (bench/report.py).
+Run: ``.venv/bin/python bench/desk.py [--sqlite FILE] [--obligations 200000]`` (no database
+named: a new one in a temporary folder). Prints one JSON line per figure (bench/report.py).
 """
 
 from __future__ import annotations
@@ -138,7 +138,9 @@ def measure(
 ) -> None:
     email, case, ref = busiest(url)
     set_password(url, email)
-    log = Path(f"/tmp/bench-desk-{time.monotonic_ns()}.log")
+    import tempfile
+
+    log = Path(tempfile.mkdtemp(prefix="bench-desk-")) / "serve.log"
     proc, port = serve(url, log)
     try:
         c = Client(port)
@@ -256,6 +258,11 @@ def main() -> None:
     parser.add_argument("--copy-from")
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
+    if args.sqlite is None and args.postgres is None:
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="bench-desk-")
+        args.sqlite = Path(folder) / f"desk-{args.obligations}.db"
     if args.sqlite:
         if not args.sqlite.exists():
             subprocess.run(
@@ -265,7 +272,7 @@ def main() -> None:
             )  # fmt: skip
         measure(
             f"sqlite:///{args.sqlite}", f"SQLite, {args.obligations:,} obligations", args.seconds,
-            None, 200,
+            None, 200 if args.obligations >= 200_000 else None,
         )  # fmt: skip
     if args.postgres:
         if args.copy_from:

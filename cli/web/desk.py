@@ -321,13 +321,13 @@ class DeskPages:
         except ValueError:
             more = 1
         with self.publisher.reader() as r:
-            mine, mine_more = r.upcoming(
+            mine, mine_more = r.first_due(
                 today, until, case=case, party=party, person=viewer.person.email,
-                states=states, limit=AGENDA_MINE * more, count=False,
+                states=states, limit=AGENDA_MINE * more,
             )  # fmt: skip
-            firm, firm_more = r.upcoming(
+            firm, firm_more = r.first_due(
                 today, until, case=case, party=party, person=person, states=firm_states,
-                limit=AGENDA_FIRM * more, count=False,
+                limit=AGENDA_FIRM * more,
             )  # fmt: skip
             people = r.query("SELECT email, name FROM person ORDER BY name")
         return self.render(
@@ -650,6 +650,7 @@ class DeskPages:
     def intake_check(self, request: Request, viewer: Viewer, form: FormData | None) -> Response:
         """The order as an order file: checked (errors at their line), its duties dated, and,
         when the drafter is installed, order text drafted into an order file first."""
+
         self._clerk(viewer)
         assert form is not None
         upload = form.get("file")
