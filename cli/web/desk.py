@@ -650,6 +650,7 @@ class DeskPages:
     def intake_check(self, request: Request, viewer: Viewer, form: FormData | None) -> Response:
         """The order as an order file: checked (errors at their line), its duties dated, and,
         when the drafter is installed, order text drafted into an order file first."""
+        from obligations.record import parse_day
 
         self._clerk(viewer)
         assert form is not None
@@ -686,7 +687,15 @@ class DeskPages:
                 source = draft.read_order_text(
                     raw, name=getattr(upload, "filename", "") or "pasted"
                 )
-                toml = draft.draft_order(source).to_toml()
+                given = {
+                    k: str(form.get(k) or "").strip() or None for k in ("court", "case", "order_id")
+                }
+                entered = str(form.get("entered") or "").strip()
+                drafted = draft.draft_order(
+                    source, entered=parse_day(entered, "entered") if entered else None, **given
+                )
+                toml = drafted.to_toml()
+                source = str(drafted.to_json().get("text") or source)  # what the spans index
             except DocketcalError as exc:
                 return self.render(
                     "intake.html", 400, viewer=viewer, stage="start", error=str(exc), drafting=True
