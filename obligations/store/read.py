@@ -287,10 +287,15 @@ class Reader:
         order = "CASE WHEN o.due IS NULL THEN 1 ELSE 0 END, o.due, o.case_id, o.ref"
         parts, params = [], []
         for n, (pick, picked) in enumerate(branches):
+            # a branch with a condition on the date has one (no NULL to put last): ordered by
+            # the date alone, the index gives its rows in order and the LIMIT stops the read
+            ordered = (
+                "o.due, o.case_id, o.ref" if "o.due <" in pick or "o.due >=" in pick else order
+            )
             parts.append(
                 f"SELECT * FROM (SELECT {cols}, CASE WHEN o.due IS NULL THEN 1 ELSE 0 END AS nodate"
                 f" FROM obligation o WHERE {pick} AND {' AND '.join(extra)}"
-                f" ORDER BY {order} LIMIT {int(limit) + 1}) AS b{n}"
+                f" ORDER BY {ordered} LIMIT {int(limit) + 1}) AS b{n}"
             )
             params += [*picked, *values]
         sql = (
