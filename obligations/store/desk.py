@@ -145,6 +145,9 @@ class Desk:
         """A new session for the person: (its id, for the cookie; its CSRF token). The session
         ``replaces`` (the id the browser came with) is deleted: an id known before sign-in is
         never signed in (session fixation)."""
+        from sqlalchemy import delete
+        from sqlmodel import col
+
         from obligations.store.db import retrying
         from obligations.store.tables import DeskSession, now
 
@@ -158,6 +161,8 @@ class Desk:
                     if old is not None:
                         s.delete(old)
                 at = now()
+                # the expired ones go at each sign-in, so the table holds about the live ones
+                s.execute(delete(DeskSession).where(col(DeskSession.expires_at) < at))
                 s.add(
                     DeskSession(
                         id_hash=session_hash(session_id),
