@@ -4,6 +4,7 @@ argument), order text shown escaped, sign-in throttling, roles, and the trusted 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -306,3 +307,19 @@ def signed_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
         yield server
     finally:
         server.stop()
+
+
+def test_over_https_the_cookies_are_secure(desk: Desk) -> None:
+    """Behind a TLS proxy on the same host (X-Forwarded-Proto, which uvicorn takes from
+    127.0.0.1 only), the session cookie is marked Secure."""
+    https = {"X-Forwarded-Proto": "https"}
+    _, _, page = desk.request("GET", "/login", headers=https)
+    assert all("secure" in c.lower() for c in desk.set_cookies) and desk.set_cookies
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token
+    status, _, _ = desk.request(
+        "POST", "/login", {"csrf": token[1], "email": CLERK, "password": PASSWORD}, https
+    )
+    assert status == 303
+    (cookie,) = [c.lower() for c in desk.set_cookies if c.startswith("docketcal_session=")]
+    assert "secure" in cookie and "httponly" in cookie
