@@ -30,14 +30,6 @@ from .conftest import (
 PAGES = ("/", "/calendar", f"/case/{CAED}", "/duty/bates-stamp", "/record", "/subscribe", "/intake")
 
 
-def history(db: Path, ref_tail: str) -> list[str]:
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT what FROM history WHERE ref LIKE ? ORDER BY id", (f"%/{ref_tail}",)
-        ).fetchall()
-    return [r[0] for r in rows]
-
-
 def state(db: Path, ref_tail: str) -> tuple[str, str | None]:
     with sqlite3.connect(db) as conn:
         row = conn.execute(
