@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 from calendars.errors import FIRST_YEAR, LAST_YEAR, UNEXPECTED, DocketcalError, escape
 from cli import agenda, calc, config, demo, docket, feeds, remind
 from cli.orders import order_app
+from cli.rules import rules_app
 
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 #: Set (to anything but 0) to see the traceback of an unexpected error.
@@ -142,6 +143,7 @@ app.command("agenda", epilog="Example:  docketcal agenda --within 7d")(agenda.ag
 app.command("explain", epilog="Example:  docketcal explain bates-stamp")(agenda.explain_command)
 app.command("config", epilog="Example:  docketcal config")(config.config_command)
 app.add_typer(order_app, name="order")
+app.add_typer(rules_app, name="rules")
 app.command("demo", epilog="Example:  docketcal demo   (the same as make demo)")(demo.demo_command)
 
 

@@ -457,6 +457,8 @@ class _Resolved:
     moot: str = ""  # why the anchor can never happen
     pending: tuple[str, ...] = ()  # a default not yet happened
     opens_on: date | None = None
+    due_at: datetime | None = None  # another duty's due instant (X.due), with the order's time
+    end_at: datetime | None = None  # and that duty's end (an appearance)
 
 
 def _resolve_simple(ctx: _Ctx, anchor: SimpleAnchor, occurrence: Event | None) -> _Resolved:
@@ -487,6 +489,7 @@ def _resolve_simple(ctx: _Ctx, anchor: SimpleAnchor, occurrence: Event | None) -
             r.waiting += (f"{named.name}.due{why}",)
             return r
         r.at = item.due.due
+        r.due_at, r.end_at = item.due.due_at, item.end_at
         r.chain += (f"{named.name} due {item.due.due.isoformat()}",)
         r.depends += (item.ref,)
         if item.state is State.WAITING:  # a date at the earliest, or a default not yet happened
@@ -700,6 +703,13 @@ def _part(ctx: _Ctx, part: Part, occurrence: Event | None) -> _Got:
             f"'{part}': due on the day of its anchor, {day.isoformat()}; no period is counted"
             " and the day is not rolled"
         )
+        if resolved.due_at is not None and resolved.due_at != base.due_at:
+            # The anchor is another duty set for a time of day (a hearing at 9:00): the same
+            # instant, not the day's end.
+            at = resolved.due_at.replace(tzinfo=None)
+            base = _fixed_day(ctx, at)
+            note += f"; at the time set for it, {at.strftime('%H:%M')}"
+            got.end_at = resolved.end_at
         got.due = _with_steps(base, [(ctx.cite, day, day, note)])
         got.unrolled = day
         return got

@@ -5,8 +5,12 @@ Rule 1.10 counts as CCP 12 and 12a do (exclude the first day, include the last u
 the holidays are the judicial holidays of CCP 135, observed under rule 1.11. A period in the Rules
 of Court that runs from service is extended for the manner of service as CCP 1013 and 1010.6 say
 (they reach periods 'prescribed by statute or rule of court'); a notice of appeal is not (CCP
-1013(a)). Filing by priority or express mail or overnight carrier is timely if mailed before the
-time expires (rule 8.25(b)(3)) [recalled]: a warning, never folded into the date.
+1013(a)). A brief, a petition for rehearing or for review, an answer or reply to one, and the
+other papers rule 8.25(b)(3) lists are timely if the time to file had not expired on the date of
+their mailing by priority or express mail or their delivery to a common carrier promising
+overnight delivery; not in original proceedings (8.25(b)(4)), and not a notice of appeal (rule
+8.25(b)(2): the clerk must receive it in time). Text read at
+https://courts.ca.gov/cms/rules/index/eight/rule8_25 (2024). A warning, never folded into the date.
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ class CaliforniaAppellate(California):
         outcome = super().run(r)
         if r.req.fixed is None:
             r.warn(
-                f"{RULE} 8.25(b)(3): a document is timely if the time to file it had not expired on"
-                f" the date of its mailing by priority or express mail or its delivery to a common"
-                f" carrier promising overnight delivery: sent by {day_name(outcome.due)} (not folded"
-                " into the date shown)"
+                f"{RULE} 8.25(b)(3): a brief, a petition for rehearing or for review, an answer or"
+                " reply to one (and the other papers the rule lists) is timely if the time to file it"
+                " has not expired on the date of its mailing by priority or express mail or its"
+                f" delivery to a common carrier promising overnight delivery: sent by"
+                f" {day_name(outcome.due)}; not for a notice of appeal or in an original proceeding"
+                " (8.25(b)(2), (4)); not folded into the date shown"
             )
         return outcome

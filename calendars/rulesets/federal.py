@@ -42,7 +42,11 @@ END_OF_DAY = time(23, 59)
 #: courts in Washington, D.C., where Inauguration Day (5 U.S.C. 6103(c)) closes the courts
 DC_COURTS = frozenset({"dcd", "cadc", "cafc", "dcb", "uscfc"})
 #: courts of districts with counties where 6103(c) makes it a holiday for federal employees
+#: (Montgomery and Prince George's Counties, Md.; Arlington and Fairfax Counties, Alexandria and
+#: Falls Church, Va.): counted as in Washington, with the reading without it. It is no state
+#: holiday of Maryland or Virginia, though the holidays package lists it under both.
 NEAR_DC = frozenset({"mdd", "vaed", "mdb", "vaeb"})
+PACKAGE_NOT_STATE = frozenset({"Inauguration Day"})
 
 
 class Federal(RuleSet):
@@ -98,14 +102,19 @@ class Federal(RuleSet):
     def make_book(self, court: Court) -> DayBook:
         def source(year: int) -> list[Holiday]:
             days = list(federal_holidays(year))
-            if court.id in DC_COURTS:
+            if court.id in DC_COURTS or court.id in NEAR_DC:
                 inauguration = inauguration_day(year)
                 if inauguration is not None:
                     days.append(inauguration)
             sf = state_file(court.state)
-            days.extend(
-                sf.holidays(year, STATE) if sf else package_state_holidays(court.state, year)
-            )
+            if sf is not None:
+                days.extend(sf.holidays(year, STATE))
+            else:
+                days.extend(
+                    h
+                    for h in package_state_holidays(court.state, year)
+                    if h.name not in PACKAGE_NOT_STATE
+                )
             return days
 
         return DayBook(source)
@@ -331,7 +340,9 @@ class Federal(RuleSet):
         if r.court.id in NEAR_DC:
             r.warn(
                 "Inauguration Day is a legal holiday for federal employees in some counties of this"
-                " district (5 U.S.C. 6103(c)); it is not counted here"
+                " district (5 U.S.C. 6103(c): Montgomery and Prince George's Counties, Md.; Arlington"
+                " and Fairfax Counties, Alexandria and Falls Church, Va.): counted as in the courts"
+                " of Washington, D.C., with a reading without it"
             )
 
     def period_end(

@@ -1,4 +1,13 @@
-"""New York: General Construction Law 20, 24, 25-a, 30 and CPLR 2103(b)."""
+"""New York: General Construction Law 20, 24, 25-a, 30 and CPLR 2103(b).
+
+CPLR 2103(b)(2): five days after service by mail, for the party served only (Thompson v Cuadrado,
+1st Dept 2000, https://cetient.com/case/6061943/thompson-v-cuadrado; HSBC Bank USA v Maniatopoulos,
+175 AD3d 575, 2d Dept 2019), and only for a period "prescribed by law", not one set by a court
+order (Fran's Pets v Aggen, Sup Ct 1981, https://print.casetext.com/case/frans-pets-inc-v-aggen,
+which quotes the text of its day: "three days shall be added"). The five days are applied to every
+date: when the text went from three days to five, and the six days for mailing from outside the
+state, were not checked against a source.
+"""
 
 from __future__ import annotations
 
