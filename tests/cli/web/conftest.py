@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,10 +28,13 @@ CLERK, ATTORNEY, OTHER = "ada@firm.example", "ann@firm.example", "bo@firm.exampl
 CAED, NJD = "caed-2013-11-12", "njd-2013-07-02"
 
 
-def docketcal(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def docketcal(
+    env: dict[str, str], *args: str, stdin: str = "", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(EXE), *args], input=stdin, capture_output=True, text=True, env=env, timeout=60
-    )
+        [str(EXE), *args], input=stdin, capture_output=True, text=True, env=env, timeout=60,
+        cwd=cwd,
+    )  # fmt: skip
 
 
 @dataclass
@@ -107,7 +111,7 @@ def make_docket(tmp_path: Path, orders: tuple[str, ...] = (CAED, NJD)) -> dict[s
         "DOCKETCAL_USER": "setup",
     }
     steps = [
-        ("order", "load", *(str(ORDERS / f"{o}.toml") for o in orders)),
+        ("order", "load", *(f"orders/{o}.toml" for o in orders)),  # the path the history shows
         ("person", "add", "--name", "Ada Clerk", "--email", CLERK, "--role", "clerk"),
         ("person", "add", "--name", "Ann Lee", "--email", ATTORNEY),
         ("person", "add", "--name", "Bo Chen", "--email", OTHER),
@@ -115,8 +119,11 @@ def make_docket(tmp_path: Path, orders: tuple[str, ...] = (CAED, NJD)) -> dict[s
     ]
     if NJD in orders:
         steps.append(("assign", OTHER, NJD))
+    (tmp_path / "orders").mkdir(exist_ok=True)
+    for o in orders:
+        shutil.copyfile(ORDERS / f"{o}.toml", tmp_path / "orders" / f"{o}.toml")
     for args in steps:
-        done = docketcal(env, *args)
+        done = docketcal(env, *args, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
     for email in (CLERK, ATTORNEY, OTHER):
         done = docketcal(env, "person", "password", email, stdin=PASSWORD + "\n")

@@ -315,3 +315,25 @@ def test_over_https_the_cookies_are_secure(desk: Desk) -> None:
     assert status == 303
     (cookie,) = [c.lower() for c in desk.set_cookies if c.startswith("docketcal_session=")]
     assert "secure" in cookie and "httponly" in cookie
+
+
+def test_a_session_made_by_one_serve_process_is_good_at_another(
+    desk_env: dict[str, str], tmp_path: Path, desk: Desk
+) -> None:
+    """Behind a load balancer a browser's requests reach any process: sessions, CSRF tokens
+    and failed sign-ins live in the database."""
+    other = start(desk_env, tmp_path)
+    try:
+        assert desk.sign_in(CLERK) == 303
+        other.cookies = dict(desk.cookies)
+        status, _, page = other.request("GET", "/record")
+        assert status == 200 and "Ada Clerk" in page
+        csrf = desk.csrf("/record")  # a token one process put in a form, posted to the other
+        status, _, page = other.request(
+            "POST", "/record/done", {"csrf": csrf, "ref": "produce-documents", "on": "2013-11-22"}
+        )
+        assert status == 200 and "recorded produce-documents done 2013-11-22" in page
+        status, _, _ = other.request("POST", "/logout", {"csrf": csrf})
+        assert status == 303 and desk.request("GET", "/")[0] == 303  # signed out at both
+    finally:
+        other.stop()
