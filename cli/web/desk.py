@@ -67,6 +67,7 @@ class Viewer:
     person: store.Person
     csrf: str
     session: str | None  # the session id (None when a trusted header signed them in)
+    new_csrf: bool = False  # a trusted header's first page: its token goes in a cookie
 
 
 Handler = Callable[[Request, Viewer, FormData | None], Response]
@@ -153,8 +154,10 @@ class DeskPages:
                 found = store.person(r, email)
             if found is None:
                 return None
-            csrf = self.signer.unsign(request.cookies.get(CSRF_COOKIE)) or ""
-            return Viewer(found[0], csrf, None)
+            csrf = self.signer.unsign(request.cookies.get(CSRF_COOKIE))
+            if csrf:
+                return Viewer(found[0], csrf, None)
+            return Viewer(found[0], secrets.token_urlsafe(32), None, new_csrf=True)
         sid = self.signer.unsign(request.cookies.get(SESSION_COOKIE))
         if sid is None:
             return None
@@ -174,8 +177,8 @@ class DeskPages:
         if viewer is None:
             return _to_login(request)
         response = self._call(handler, request, viewer, None)
-        if self.trust_header and not viewer.csrf:
-            self._csrf_cookie(request, response, secrets.token_urlsafe(32))
+        if viewer.new_csrf:
+            self._csrf_cookie(request, response, viewer.csrf)
         return response
 
     def _post(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -187,7 +190,7 @@ class DeskPages:
             sent = form.get("csrf")
             if not (
                 isinstance(sent, str)
-                and viewer.csrf
+                and not viewer.new_csrf
                 and hmac.compare_digest(sent.encode(), viewer.csrf.encode())
             ):
                 return _refused()

@@ -243,7 +243,15 @@ def test_a_trusted_header_is_off_by_default_and_names_the_person_when_on(
         # posts still need the CSRF token (a cookie the page set, and the form's copy)
         form = {"ref": "produce-documents", "on": "2013-11-20"}
         status, _, _ = proxied.request("POST", "/record/done", form, {"X-Remote-User": ATTORNEY})
-        assert status == 403
+        assert status == 403 and state(proxied.db, "produce-documents") == ("open", None)
+        proxied.cookies.clear()
+        status, _, page = proxied.request("GET", "/record", headers={"X-Remote-User": ATTORNEY})
+        token = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert status == 200 and token and "docketcal_csrf" in proxied.cookies
+        status, _, page = proxied.request(
+            "POST", "/record/done", {**form, "csrf": token[1]}, {"X-Remote-User": ATTORNEY}
+        )
+        assert status == 200 and "recorded produce-documents done 2013-11-20" in page
     finally:
         proxied.stop()
     assert "trusting the X-Remote-User header" in proxied.log.read_text()
