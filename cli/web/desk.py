@@ -701,7 +701,16 @@ class DeskPages:
                 source = str(drafted.to_json().get("text") or source)  # what the spans index
             except DocketcalError as exc:
                 return self.render(
-                    "intake.html", 400, viewer=viewer, stage="start", error=str(exc), drafting=True
+                    "intake.html",
+                    400,
+                    viewer=viewer,
+                    stage="start",
+                    error=str(exc),
+                    drafting=True,
+                    text=toml,
+                    given={
+                        k: str(form.get(k) or "") for k in ("court", "case", "entered", "order_id")
+                    },
                 )
         return self._checked(viewer, toml, source)
 
