@@ -77,6 +77,11 @@ def test_sign_in_agenda_and_a_duty_explained(browser: Any, site: Desk) -> None:
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     sign_in(page, site, ATTORNEY)
     assert page.title() == "Agenda · docketcal desk"
+    # the keyboard: the first Tab reaches the skip link, which moves the focus to the page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the page"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
     mine = page.locator("section", has=page.get_by_role("heading", name="Yours"))
     assert mine.get_by_role("link", name="produce all responsive documents").count() == 1
     assert "Tue 2013-11-26" in mine.inner_text()
