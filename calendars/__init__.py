@@ -12,6 +12,7 @@ from datetime import date, datetime
 from calendars.courts import Court, UnknownCourt, all_courts, get_court
 from calendars.due import ComputeError, Due, Reading, Step
 from calendars.errors import FIRST_YEAR, LAST_YEAR, OutOfSpan, check_span
+from calendars.fast import quick_days
 from calendars.period import SERVICE_METHODS, Direction, Period, Request, Unit
 from calendars.rulesets import RULESET_IDS, get_ruleset
 
@@ -34,13 +35,27 @@ def compute(court: str | Court, request: Request, *, rules: str | None = None) -
     e.g. ``frcrp`` for a criminal case in a district court)."""
     if isinstance(court, str):
         court = get_court(court)
+    # a plain period in days or weeks: from tables (calendars/fast.py)
+    due = quick_days(court, request, rules)
+    if due is not None:
+        return due
+    return compute_general(court, request, rules=rules)
+
+
+def compute_general(
+    court: str | Court, request: Request, *, rules: str | None = None, quick: bool = True
+) -> Due:
+    """``compute`` without the tables of calendars/fast.py (what they are tested against);
+    ``quick=False`` takes the rule set's general path even where it has a quick one."""
+    if isinstance(court, str):
+        court = get_court(court)
     if request.service not in _METHODS:
         raise ComputeError(
             f"unknown service method '{request.service}'; expected one of {', '.join(SERVICE_METHODS)}"
         )
     _check_request(request)
     ruleset = get_ruleset(rules or court.ruleset)
-    due = ruleset.compute(court, request)
+    due = ruleset.compute(court, request, quick=quick)
     if not FIRST_YEAR <= due.due.year <= LAST_YEAR:
         _span(due.due, "the due date")
     return due
@@ -98,6 +113,7 @@ __all__ = [
     "UnknownCourt",
     "all_courts",
     "compute",
+    "compute_general",
     "get_court",
     "get_ruleset",
     "service_from_order",

@@ -47,3 +47,38 @@ class DayBook:
 
 
 ONE_DAY = timedelta(days=1)
+
+
+class RollTable:
+    """Where a day rolls to, by ordinal, for one court counting one way: the day itself when it
+    is a court day, the next (or previous) court day when it is not, or 0 when the way off it
+    meets a day whose status is unsettled (the general computation decides those).
+
+    Filled a day at a time, the first time that day is asked for, from ``roll`` (the rule set's
+    own roll without words, so the table says only what the rule set says); pure, and kept for
+    the life of the process.
+    """
+
+    __slots__ = ("_forward", "_roll", "rolled")
+
+    def __init__(self, roll: Callable[[date, bool], date | None], forward: bool) -> None:
+        self._roll = roll
+        self._forward = forward
+        #: the days found so far (a caller in a hurry reads it first, then calls)
+        self.rolled: dict[int, int] = {}
+
+    def __call__(self, ordinal: int) -> int:
+        """The ordinal the day ``ordinal`` rolls to, or 0 when that is unsettled."""
+        found = self.rolled.get(ordinal)
+        if found is None:
+            to = self._roll(date.fromordinal(ordinal), self._forward)
+            if to is None:
+                found = self.rolled[ordinal] = 0
+            else:
+                # every day the roll stepped over rolls to the same day: one roll fills them all
+                found = to.toordinal()
+                step = 1 if self._forward else -1
+                for passed in range(ordinal, found, step):
+                    self.rolled[passed] = found
+                self.rolled[found] = found
+        return found

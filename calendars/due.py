@@ -55,10 +55,12 @@ class Due:
     ``due`` is the date under the rule set's default reading; ``safe_due`` the earliest date under
     every reading in ``readings`` (the default reading first); ``due_at`` the instant the last day
     ends, when one applies. The ``trace`` is built the first time it is read: finding the date is
-    cheap, explaining it costs more, and most bulk callers read only the dates.
+    cheap, explaining it costs more, and most bulk callers read only the dates: ``explain``
+    called with ``args`` builds it (a bulk caller passes a shared function and its arguments
+    rather than a new closure for every answer).
     """
 
-    __slots__ = ("_explain", "_trace", "due", "due_at", "readings", "safe_due", "warnings")
+    __slots__ = ("_args", "_explain", "_trace", "due", "due_at", "readings", "safe_due", "warnings")
 
     def __init__(
         self,
@@ -68,7 +70,8 @@ class Due:
         readings: tuple[Reading, ...] = (),
         warnings: tuple[str, ...] = (),
         trace: tuple[Step, ...] | None = None,
-        explain: Callable[[], tuple[Step, ...]] | None = None,
+        explain: Callable[..., tuple[Step, ...]] | None = None,
+        args: tuple[Any, ...] = (),
     ) -> None:
         self.due = due
         self.due_at = due_at
@@ -77,12 +80,14 @@ class Due:
         self.warnings = warnings
         self._trace = trace
         self._explain = explain
+        self._args = args
 
     @property
     def trace(self) -> tuple[Step, ...]:
         if self._trace is None:
-            self._trace = self._explain() if self._explain is not None else ()
+            self._trace = self._explain(*self._args) if self._explain is not None else ()
             self._explain = None
+            self._args = ()
         return self._trace
 
     def __eq__(self, other: object) -> bool:
@@ -95,15 +100,18 @@ class Due:
     def __repr__(self) -> str:
         return f"Due(due={self.due!r}, due_at={self.due_at!r}, safe_due={self.safe_due!r})"
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, trace: bool = True) -> dict[str, Any]:
+        """The answer as JSON; without ``trace`` the key is left out (never an empty trace)."""
+        out: dict[str, Any] = {
             "due": self.due.isoformat(),
             "due_at": _iso(self.due_at),
             "safe_due": self.safe_due.isoformat(),
             "readings": [r.to_json() for r in self.readings],
             "warnings": list(self.warnings),
-            "trace": [s.to_json() for s in self.trace],
         }
+        if trace:
+            out["trace"] = [s.to_json() for s in self.trace]
+        return out
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -51,7 +51,7 @@ class Period:
     def __str__(self) -> str:
         if self.n == 1:
             return f"1 {self.unit.value[:-1]}"
-        return f"{self.n} {self.unit.value}"
+        return f"{self.n} {self.unit}"  # a StrEnum formats as its value
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +12,7 @@ from cli.output import BAD_INPUT, NOT_FOUND, emit_json, fail, fmt
 
 if TYPE_CHECKING:
     from calendars import Due
+    from calendars.rulesets.base import RuleSet
 
 
 def _day(text: str, what: str) -> date:
@@ -63,7 +63,15 @@ def compute_command(
         typer.Option(
             "--jsonl",
             help="Read one JSON request per stdin line; write one result per line (keys: court,"
-            " when, service, closures, rules, rules_as_of).",
+            " when, service, closures, rules, rules_as_of, trace).",
+        ),
+    ] = False,
+    no_trace: Annotated[
+        bool,
+        typer.Option(
+            "--no-trace",
+            help='With --jsonl: leave the trace out of every answer (a line\'s "trace": true'
+            " asks for it back); the dates, readings and warnings are the same.",
         ),
     ] = False,
 ) -> None:
@@ -74,8 +82,10 @@ def compute_command(
                 "--jsonl reads its requests from standard input; give no WHEN, --court or"
                 ' --rules-as-of (put "rules_as_of" in a request line)'
             )
-        _jsonl()
+        _jsonl(not no_trace)
         return
+    if no_trace:
+        fail("--no-trace goes with --jsonl; a single computation always shows its trace")
     if when is None or court is None:
         fail(
             'compute needs a due rule and --court, e.g. docketcal compute "14 days after 2013-11-12" --court caed'
@@ -113,100 +123,12 @@ def _calculate(
         fail(str(exc), exc.exit_code)
 
 
-#: The keys a --jsonl request may have, with the JSON type each must be.
-_KEYS: dict[str, tuple[type, ...]] = {
-    "court": (str,),
-    "when": (str,),
-    "service": (str, type(None)),
-    "closures": (list, type(None)),
-    "rules": (str, type(None)),
-    "rules_as_of": (str, type(None)),
-}
-_TYPE_NAMES = {str: "a string", list: "a list of dates", type(None): "null"}
+def _jsonl(trace: bool) -> None:
+    """One request per line; a bad line gets {"error": ...} and the run goes on (cli/bulk.py)."""
+    from cli.bulk import run
 
-
-class _BadLine(ValueError):
-    """A request line that is not what --jsonl expects (its message says what was expected)."""
-
-
-def _request(line: bytes) -> dict[str, Any]:
-    """The request of one line, checked for shape and types before anything is computed."""
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _BadLine(f"the line is not UTF-8 text (byte {exc.start + 1})") from None
-    try:
-        req = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _BadLine(f"not JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(req, dict):
-        raise _BadLine(f"expected a JSON object, found {type(req).__name__}")
-    unknown = sorted(set(req) - set(_KEYS))
-    if unknown:
-        raise _BadLine(f"unknown keys: {', '.join(unknown)}; known: {', '.join(_KEYS)}")
-    for key in ("court", "when"):
-        if key not in req:
-            raise _BadLine(f'expected "court" and "when" as strings; "{key}" is missing')
-    for key, value in req.items():
-        if not isinstance(value, _KEYS[key]):
-            wanted = " or ".join(_TYPE_NAMES[t] for t in _KEYS[key])
-            raise _BadLine(f'"{key}" must be {wanted}, found {json.dumps(value)[:60]}')
-        if isinstance(value, str):
-            _unicode(key, value)
-    for item in req.get("closures") or ():
-        if not isinstance(item, str):
-            raise _BadLine(f'"closures" must be a list of dates, found {json.dumps(item)[:60]}')
-    return req
-
-
-def _unicode(key: str, value: str) -> None:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise _BadLine(
-            f'"{key}" holds a lone surrogate (\\u{ord(value[exc.start]):04x} at character'
-            f" {exc.start + 1}), which is not text"
-        ) from None
-
-
-def _iso_day(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _BadLine(f"{what} '{text}' is not a date (expected YYYY-MM-DD)") from None
-
-
-def _jsonl() -> None:
-    """One request per line; a bad line gets {"error": ...} and the run goes on."""
-    from calendars.errors import DocketcalError
-    from obligations.calculator import calculate
-    from obligations.when import WhenSyntaxError
-
-    out = sys.stdout
-    for number, line in enumerate(sys.stdin.buffer, 1):
-        if not line.strip():
-            continue
-        try:
-            req = _request(line)
-            closures = [_iso_day(d, '"closures" entry') for d in req.get("closures") or ()]
-            as_of = req.get("rules_as_of")
-            result: dict[str, Any] = calculate(
-                req["court"],
-                req["when"],
-                service=req.get("service"),
-                closures=closures,
-                rules=req.get("rules"),
-                rules_as_of=_iso_day(as_of, '"rules_as_of"') if as_of is not None else None,
-            ).to_json()
-        except (_BadLine, WhenSyntaxError, DocketcalError) as exc:
-            result = {"error": f"line {number}: {exc}"}
-        try:
-            text = json.dumps(result, ensure_ascii=False)
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # an error that quotes a lone surrogate: escape it
-            text = json.dumps(result)
-        out.write(text + "\n")
-    out.flush()
+    run(sys.stdin.buffer, sys.stdout.write, trace=trace)
+    sys.stdout.flush()
 
 
 def courts_command(
@@ -263,9 +185,9 @@ def holidays_command(
         fail(str(exc), BAD_INPUT)
     counts = {
         FEDERAL: "legal holiday",
-        INAUGURATION: "legal holiday",
+        INAUGURATION: "legal holiday by default (a reading without it is shown)",
         EO_CLOSURE: "legal holiday by default (a reading without it is shown)",
-        STATE: "forward periods only (6(a)(6)(C))",
+        STATE: _state_counts(rs, year),
         COURT: "court holiday",
     }
     every = rs.holidays(c, year)
@@ -291,3 +213,25 @@ def holidays_command(
     for h, item in zip(days, items, strict=True):
         typer.echo(f"{h.day.strftime('%a %Y-%m-%d')}  {h.name}  [{item['counts']}]")
         typer.echo(f"                {h.source}")
+
+
+def _state_counts(rs: RuleSet, year: int) -> str:
+    """How the rule set counts the state's holidays in ``year``: as its rule version in force
+    that year says (data/rule-versions.toml, ``state_holidays``): forward periods only (Fed. R.
+    Civ. P. 6(a)(6)(C) and its sister rules), both ways (the former texts; Tax Court Rule
+    25(a)(2), the legal holidays of the District of Columbia), or not at all (RCFC 6(a)(6))."""
+    from calendars.rulesets.federal import Federal
+    from calendars.rulesets.versions import versions
+
+    if not isinstance(rs, Federal):
+        return "state holiday"
+    texts = versions(rs.family)
+    if not texts:
+        return f"forward periods only ({rs.cite('(a)(6)(C)')})"
+    end = date(year, 12, 31)
+    version = max((v for v in texts if v.since <= end), key=lambda v: v.since, default=texts[0])
+    if version.state_holidays == "none":
+        return f"not counted: {version.label} has no clause for state holidays"
+    if version.state_holidays == "both":
+        return f"legal holiday, periods counted either way ({version.label})"
+    return f"forward periods only ({rs.cite('(a)(6)(C)')})"

@@ -74,3 +74,85 @@ def schema_command() -> None:
     from obligations.orderfile import order_schema
 
     emit_json(order_schema())
+
+
+@order_app.command(
+    "draft",
+    epilog="Example:  docketcal order draft order.pdf --court caed --out order.toml",
+)
+def draft_command(
+    ctx: typer.Context,
+    order: Annotated[
+        str,
+        typer.Argument(
+            help="The order: a PDF (text layer) or a text file; - reads text from stdin."
+        ),
+    ],
+    court: Annotated[
+        str | None,
+        typer.Option("--court", help="Court id (docketcal courts); else read from the caption."),
+    ] = None,
+    case: Annotated[
+        str | None, typer.Option("--case", help="Case number; else read from the text.")
+    ] = None,
+    entered: Annotated[
+        str | None,
+        typer.Option("--entered", help="Date entered, YYYY-MM-DD; else read from the text."),
+    ] = None,
+    order_id: Annotated[
+        str | None, typer.Option("--id", help="Order id; default COURT-YYYY-MM-DD.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the draft here instead of stdout.")
+    ] = None,
+    format_: Annotated[
+        str, typer.Option("--format", help="toml (an order file) or json (the draft as data).")
+    ] = "toml",
+) -> None:
+    """Draft an order file from an order's text: every duty found, its party, cite and due
+    rule; `review = "..."` where a person must decide. Confirm it, then `order check` it."""
+    import json
+    import sys
+    from datetime import date
+
+    from calendars.errors import BadInput
+    from obligations.draft import draft_order, read_order_text
+
+    if format_ not in ("toml", "json"):
+        fail(f"--format: expected toml or json, found '{format_}'")
+    day = None
+    if entered is not None:
+        try:
+            day = date.fromisoformat(entered)
+        except ValueError:
+            fail(f"--entered: expected a date YYYY-MM-DD, found '{entered}'")
+    if order == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        path = Path(order)
+        if not path.is_file():
+            fail(f"no such file: {order}")
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            fail(f"{order}: cannot read the file: {err.strerror or err}")
+        name = order
+    try:
+        text = read_order_text(data, name=name)
+        draft = draft_order(text, court=court, case=case, entered=day, order_id=order_id)
+    except BadInput as exc:
+        fail(str(exc) if str(exc).startswith(name) else f"{name}: {exc}")
+    result = (
+        json.dumps(draft.to_json(), ensure_ascii=False, indent=2) + "\n"
+        if format_ == "json"
+        else draft.to_toml()
+    )
+    if out is None:
+        typer.echo(result, nl=False)
+    else:
+        try:
+            out.write_text(result, encoding="utf-8")
+        except OSError as err:
+            fail(f"{out}: cannot write the file: {err.strerror or err}")
+    del ctx

@@ -1,0 +1,710 @@
+"""The bulk path: plain periods in days or weeks, answered from per-court tables.
+
+``quick_days`` answers exactly the requests ``Federal.quick`` answers (a period in days or weeks
+from a date on or after 2009-12-01, no closures, no other version of the rule asked for, nothing
+unsettled met) and, besides, the ones that only differ by a service method that adds nothing to
+a period counted before an event; it gives exactly the rule set's answer, but from tables: where
+each day rolls to (``calendars.days.RollTable``, built from the rule set's own roll), which
+version of the rule governs each service method, and one shared part per due date. A plain
+period whose last day meets an unsettled question is computed by the rule set's general path
+and its answer kept for the next one that reaches the same last day alike (``_unsettled``).
+Anything else, and every rule set that answers in its own way (a ``quick``, a roll or a service
+rule of its own, like the Tax Court's), gets None: ``calendars.compute`` then takes the rule
+set's own path. The trace of a ``Due`` is the rule set's own, built by its run when it is read.
+
+It reads three things of ``Federal`` that are not its interface: ``_quick_roll`` (the roll
+without words the tables are filled from), ``_notes`` (its cache of each year's warnings) and
+``_zones`` (the words on split time zones).
+
+``quick_line`` gives the same answer as ``compute --jsonl`` writes it (the JSON of
+``Due.to_json``, with or without the trace), composed from pieces: the rule set's own roll steps
+(one per court, day and direction, written by its ``roll``), its citations and version labels,
+and the words of its other steps (as ``Federal`` writes them: a change of those words shows as
+a kind of line that is computed the general way, and in the tests). Each kind of request (court,
+version, direction, service method, unit) is checked once per process against the rule set's own
+line before its pieces are used; a kind whose line differs is computed the general way from then
+on.
+
+``tests/calendars/test_fast_path.py`` compares both with the general path on generated requests
+(courts, dates from 1900 to 2200, periods, directions, service methods, rule versions).
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from datetime import date, datetime
+from functools import partial
+from typing import TypeGuard
+
+from calendars.courts import Court
+from calendars.days import WEEKDAY_NAMES, RollTable
+from calendars.due import Due, Reading
+from calendars.errors import LAST_YEAR
+from calendars.period import SERVICE_METHODS, Direction, Period, Request, Unit
+from calendars.rulesets import get_ruleset
+from calendars.rulesets.base import SETTLED, RuleSet, Run
+from calendars.rulesets.federal import E_SERVICE_ENDS, END_OF_DAY, RULES_2009, Federal, _zones
+from calendars.rulesets.versions import Version, versions
+
+FIRST_ORDINAL = RULES_2009.toordinal()
+E_SERVICE_ORDINAL = E_SERVICE_ENDS.toordinal()
+LAST_ORDINAL = date(LAST_YEAR, 12, 31).toordinal()
+#: the longest period taken here: longer ones are rare, and the general path checks their span
+LONGEST = 3660
+_DAYS = Unit.DAYS
+_WEEKS = Unit.WEEKS
+_AFTER = Direction.AFTER
+_SHORT = tuple(name[:3] for name in WEEKDAY_NAMES)
+
+
+def _q(text: str) -> str:
+    """A JSON string, as ``json.dumps(..., ensure_ascii=False)`` writes it."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+_SETTLED_JSON = '[{"due": "%s", "assumes": ' + _q(SETTLED).replace("%", "%%") + "}]"
+
+#: ordinal -> (ISO date, 'Mon 2013-11-11'): the two ways a date is written in a line
+_names: dict[int, tuple[str, str]] = {}
+
+
+def _name(ordinal: int) -> tuple[str, str]:
+    found = _names.get(ordinal)
+    if found is None:
+        d = date.fromordinal(ordinal)
+        iso = d.isoformat()
+        found = _names[ordinal] = (iso, f"{_SHORT[d.weekday()]} {iso}")
+    return found
+
+
+class Plan:
+    """One court under one rule set: its roll tables, its service versions, its answers and
+    the pieces of its lines."""
+
+    __slots__ = (
+        "_adds",
+        "_before",
+        "ahead",
+        "answers",
+        "asker",
+        "ats",
+        "back",
+        "behind",
+        "court",
+        "declared",
+        "eod",
+        "explain",
+        "family",
+        "forward",
+        "heads",
+        "kinds",
+        "methods",
+        "notes",
+        "reasons",
+        "roll_json",
+        "roll_words",
+        "rolls",
+        "ruleset",
+        "since",
+        "skips",
+        "templated",
+        "unsettled",
+        "warned",
+        "years",
+        "zone",
+    )
+
+    def __init__(self, court: Court, ruleset: Federal) -> None:
+        self.court = court
+        self.ruleset = ruleset
+        self.zone = court.zone
+        #: the rule set's own trace of a request (a bound method made once)
+        self.explain = ruleset.explain
+        book = ruleset.book(court)
+        roll = partial(ruleset._quick_roll, book)
+        self.forward = RollTable(roll, True)
+        self.back = RollTable(roll, False)
+        self.ahead = self.forward.rolled
+        self.behind = self.back.rolled
+        #: year * 2 + (1 forward, 0 backward) -> the rule set's warnings of that year and way
+        self.years: dict[int, tuple[str, ...]] = {}
+        self.methods = frozenset(ruleset.methods) & frozenset(SERVICE_METHODS)
+        #: the rule set's own cache of the warnings of a court, year and direction (filled by
+        #: its general path; ``Federal.quick`` reads it too)
+        self.notes: dict[tuple[str, int, bool], tuple[str, ...]] = ruleset._notes
+        self.family: tuple[Version, ...] = versions(ruleset.family)
+        #: the ordinals from which each version of the rule is in force, and the service methods
+        #: that add 3 days under each (``Federal.adds``)
+        self.since = [v.since.toordinal() for v in self.family]
+        self._adds = [v.adds for v in self.family]
+        self._before: dict[tuple[int, str], tuple[str, ...]] = {}
+        #: due ordinal -> (due, due_at, readings), shared by every answer with that due date
+        self.answers: dict[int, tuple[date, datetime, tuple[Reading, ...]]] = {}
+        #: (kind, ordinal) -> the JSON of a roll step after its number (kind 0: the last day
+        #: forward, 1: backward, 2: the extended last day after service)
+        self.rolls: dict[tuple[int, int], str] = {}
+        #: the rule and the words of each kind of roll step (as ``period_end`` and ``service``
+        #: pass them to ``roll``)
+        self.roll_words = (
+            (ruleset.cite("(a)(1)(C)"), "the last day"),
+            (
+                f"{ruleset.cite('(a)(1)(C)')}, {ruleset.cite('(a)(5)')}",
+                "the last day (before the event)",
+            ),
+            (ruleset.cite("(a)(1)(C)"), "the extended last day"),
+        )
+        #: the JSON of each kind of roll step up to its first date, and its words for the day
+        self.roll_json = tuple(
+            (f', "rule": {_q(rule)}, "from": "', _q(what)[1:-1]) for rule, what in self.roll_words
+        )
+        self.templated = True
+        self.reasons: dict[tuple[int, bool], str] = {}
+        self.skips: dict[tuple[int, bool], str] = {}
+        #: the run ``reason`` asks the rule set's ``closed`` with (default assumptions; what it
+        #: records about the run is not read)
+        self.asker = Run(court, Request(), ruleset.default, book)
+        #: year -> (day, declared) of its holidays declared shortly before they fell
+        self.declared: dict[int, tuple[tuple[int, int], ...]] = {}
+        #: (version, direction, whether service adds days, unrolled last day, the year's
+        #: warnings) -> the general answer's parts
+        self.unsettled: dict[
+            tuple[int, bool, bool, int, tuple[str, ...]],
+            tuple[date, datetime | None, date, tuple[Reading, ...], tuple[str, ...]],
+        ] = {}
+        #: version index -> the JSON of the last step's rule and note
+        self.eod: dict[int, tuple[str, str]] = {}
+        #: warnings -> their JSON
+        self.warned: dict[tuple[str, ...], str] = {}
+        #: (version index, direction, method, unit) -> the pieces of its lines
+        self.kinds: dict[tuple[int, bool, str, Unit], _Kind] = {}
+        #: due ordinal -> the line up to its warnings, and the instant the due date ends
+        #: (shared by the courts of one time zone: the head says nothing else of the court)
+        self.heads, self.ats = _zone_heads.setdefault(court.tz, ({}, {}))
+        self.templated = self._check_rolls()
+
+    def adds(self, method: str, served: int) -> bool:
+        """Whether service by ``method`` on the day ``served`` adds 3 days (``Federal.adds``)."""
+        k = bisect_right(self.since, served)
+        return k > 0 and method in self._adds[k - 1]
+
+    def not_before(self, k: int, method: str, anchor: date, end: int) -> tuple[str, ...]:
+        """The warnings of the rule set's own service step when ``method`` would add days under
+        version ``k`` but the period is counted before an event (found once per version and
+        method)."""
+        key = (k, method)
+        found = self._before.get(key)
+        if found is None:
+            rs = self.ruleset
+            req = Request(anchor=anchor, service=method, direction=Direction.BEFORE)
+            run = Run(self.court, req, rs.default, rs.book(self.court), explain=False)
+            rs.service(run, date.fromordinal(end), False, anchor, self.family[k])
+            found = self._before[key] = tuple(run.warnings)
+        return found
+
+    def declared_within(self, start: int, reach: int) -> bool:
+        """Whether a holiday declared on or after the day ``start`` falls by the day ``reach``
+        (a period that began before its declaration is unsettled, ``Federal.known_in_time``)."""
+        first = date.fromordinal(start).year
+        for year in range(first, date.fromordinal(reach).year + 1):
+            found = self.declared.get(year)
+            if found is None:
+                book = self.ruleset.book(self.court)
+                found = self.declared[year] = tuple(
+                    (h.day.toordinal(), h.declared.toordinal())
+                    for h in book.year(year)
+                    if h.declared is not None
+                )
+            if any(day <= reach and declared >= start for day, declared in found):
+                return True
+        return False
+
+    def year_notes(self, anchor: date, direction: Direction) -> tuple[str, ...]:
+        """The warnings of the court, the year and the direction, found by the rule set's own
+        ``years`` (which keeps them where ``Federal.quick`` reads them)."""
+        forward = direction is _AFTER
+        found = self.notes.get((self.court.id, anchor.year, forward))
+        if found is None:
+            rs = self.ruleset
+            req = Request(anchor=anchor, direction=direction)
+            rs.years(Run(self.court, req, rs.default, rs.book(self.court), explain=False), anchor)
+            found = self.notes[(self.court.id, anchor.year, forward)]
+        self.years[anchor.year * 2 + forward] = found
+        return found
+
+    def answer(self, ordinal: int) -> tuple[date, datetime, tuple[Reading, ...]]:
+        found = self.answers.get(ordinal)
+        if found is None:
+            end = date.fromordinal(ordinal)
+            found = self.answers[ordinal] = (
+                end,
+                datetime.combine(end, END_OF_DAY, tzinfo=self.zone),
+                (Reading(end, SETTLED),),
+            )
+        return found
+
+    # -- the pieces of a line -------------------------------------------------------------------
+
+    def roll_step(self, kind: int, k: int, ordinal: int) -> str:
+        """The rule set's roll step off the day ``ordinal`` under version ``k``, as JSON after
+        its number (kind 0: the last day forward, 1: backward, 2: the extended last day)."""
+        if self.templated:
+            found = self.rolls.get((kind, ordinal))
+            if found is None:
+                found = self.rolls[(kind, ordinal)] = self._roll_text(kind, ordinal)
+            return found
+        return self._own_roll(kind, k, ordinal)
+
+    def _own_roll(self, kind: int, k: int, ordinal: int) -> str:
+        """The roll step as the rule set's ``roll`` writes it."""
+        rs = self.ruleset
+        run = Run(self.court, Request(), rs.default, rs.book(self.court))
+        run.version = self.family[k]
+        rule, what = self.roll_words[kind]
+        rs.roll(run, date.fromordinal(ordinal), kind != 1, rule, what)
+        (step,) = run.steps
+        text = json.dumps(step.to_json(), ensure_ascii=False)
+        return text[len('{"step": 1') :]
+
+    def _roll_text(self, kind: int, ordinal: int) -> str:
+        """The roll step from the table and the rule set's reasons, in ``roll``'s words."""
+        forward = kind != 1
+        to = (self.forward if forward else self.back)(ordinal)
+        head, what = self.roll_json[kind]
+        iso, name = _name(ordinal)
+        if to == ordinal:
+            return f'{head}{iso}", "to": "{iso}", "note": "{name} is a court day: {what} stays"}}'
+        skipped = self.skipped(ordinal, to, forward)
+        way = "next" if forward else "previous"
+        to_iso, to_name = _name(to)
+        return (
+            f'{head}{iso}", "to": "{to_iso}", "note": "{skipped}: {what} moves to the {way}'
+            f' court day, {to_name}"}}'
+        )
+
+    def skipped(self, ordinal: int, to: int, forward: bool) -> str:
+        """What ``roll`` says of the days it steps over from ``ordinal`` to ``to``, joined (each
+        day's words found once, and the words from each day on kept for the day before)."""
+        key = (ordinal, forward)
+        found = self.skips.get(key)
+        if found is None:
+            found = f"{_name(ordinal)[1]} is {self.reason(ordinal, forward)}"
+            after = ordinal + (1 if forward else -1)
+            if after != to:
+                found = f"{found}; {self.skipped(after, to, forward)}"
+            self.skips[key] = found
+        return found
+
+    def reason(self, ordinal: int, forward: bool) -> str:
+        """Why the rule set's ``closed`` says a day is not a court day (escaped for JSON)."""
+        found = self.reasons.get((ordinal, forward))
+        if found is None:
+            said = self.ruleset.closed(self.asker, date.fromordinal(ordinal), forward)
+            assert said is not None
+            found = self.reasons[(ordinal, forward)] = _q(said)[1:-1]
+        return found
+
+    def _check_rolls(self) -> bool:
+        """Whether ``_roll_text`` writes what the rule set's ``roll`` writes, on a day that
+        stays, a weekend and a legal holiday, each way (else every roll step is the rule set's
+        own, written once per day)."""
+        k = len(self.family) - 1
+        days = [date(2020, 1, 8), date(2020, 1, 4), date(2020, 1, 20), date(2020, 1, 19)]
+        for kind in (0, 1, 2):
+            table = self.forward if kind != 1 else self.back
+            for d in days:
+                o = d.toordinal()
+                if table(o) and self._roll_text(kind, o) != self._own_roll(kind, k, o):
+                    return False
+        return True
+
+    def end_step(self, k: int) -> tuple[str, str]:
+        """The rule and note of the last step (when the last day ends), as JSON."""
+        found = self.eod.get(k)
+        if found is None:
+            rs = self.ruleset
+            court = self.court
+            version = self.family[k]
+            closes = court.clerk_closes
+            paper = f" ({closes.strftime('%H:%M')})" if closes else ""
+            run = Run(court, Request(), rs.default, rs.book(court))
+            note = (
+                f"the last day ends at midnight court time ({court.tz}) for electronic filing;"
+                f" for filing by other means, when the clerk's office closes{paper} ({rs.cite('(a)(4)(B)')})"
+                + _zones(run)
+                + f"; computed under {version.label}"
+            )
+            found = self.eod[k] = (_q(rs.cite("(a)(4)(A)")), _q(note))
+        return found
+
+    def head(self, ordinal: int) -> str:
+        """The line's JSON up to its warnings: due, due_at, safe_due, readings."""
+        found = self.heads.get(ordinal)
+        if found is None:
+            iso = _name(ordinal)[0]
+            ends = datetime.combine(date.fromordinal(ordinal), END_OF_DAY, tzinfo=self.zone)
+            at = ends.isoformat(timespec="minutes")
+            found = self.heads[ordinal] = (
+                f'{{"due": "{iso}", "due_at": "{at}", "safe_due": "{iso}", "readings": '
+                + _SETTLED_JSON % iso
+                + ', "warnings": '
+            )
+            self.ats[ordinal] = at
+        return found
+
+    def answer_at(self, ordinal: int) -> str:
+        """The last step's dates: the due date, and the instant it ends."""
+        return _name(ordinal)[0] + '", "to": "' + self.ats[ordinal]
+
+    def warnings(self, notes: tuple[str, ...]) -> str:
+        found = self.warned.get(notes)
+        if found is None:
+            found = self.warned[notes] = json.dumps(list(notes), ensure_ascii=False)
+        return found
+
+
+_plans: dict[tuple[str, str | None], Plan | None] = {}
+#: the same, for the court's own rule set (rules None), by court id
+_by_court: dict[str, Plan | None] = {}
+#: time zone -> (due ordinal -> the head of a line, due ordinal -> the instant it ends)
+_zone_heads: dict[str, tuple[dict[int, str], dict[int, str]]] = {}
+
+
+def plan(court: Court, rules: str | None) -> Plan | None:
+    """The plan of ``court`` under ``rules`` (its own rule set when None or empty), or None
+    when that rule set answers in its own way, or is unknown (the general path says so)."""
+    key = (court.id, rules)
+    try:
+        return _plans[key]
+    except KeyError:
+        pass
+    from calendars.due import ComputeError
+
+    try:
+        ruleset: RuleSet = get_ruleset(rules or court.ruleset)
+    except ComputeError:
+        found = None
+    else:
+        found = Plan(court, ruleset) if _like_federal(ruleset) else None
+    _plans[key] = found
+    if rules is None:
+        _by_court[court.id] = found
+    return found
+
+
+def _like_federal(ruleset: RuleSet) -> TypeGuard[Federal]:
+    """A rule set of the Federal family that finds, rolls and words its plain periods as
+    ``Federal`` does (a subclass that changes any of that takes its own path)."""
+    if not isinstance(ruleset, Federal):
+        return False
+    kind = type(ruleset)
+    return all(
+        getattr(kind, name) is getattr(Federal, name)
+        for name in (
+            "quick",
+            "_quick_roll",
+            "adds",
+            "compute",
+            "book",
+            "make_book",
+            "explain",
+            "run",
+            "computed",
+            "period_end",
+            "closure",
+            "service",
+            "roll",
+            "add_calendar",
+            "end_of_day",
+            "closed",
+        )
+    )
+
+
+#: what ``_solve`` finds: the plan, the version index, whether the period runs forward, the
+#: unrolled last day, the rolled one, the day 3 service days reach (0: none added), the due day
+#: and the warnings (every day as an ordinal)
+_Found = tuple[Plan, int, bool, int, int, int, int, tuple[str, ...]]
+
+
+def _solve(
+    court: Court, rules: str | None, anchor: date, period: Period, direction: Direction, method: str
+) -> _Found | None:
+    p = _by_court.get(court.id, False) if rules is None else _plans.get((court.id, rules), False)
+    if p is None:
+        return None
+    unit = period.unit
+    if unit is _DAYS:
+        days = period.n
+    elif unit is _WEEKS:
+        days = period.n * 7
+    else:
+        return None
+    if p is False:
+        p = plan(court, rules)
+        if p is None:
+            return None
+    assert isinstance(p, Plan)
+    start = anchor.toordinal()
+    if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
+        return None
+    if method not in p.methods:
+        return None
+    k = bisect_right(p.since, start) - 1
+    if k < 0:
+        return None
+    adds = False
+    if method != "none":
+        if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+            return None  # the period may straddle the 2016 amendment: the general path decides
+        adds = method in p._adds[k]
+    if direction is _AFTER:
+        forward = True
+        first = start + days
+        rolled = p.ahead.get(first)
+        if rolled is None:
+            rolled = p.forward(first)
+        notes = p.years.get(anchor.year * 2 + 1)
+    else:
+        forward = False
+        first = start - days
+        rolled = p.behind.get(first)
+        if rolled is None:
+            rolled = p.back(first)
+        notes = p.years.get(anchor.year * 2)
+    if notes is None:
+        notes = p.year_notes(anchor, direction)
+    if not rolled:
+        return p, k, forward, first, 0, 0, 0, notes  # unsettled: see ``_unsettled``
+    added = 0
+    end = rolled
+    if adds:
+        if forward:
+            added = rolled + 3
+            end = p.forward(added)
+            if not end:
+                return p, k, forward, first, 0, 0, 0, notes
+        else:  # service adds nothing to a period counted before an event: the rule set says so
+            notes = notes + p.not_before(k, method, anchor, rolled)
+    if end > LAST_ORDINAL:
+        return None
+    return p, k, forward, first, rolled, added, end, notes
+
+
+def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | None:
+    """``req``'s answer when it is a plain period in days or weeks (see the module's text), or
+    None: the caller then computes it the general way. (``_solve`` step for step, written out:
+    this is the core's hottest path.)"""
+    anchor = req.anchor
+    period = req.period
+    if type(anchor) is not date or period is None or req.closures or req.rules_as_of is not None:
+        return None
+    p = _by_court.get(court.id, False) if rules is None else _plans.get((court.id, rules), False)
+    if p is None:
+        return None
+    unit = period.unit
+    if unit is _DAYS:
+        days = period.n
+    elif unit is _WEEKS:
+        days = period.n * 7
+    else:
+        return None
+    if p is False:
+        p = plan(court, rules)
+        if p is None:
+            return None
+    assert isinstance(p, Plan)
+    start = anchor.toordinal()
+    if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
+        return None
+    method = req.service
+    if method not in p.methods:
+        return None
+    k = bisect_right(p.since, start) - 1
+    if k < 0:
+        return None
+    adds = False
+    if method != "none":
+        if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+            return None
+        adds = method in p._adds[k]
+    if req.direction is _AFTER:
+        forward = True
+        first = start + days
+        end = p.ahead.get(first)
+        if end is None:
+            end = p.forward(first)
+        notes = p.years.get(anchor.year * 2 + 1)
+    else:
+        forward = False
+        first = start - days
+        end = p.behind.get(first)
+        if end is None:
+            end = p.back(first)
+        notes = p.years.get(anchor.year * 2)
+    if notes is None:
+        notes = p.year_notes(anchor, req.direction)
+    if end and adds:
+        if forward:
+            end = p.forward(end + 3)
+        else:
+            notes = notes + p.not_before(k, method, anchor, end)
+    if not end:
+        return _unsettled(p, court, req, rules, k, forward, first)
+    if end > LAST_ORDINAL:
+        return None
+    due, due_at, readings = p.answers.get(end) or p.answer(end)
+    return Due(due, due_at, due, readings, notes, None, p.explain, (court, req))
+
+
+#: days beyond the unrolled last day that no roll, service days and roll again reach
+REACH = 30
+
+
+def _unsettled(
+    p: Plan, court: Court, req: Request, rules: str | None, k: int, forward: bool, first: int
+) -> Due | None:
+    """A plain period whose last day meets an unsettled question (a state holiday counted
+    forward, an executive-order closure, Inauguration Day): the rule set's general answer,
+    kept for the next request of the same version, direction and unrolled last day whose
+    service adds days or not alike and whose year has the same warnings. Such answers depend on
+    nothing else as long as no other version of the rule takes effect, and no holiday is
+    declared, within reach of the period; where one might, None (the general path, every
+    time)."""
+    anchor = req.anchor
+    assert isinstance(anchor, date)
+    start = anchor.toordinal()
+    reach = first + REACH if forward else start + REACH
+    if reach > LAST_ORDINAL or (k + 1 < len(p.since) and p.since[k + 1] <= reach):
+        return None
+    if p.declared_within(start, reach):
+        return None
+    # the answer depends on the service method only by whether it adds days (the words of the
+    # service step are in the trace, which is built from the request itself)
+    method = req.service
+    adds = method != "none" and method in p._adds[k]
+    key = (k, forward, adds, first, p.years[anchor.year * 2 + forward])
+    found = p.unsettled.get(key)
+    if found is None:
+        due = get_ruleset(rules or court.ruleset).compute(court, req)
+        p.unsettled[key] = (due.due, due.due_at, due.safe_due, due.readings, due.warnings)
+        return due
+    return Due(*found, None, p.explain, (court, req))
+
+
+def quick_line(
+    court: Court,
+    rules: str | None,
+    anchor: date,
+    period: Period,
+    direction: Direction,
+    method: str,
+    trace: bool = True,
+) -> str | None:
+    """The answer to ``period`` ``direction`` ``anchor`` with service by ``method`` as
+    ``docketcal compute --jsonl`` writes it (``json.dumps`` of ``Due.to_json(trace=trace)``,
+    ``ensure_ascii=False``), or None (see the module's text)."""
+    found = _solve(court, rules, anchor, period, direction, method)
+    if found is None:
+        return None
+    p, k, forward, first, rolled, added, end, notes = found
+    if not end:
+        return None
+    key = (k, forward, method, period.unit)
+    kind = p.kinds.get(key)
+    if kind is None:
+        kind = p.kinds[key] = _Kind(p, k, forward, method)
+    if kind.exact is False:
+        return None
+    head = p.head(end) + p.warnings(notes)
+    if kind.exact and not trace:
+        return head + "}"
+    a_iso, a_name = _names.get(anchor.toordinal()) or _name(anchor.toordinal())
+    f_iso, f_name = _names.get(first) or _name(first)
+    line = (
+        f'{head}{kind.add}{a_iso}", "to": "{f_iso}{kind.counted}{period}{kind.way}{a_name} is'
+        f' {f_name}"}}, {{"step": 2{p.roll_step(kind.roll, k, first)}'
+    )
+    if kind.service is not None:
+        r_iso, r_name = _names.get(rolled) or _name(rolled)
+        if added:
+            t_iso, t_name = _names.get(added) or _name(added)
+            line = (
+                f'{line}{kind.service}{r_iso}", "to": "{t_iso}{kind.three}{r_name} + 3 ='
+                f' {t_name}"}}, {{"step": 4{p.roll_step(2, k, added)}'
+            )
+        else:
+            line = f'{line}{kind.service}{r_iso}", "to": "{r_iso}{kind.three}'
+    line = f"{line}{kind.end_added if added else kind.end}{p.answer_at(end)}{kind.end_note}"
+    if kind.exact is None:
+        req = Request(anchor=anchor, period=period, direction=direction, service=method)
+        kind.exact = line == _general(court, req, rules)
+        if not kind.exact:
+            return None
+    return line if trace else head + "}"
+
+
+class _Kind:
+    """The constant pieces of the lines of one kind of request (version, direction, method),
+    and whether they were found to give the rule set's own line (None: not yet checked)."""
+
+    __slots__ = (
+        "add",
+        "counted",
+        "end",
+        "end_added",
+        "end_note",
+        "exact",
+        "roll",
+        "service",
+        "three",
+        "way",
+    )
+
+    def __init__(self, p: Plan, k: int, forward: bool, method: str) -> None:
+        rs = p.ruleset
+        version = p.family[k]
+        self.exact: bool | None = None
+        if (
+            not version.current_style
+            or version.short_below
+            or version.service_days != "after-period"
+        ):
+            self.exact = False
+        self.add = f', "trace": [{{"step": 1, "rule": {_q(rs.cite("(a)(1)(A)-(B)"))}, "from": "'
+        self.counted = '", "note": ' + _q("exclude the day of the event and count every day: ")[:-1]
+        self.way = " after " if forward else " before "
+        self.roll = 0 if forward else 1
+        last = 3
+        self.service: str | None = None
+        self.three = ""
+        if method != "none":
+            self.service = f', {{"step": 3, "rule": {_q(version.service)}, "from": "'
+            if method in version.adds and forward:
+                self.three = (
+                    '", "note": '
+                    + _q(
+                        f"service by {method}: 3 days are added after the period would otherwise"
+                        " expire, "
+                    )[:-1]
+                )
+            else:
+                if method not in version.adds:
+                    if method == "electronic" and version.since >= E_SERVICE_ENDS:
+                        why = "electronic service on or after 2016-12-01 adds no days"
+                    else:
+                        why = f"service by {method} adds no days under {version.label}"
+                else:
+                    why = "no days added to a period counted before an event"
+                self.three = '", "note": ' + _q(why) + "}"
+                last = 4
+        rule, note = p.end_step(k)
+        self.end = f', {{"step": {last}, "rule": {rule}, "from": "'
+        self.end_added = f', {{"step": 5, "rule": {rule}, "from": "'
+        self.end_note = f'", "note": {note}}}]}}'
+
+
+def _general(court: Court, req: Request, rules: str | None) -> str:
+    """The line of the rule set's own computation (to check a kind of request once)."""
+    ruleset = get_ruleset(rules or court.ruleset)
+    return json.dumps(ruleset.compute(court, req).to_json(), ensure_ascii=False)

@@ -1,0 +1,252 @@
+"""``docketcal compute --jsonl``: one JSON request per line in, one JSON answer per line out.
+
+This module imports neither the command-line framework nor the database, so that
+``docketcal compute --jsonl`` can start without them (``cli/entry.py``); ``cli/calc.py`` calls
+it too. A request that is a plain period in days or weeks ("14 days after 2013-11-12") in a court
+whose rule set counts it as Fed. R. Civ. P. 6 does is answered by ``calendars.fast.quick_line``;
+every other line, and every line it declines, goes the general way (``calculate``). Both write
+the same text for the same line (tests/calendars/test_fast_path.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+#: The keys a request may have, with the JSON types each may be.
+KEYS: dict[str, tuple[type, ...]] = {
+    "court": (str,),
+    "when": (str,),
+    "service": (str, type(None)),
+    "closures": (list, type(None)),
+    "rules": (str, type(None)),
+    "rules_as_of": (str, type(None)),
+    "trace": (bool,),
+}
+_TYPE_NAMES = {
+    str: "a string",
+    list: "a list of dates",
+    bool: "true or false",
+    type(None): "null",
+}
+_KEY_SET = frozenset(KEYS)
+#: "N days|weeks after|before YYYY-MM-DD" as the when-language reads it, and nothing else: any
+#: other spelling (capitals, more spaces, "1 day") goes through the parser
+_PLAIN = re.compile(r"([1-9][0-9]{0,3}) (days|weeks) (after|before) ([0-9]{4}-[0-9]{2}-[0-9]{2})")
+_WS = r"[ \t\n\r]*"
+_TEXT = r'"([^"\\\x00-\x1f]*)"'
+#: a whole request line of the commonest shape, {"court": ..., "when": "N days after DATE"} with
+#: "service" and "trace" optional, in that order, its strings without escapes: such a line is
+#: read without the JSON parser (json.loads reads it as exactly these values)
+_LINE = re.compile(
+    rf'{_WS}\{{{_WS}"court"{_WS}:{_WS}{_TEXT}{_WS},{_WS}"when"{_WS}:{_WS}'
+    r'"([1-9][0-9]{0,3}) (days|weeks) (after|before) ([0-9]{4}-[0-9]{2}-[0-9]{2})"'
+    rf'(?:{_WS},{_WS}"service"{_WS}:{_WS}(?:{_TEXT}|null))?'
+    rf"(?:{_WS},{_WS}\"trace\"{_WS}:{_WS}(true|false))?{_WS}\}}{_WS}"
+)
+#: lines written at once
+_CHUNK = 512
+
+
+class BadLine(ValueError):
+    """A request line that is not what --jsonl expects (its message says what was expected)."""
+
+
+def request(line: bytes) -> dict[str, Any]:
+    """The request of one line, checked for shape and types before anything is computed."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadLine(f"the line is not UTF-8 text (byte {exc.start + 1})") from None
+    try:
+        req = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadLine(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(req, dict):
+        raise BadLine(f"expected a JSON object, found {type(req).__name__}")
+    unknown = sorted(set(req) - set(KEYS))
+    if unknown:
+        raise BadLine(f"unknown keys: {', '.join(unknown)}; known: {', '.join(KEYS)}")
+    for key in ("court", "when"):
+        if key not in req:
+            raise BadLine(f'expected "court" and "when" as strings; "{key}" is missing')
+    for key, value in req.items():
+        if not isinstance(value, KEYS[key]):
+            wanted = " or ".join(_TYPE_NAMES[t] for t in KEYS[key])
+            raise BadLine(f'"{key}" must be {wanted}, found {json.dumps(value)[:60]}')
+        if isinstance(value, str):
+            _unicode(key, value)
+    for item in req.get("closures") or ():
+        if not isinstance(item, str):
+            raise BadLine(f'"closures" must be a list of dates, found {json.dumps(item)[:60]}')
+    return req
+
+
+def _unicode(key: str, value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BadLine(
+            f'"{key}" holds a lone surrogate (\\u{ord(value[exc.start]):04x} at character'
+            f" {exc.start + 1}), which is not text"
+        ) from None
+
+
+def _iso_day(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadLine(f"{what} '{text}' is not a date (expected YYYY-MM-DD)") from None
+
+
+def general(number: int, line: bytes, trace: bool = True) -> str:
+    """The answer to one line the general way: the request checked, the phrase parsed, the
+    date computed; a bad line gets ``{"error": "line N: ..."}``."""
+    from calendars.errors import DocketcalError
+    from obligations.calculator import calculate
+    from obligations.when import WhenSyntaxError
+
+    result: dict[str, Any]
+    try:
+        req = request(line)
+        closures = [_iso_day(d, '"closures" entry') for d in req.get("closures") or ()]
+        as_of = req.get("rules_as_of")
+        result = calculate(
+            req["court"],
+            req["when"],
+            service=req.get("service"),
+            closures=closures,
+            rules=req.get("rules"),
+            rules_as_of=_iso_day(as_of, '"rules_as_of"') if as_of is not None else None,
+        ).to_json(trace=req.get("trace", trace))
+    except (BadLine, WhenSyntaxError, DocketcalError) as exc:
+        result = {"error": f"line {number}: {exc}"}
+    try:
+        text = json.dumps(result, ensure_ascii=False)
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # an error that quotes a lone surrogate: escape it
+        text = json.dumps(result)
+    return text
+
+
+class Quick:
+    """The quick answers of one run: the courts and periods it has met, looked up once."""
+
+    def __init__(self, trace: bool) -> None:
+        from calendars import Direction, Period, Unit
+        from calendars.fast import quick_line
+
+        self.trace = trace
+        self.courts: dict[str, Any] = {}
+        self.periods: dict[tuple[str, str], Period] = {}
+        self.line = quick_line
+        self.units = {"days": Unit.DAYS, "weeks": Unit.WEEKS}
+        self.ways = {"after": Direction.AFTER, "before": Direction.BEFORE}
+        self.period = Period
+
+    def plain(self, line: str) -> str | None:
+        """The line of a request of the commonest shape (``_LINE``), or None."""
+        found = _LINE.fullmatch(line)
+        if found is None:
+            return None
+        court_id, n, unit, way, day, service, trace = found.groups()
+        court = self.courts.get(court_id)
+        if court is None:
+            court = self.court(court_id)
+            if court is None:
+                return None
+        key = (n, unit)
+        period = self.periods.get(key)
+        if period is None:
+            period = self.periods[key] = self.period(int(n), self.units[unit])
+        try:
+            anchor = date.fromisoformat(day)
+        except ValueError:
+            return None
+        return self.line(
+            court,
+            None,
+            anchor,
+            period,
+            self.ways[way],
+            service or "none",
+            self.trace if trace is None else trace == "true",
+        )
+
+    def court(self, court_id: str) -> Any:
+        """The court of an id as ``calculate`` finds it, or None when it finds none."""
+        from calendars import UnknownCourt, get_court
+
+        try:
+            court = self.courts[court_id] = get_court(court_id)
+        except UnknownCourt:
+            return None
+        return court
+
+    def answer(self, req: Any) -> str | None:
+        """The line of a request the quick path takes, or None."""
+        if type(req) is not dict or not req.keys() <= _KEY_SET:
+            return None
+        court_id = req.get("court")
+        when = req.get("when")
+        if type(court_id) is not str or type(when) is not str:
+            return None
+        found = _PLAIN.fullmatch(when)
+        if found is None:
+            return None
+        service = req.get("service")
+        closures = req.get("closures")
+        rules = req.get("rules")
+        trace = req.get("trace", self.trace)
+        if (
+            (service is not None and type(service) is not str)
+            or (closures is not None and (type(closures) is not list or closures))
+            or (rules is not None and type(rules) is not str)
+            or req.get("rules_as_of") is not None
+            or type(trace) is not bool
+        ):
+            return None
+        court = self.courts.get(court_id)
+        if court is None:
+            court = self.court(court_id)
+            if court is None:
+                return None
+        n, unit, way, day = found.groups()
+        key = (n, unit)
+        period = self.periods.get(key)
+        if period is None:
+            period = self.periods[key] = self.period(int(n), self.units[unit])
+        try:
+            anchor = date.fromisoformat(day)
+        except ValueError:
+            return None
+        return self.line(court, rules, anchor, period, self.ways[way], service or "none", trace)
+
+
+def run(lines: Iterable[bytes], write: Callable[[str], object], trace: bool = True) -> None:
+    """Answer every line of ``lines`` (bytes, as read), writing the answers in order."""
+    quick = Quick(trace)
+    out: list[str] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            decoded = line.decode("utf-8")
+            text = quick.plain(decoded)
+            if text is None:
+                text = quick.answer(json.loads(decoded))
+        except ValueError:  # not UTF-8, or not JSON: the general way says which
+            text = None
+        if text is None:
+            text = general(number, line, trace)
+        out.append(text)
+        if len(out) >= _CHUNK:
+            out.append("")
+            write("\n".join(out))
+            out.clear()
+    if out:
+        out.append("")
+        write("\n".join(out))

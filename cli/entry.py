@@ -1,0 +1,93 @@
+"""The console script ``docketcal``.
+
+``docketcal compute --jsonl`` (with ``--no-trace`` or not, and nothing else) is answered here
+without loading the command-line framework, the database layer or the other commands: a bulk
+run starts in the time the core needs. It keeps the contract of every command: the settings are
+read as ``cli.main`` reads them (a broken config file is the same error), an error of the one
+hierarchy (calendars/errors.py) prints ``docketcal: message`` with its exit code, a reader that
+stops reading ends the run quietly, anything else is one line and exit 1 (its traceback with
+DOCKETCAL_DEBUG=1), Ctrl-C is 130. Every other command line goes to ``cli.main``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+#: the command lines answered here
+BULK = {
+    ("compute", "--jsonl"): True,
+    ("compute", "--jsonl", "--no-trace"): False,
+    ("compute", "--no-trace", "--jsonl"): False,
+}
+
+
+def main() -> None:
+    """Dispatch: the bulk calculator here, every other command line through ``cli.main``."""
+    trace = BULK.get(tuple(sys.argv[1:]))
+    if trace is None:
+        from cli.main import main as everything
+
+        everything()
+        return
+    sys.exit(bulk(trace))
+
+
+def bulk(trace: bool) -> int:
+    """``docketcal compute --jsonl``: the exit code."""
+    from calendars.errors import UNEXPECTED, DocketcalError, escape
+
+    try:
+        try:
+            _settings()
+            from cli.bulk import run
+
+            run(sys.stdin.buffer, sys.stdout.write, trace=trace)
+            sys.stdout.flush()
+        except DocketcalError as exc:
+            for line in escape(str(exc), keep_newlines=True).split("\n"):
+                print(f"docketcal: {line}", file=sys.stderr)
+            return exc.exit_code
+        except BrokenPipeError:  # ``... | head``: the reader had enough
+            with contextlib.suppress(OSError, ValueError):  # the rest goes nowhere, quietly
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        except Exception as exc:
+            from cli.main import DEBUG_ENV
+
+            if os.environ.get(DEBUG_ENV, "0") not in ("", "0"):
+                raise
+            print(
+                f"docketcal: unexpected error ({type(exc).__name__}); nothing more was done."
+                f" Run again with {DEBUG_ENV}=1 to see the traceback, and report it.",
+                file=sys.stderr,
+            )
+            return UNEXPECTED
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _settings() -> None:
+    """The settings ``cli.main`` reads before every command (the database's): a config file
+    that cannot be read is refused here as there."""
+    if os.environ.get("DOCKETCAL_DB"):
+        return  # the environment wins: the file is not read
+    if not config_path().is_file():
+        return  # nothing to read (cli.config would read nothing either)
+    from cli.config import resolve
+
+    resolve("db", None)
+
+
+def config_path() -> Path:
+    """``cli.config.config_path`` without loading the command-line framework that module
+    needs (tests/cli/test_calc_bulk.py checks that the two agree)."""
+    named = os.environ.get("DOCKETCAL_CONFIG")
+    if named:
+        return Path(named)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("docketcal", appauthor=False)) / "config.toml"
