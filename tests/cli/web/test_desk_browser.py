@@ -8,6 +8,7 @@ With ``DOCKETCAL_SCREENSHOTS=DIR`` the pages are also saved there (docs/img/ is 
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
@@ -138,7 +139,7 @@ def test_intake_of_an_example_order_with_one_edit(browser: Any, site: Desk) -> N
     # the order as pasted has a wrong date: its own check says so, at its line
     text = (ORDERS / f"{NJD}.toml").read_text()
     wrong = text.replace('due = "on 2013-07-15"', 'due = "on 2013-07-16"')
-    page.get_by_label("Paste an order file (TOML)").fill(wrong)
+    page.locator("#text").fill(wrong)
     page.get_by_role("button", name="Check").click()
     assert "Not ready" in page.locator("main").inner_text()
     assert "FAILED" in page.locator("ul.checks").inner_text()
@@ -157,9 +158,7 @@ def test_intake_of_an_example_order_with_one_edit(browser: Any, site: Desk) -> N
     assert "file a single joint letter on the disputes" in page.locator("main").inner_text()
     # the same order again, changed: the differences first, then the change recorded
     page.goto(site.base + "/intake")
-    page.get_by_label("Paste an order file (TOML)").fill(
-        text.replace("discovery letters", "letters")
-    )
+    page.locator("#text").fill(text.replace("discovery letters", "letters"))
     page.get_by_role("button", name="Check").click()
     assert "already loaded" in page.locator("main").inner_text()
     page.get_by_role("button", name="Show the differences").click()
@@ -216,4 +215,48 @@ def test_the_pages_fit_360_px(browser: Any, site: Desk, path: str) -> None:
     assert width <= 360, f"{path} is {width} px wide"
     if path == "/":
         shot(page, "agenda-360")
+    page.close()
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "obligations" / "draft" / "corpus"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("obligations.draft") is None,
+    reason="the drafter (issue 15) is not installed",
+)
+def test_intake_drafts_an_order_from_its_text(browser: Any, site: Desk) -> None:
+    """The New Jersey order's published text pasted: drafted, shown beside the text with the
+    duties' words marked, one edit, loaded."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    sign_in(page, site, CLERK)
+    page.goto(site.base + "/intake")
+    page.get_by_label("Paste the order's text, or an order file (TOML)").fill(
+        (CORPUS / f"{NJD}.txt").read_text()
+    )
+    page.get_by_label("Court id (caed, njd, …)").fill("njd")
+    page.get_by_label("Case id").fill("njd-drafted")
+    page.get_by_role("button", name="Check").click()
+    text = page.locator("section", has=page.get_by_role("heading", name="The order's text"))
+    marks = text.locator("mark")
+    assert marks.count() >= 2
+    assert any("joint letter" in m for m in marks.all_inner_texts())
+    box = page.get_by_label('Edit it here; "Check again" recomputes the dates')
+    drafted = box.input_value()
+    assert 'court = "njd"' in drafted and 'case = "njd-drafted"' in drafted
+    shot(page, "intake-draft")
+    # one edit: the order's title
+    box.fill(drafted.replace("[order]\n", '[order]\ntitle = "Order on the discovery letters"\n', 1))
+    page.get_by_role("button", name="Check again").click()
+    main = page.locator("main").inner_text()
+    duties = page.locator("section", has=page.get_by_role("heading", name="Its duties"))
+    assert "Mon 2013-07-15" in duties.inner_text(), main[:3000]
+    assert (
+        "Every check holds" in main
+        and 'title = "Order on the discovery letters"' in box.input_value()
+    )
+    page.get_by_role("button", name="Load it").click()
+    assert f"Loaded order {NJD} in case njd-drafted" in page.get_by_role("status").inner_text()
+    page.goto(site.base + "/case/njd-drafted")
+    assert "Order on the discovery letters" in page.locator("main").inner_text()
     page.close()
