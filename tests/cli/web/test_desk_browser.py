@@ -260,3 +260,29 @@ def test_intake_drafts_an_order_from_its_text(browser: Any, site: Desk) -> None:
     page.goto(site.base + "/case/njd-drafted")
     assert "Order on the discovery letters" in page.locator("main").inner_text()
     page.close()
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("obligations.draft") is None,
+    reason="the drafter (issue 15) is not installed",
+)
+def test_intake_of_a_pdf_and_a_scan_without_text(browser: Any, site: Desk) -> None:
+    pdfs = Path(__file__).resolve().parents[2] / "obligations" / "draft" / "pdfs"
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    sign_in(page, site, CLERK)
+    page.goto(site.base + "/intake")
+    page.get_by_label("Or choose a file (PDF, text or TOML)").set_input_files(pdfs / "scan.pdf")
+    page.get_by_label("Court id (caed, njd, …)").fill("caed")
+    page.get_by_role("button", name="Check").click()
+    assert "OCR is not supported" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Court id (caed, njd, …)").input_value() == "caed"  # kept
+    page.get_by_label("Or choose a file (PDF, text or TOML)").set_input_files(
+        pdfs / "caed-pleading.pdf"
+    )
+    page.get_by_label("Case id").fill("caed-pdf")
+    page.get_by_role("button", name="Check").click()
+    text = page.locator("section", has=page.get_by_role("heading", name="The order's text"))
+    assert any("plaintiff shall produce all" in m for m in text.locator("mark").all_inner_texts())
+    duties = page.locator("section", has=page.get_by_role("heading", name="Its duties"))
+    assert "produce" in duties.inner_text()
+    page.close()
