@@ -8,7 +8,7 @@ obligation chained to the one before it, one in fifty timed). One person is assi
 the cases, every duty of which is open and due in the year after the day of the run: 5,000
 open obligations in their feed. The other 10 cases (half open, half done long ago) are not.
 
-1. Build: ``obligations.feeds.render`` (read the rows, map them to events, write the bytes) for
+1. Build: ``obligations.store.feeds.render`` (read the rows, map them to events, write the bytes) for
    the person's scope, in this process, 7 times after one warm-up; the median and the slowest,
    and the median of the two halves (reading and mapping; writing the bytes).
 2. Serve: the installed ``docketcal serve --quiet`` as its own process on a free loopback port;
@@ -41,8 +41,10 @@ from zoneinfo import ZoneInfo
 
 from calendars import ical
 from obligations import feeds
-from obligations.feeds import Scope, Tokens
+from obligations.feeds import Scope
+from obligations.store import feeds as store_feeds
 from obligations.store.db import Database, upgrade
+from obligations.store.feeds import Tokens
 from obligations.store.read import Reader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -141,11 +143,11 @@ def emit(**figure: object) -> None:
 def bench_build(url: str, scope: Scope) -> bytes:
     r = Reader(url)
     try:
-        data = feeds.render(r, scope, TODAY).data  # warm-up (court cache, page cache)
+        data = store_feeds.render(r, scope, TODAY).data  # warm-up (court cache, page cache)
         totals, reads, writes = [], [], []
         for _ in range(7):
             t0 = time.perf_counter()
-            feed = feeds.read_feed(r, scope, TODAY)
+            feed = store_feeds.read_feed(r, scope, TODAY)
             cal = feeds.calendar(feed)
             t1 = time.perf_counter()
             out = ical.build(cal)
@@ -154,7 +156,7 @@ def bench_build(url: str, scope: Scope) -> bytes:
             reads.append(t1 - t0)
             writes.append(t2 - t1)
             assert out == data
-        rendered = feeds.render(r, scope, TODAY)
+        rendered = store_feeds.render(r, scope, TODAY)
     finally:
         r.close()
     emit(

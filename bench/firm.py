@@ -56,10 +56,11 @@ import generate
 from report import emit, median, note, p95
 
 from cli.remind import plan_today
-from obligations.feeds import Scope, Tokens, render, tokens
+from obligations.feeds import Scope
 from obligations.reminders import Leads
 from obligations.store.db import Database
 from obligations.store.docket import Docket
+from obligations.store.feeds import Tokens, render, tokens
 from obligations.store.location import libpq_url
 from obligations.store.plans import full_scans, hot_reads
 from obligations.store.read import Reader

@@ -43,6 +43,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "remind.py": ([], ["--obligations", "4000", "--people", "100"]),
     "store.py": (["--backend", "both"], ["--cases", "100", "--events", "100", "--cold", "20"]),
     "rules.py": ([], ["--runs", "3"]),
+    "desk.py": ([], ["--obligations", "3000", "--seconds", "2"]),
 }
 
 

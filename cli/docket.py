@@ -276,8 +276,9 @@ def condition_command(
     note: Annotated[str, typer.Option("--note", help="A note for the history.")] = "",
 ) -> None:
     """Record a condition as met or not met: the duties that depend on one not met are moot."""
-    if state not in ("met", "not-met"):
-        fail(f"condition state '{state}': expected met or not-met")
+    from obligations.record import condition_state
+
+    condition_state(state)
     day = day_or_fail(on, "--on") if on else today(ctx)
     with docket(ctx, create=True) as d:
         changes = d.condition(case, name, state, on=day, note=note)
@@ -302,17 +303,9 @@ def extend_command(
     ] = None,
 ) -> None:
     """Record an extension: to a date, or by a period counted under the court's rules."""
-    from calendars.errors import shown
-    from obligations.when import WhenSyntaxError, parse_period
+    from obligations.record import parse_extension
 
-    period = None
-    if by is not None:
-        try:
-            period = parse_period(by)
-        except WhenSyntaxError as exc:
-            fail(
-                f"--by {shown(by)}: expected a period such as '14 days' or '2 court days' ({exc.expected})"
-            )
+    period = parse_extension(by) if by is not None else None
     new_date = day_or_fail(to, "--to") if to else None
     with docket(ctx, create=True) as d:
         changes = d.extend(ref, to=new_date, by=period, reason=reason)
@@ -368,6 +361,34 @@ def person_add(
     else:
         person = clean(person)
         typer.echo(f"added {person['name']} <{person['email']}> ({person['role']})", err=True)
+
+
+def person_password(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The person's e-mail address.")],
+) -> None:
+    """Set a person's password for the desk (docketcal serve), read from standard input or
+    asked for twice at a terminal, never from the command line. Stored as an argon2 hash;
+    the person's desk sessions end."""
+    import getpass
+    import sys
+
+    from cli.web.auth import hash_password
+    from obligations.store.desk import Desk
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"New password for {email}: ")
+        if getpass.getpass("Again: ") != password:
+            fail("the two passwords differ: nothing was changed")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    hashed = hash_password(password)
+    with docket(ctx) as d:
+        person = Desk(d.db, who()).set_password(email, hashed)
+    if fmt(ctx) == "json":
+        emit_json({"email": person.email, "password": "set"})
+    else:
+        typer.echo(clean(f"password set for {person.name} <{person.email}>"), err=True)
 
 
 def person_list(ctx: typer.Context) -> None:
@@ -483,6 +504,9 @@ def register(app: typer.Typer, order_app: typer.Typer) -> None:
         epilog="Example:  docketcal person add --name 'Ada Clerk' --email ada@firm.example --role clerk",
     )(person_add)
     person_app.command("list", epilog="Example:  docketcal person list")(person_list)
+    person_app.command("password", epilog="Example:  docketcal person password ada@firm.example")(
+        person_password
+    )
     app.add_typer(person_app, name="person")
     app.command(
         "assign",

@@ -16,7 +16,9 @@ from cli.output import NOT_FOUND, UNEXPECTED, emit_json, fail, fmt
 from cli.render import clean
 
 if TYPE_CHECKING:
-    from obligations.feeds import Publisher, Token, Windows
+    from cli.web.feeds import Publisher
+    from obligations.feeds import Windows
+    from obligations.store.feeds import Token
 
 feed_app = typer.Typer(
     no_args_is_help=True, help="Calendar feeds (.ics) per case, party, person or firm."
@@ -32,19 +34,61 @@ SCOPE_HELP = "case:CASE, party:CASE:PARTY, person:EMAIL or firm."
 
 
 def _secret() -> str:
-    """The feed secret: feed_secret (environment or config file), else feed_secret_file."""
+    """The feed secret: feed_secret (environment or config file), else feed_secret_file, else
+    the file ``feed_secret`` beside the config file, made on first need (256 random bits,
+    readable by this user alone) and said where. A value set but empty is refused, not
+    replaced."""
     from cli.config import resolve
-    from obligations.feeds import check_secret
+    from obligations.store.feeds import check_secret
 
     value = resolve("feed_secret").value
-    if not value:
+    if value is None:
         path = resolve("feed_secret_file").value
         if path:
             try:
                 value = Path(path).read_text(encoding="utf-8").strip()
             except OSError as exc:
                 fail(f"feed_secret_file {path}: {exc.strerror or exc}")
+        else:
+            value = _own_secret()
     return check_secret(value)
+
+
+def secret_path() -> Path:
+    from cli.config import config_path
+
+    return config_path().parent / "feed_secret"
+
+
+def _own_secret() -> str:
+    """The secret in the user's config folder, made (mode 0600) when there is none."""
+    import os
+
+    from obligations.store.feeds import new_secret
+
+    path = secret_path()
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        fail(f"feed secret {path}: {exc.strerror or exc}")
+    secret = new_secret()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: theirs is the secret
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        fail(f"cannot create the feed secret {path}: {exc.strerror or exc}")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(secret + "\n")
+    typer.echo(
+        f"docketcal: made a feed secret in {path} (readable by you alone); feed URLs and desk"
+        " sessions depend on it: keep it, and back it up with the config",
+        err=True,
+    )
+    return secret
 
 
 def _windows() -> Windows:
@@ -87,7 +131,7 @@ def _scope(text: str) -> Any:
 
 def _checked(ctx: typer.Context, text: str) -> Any:
     from cli.agenda import reading
-    from obligations.feeds import check_scope
+    from obligations.store.feeds import check_scope
 
     scope = _scope(text)
     with reading(ctx) as r:
@@ -97,7 +141,7 @@ def _checked(ctx: typer.Context, text: str) -> Any:
 
 def _token_id(ctx: typer.Context, ident: str) -> Token:
     from cli.agenda import reading
-    from obligations.feeds import find_token
+    from obligations.store.feeds import find_token
 
     with reading(ctx) as r:
         try:
@@ -125,7 +169,7 @@ def build_command(
     are removed."""
     from cli.agenda import reading
     from cli.context import today as _today
-    from obligations.feeds import build
+    from obligations.store.feeds import build
 
     secret, windows, as_of = _secret(), _windows(), _today(ctx)
     with reading(ctx) as r:
@@ -154,7 +198,7 @@ def show_command(
     """Print one feed (the .ics) to standard output: what its subscribers get."""
     from cli.agenda import reading
     from cli.context import today as _today
-    from obligations.feeds import check_scope, render
+    from obligations.store.feeds import check_scope, render
 
     parsed = _scope(scope)
     windows, as_of = _windows(), _today(ctx)
@@ -171,7 +215,7 @@ def secret_command() -> None:
     """Print a new random feed secret (256 bits), for DOCKETCAL_FEED_SECRET.
 
     Changing the secret stops 'feed build' writing the existing URLs: rotate them after."""
-    from obligations.feeds import new_secret
+    from obligations.store.feeds import new_secret
 
     typer.echo(new_secret())
 
@@ -186,7 +230,7 @@ def token_create(
 ) -> None:
     """A new secret feed URL for SCOPE, printed once: only a hash of it is kept."""
     from cli.docket import docket
-    from obligations.feeds import Tokens
+    from obligations.store.feeds import Tokens
 
     secret = _secret()
     parsed = _checked(ctx, scope)
@@ -209,7 +253,7 @@ def _show_new(ctx: typer.Context, row: Token, token: str, what: str) -> None:
 def token_list(ctx: typer.Context) -> None:
     """Every feed token: scope, creation, revocation, last fetch and user agent."""
     from cli.agenda import reading
-    from obligations.feeds import tokens
+    from obligations.store.feeds import tokens
 
     with reading(ctx) as r:
         rows = tokens(r)
@@ -248,7 +292,7 @@ def token_revoke(
 
     'serve' answers 404 at once; 'feed build' removes its file (or --out DIR now)."""
     from cli.docket import docket
-    from obligations.feeds import TOKEN_SHAPE, Tokens, derive_token
+    from obligations.store.feeds import TOKEN_SHAPE, Tokens, derive_token
 
     found = _token_id(ctx, ident)
     path = None
@@ -283,7 +327,7 @@ def token_rotate(
 ) -> None:
     """A new URL for the same scope; the old one stops (after --grace days)."""
     from cli.docket import docket
-    from obligations.feeds import Tokens
+    from obligations.store.feeds import Tokens
 
     secret = _secret()
     found = _token_id(ctx, ident)
@@ -295,58 +339,6 @@ def token_rotate(
 # -- serve ---------------------------------------------------------------------------------------
 
 
-_TOKEN_IN_PATH = re.compile(r"(/feeds/[^/\s]{4})[^/\s]*?\.ics")
-
-
-def redact(message: str) -> str:
-    """A log line with each feed token cut to its first four characters."""
-    return _TOKEN_IN_PATH.sub(r"\1….ics", message)
-
-
-def make_handler(publisher: Publisher, *, quiet: bool = False) -> type[Any]:
-    from http.server import BaseHTTPRequestHandler
-
-    from obligations.feeds import Response
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive: a client's next request skips the handshake
-        disable_nagle_algorithm = True  # headers and body go as written, not 40 ms apart
-
-        def version_string(self) -> str:
-            return "docketcal"
-
-        def do_GET(self) -> None:
-            self._answer(body=True)
-
-        def do_HEAD(self) -> None:
-            self._answer(body=False)
-
-        def _answer(self, body: bool) -> None:
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            try:
-                response = publisher.answer(self.path, headers)
-            except Exception as exc:
-                publisher.log(f"error answering {redact(self.path)}: {exc!r}")
-                response = Response(
-                    503,
-                    (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "12"),
-                     ("Cache-Control", "no-store"), ("Retry-After", "60")),
-                    b"try later.\r\n",
-                )  # fmt: skip
-            self.send_response(response.status)
-            for name, value in response.headers:
-                self.send_header(name, value)
-            self.end_headers()
-            if body and response.body:
-                self.wfile.write(response.body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            if not quiet:
-                sys.stderr.write(f"{self.address_string()} {redact(format % args)}\n")
-
-    return Handler
-
-
 def serve_command(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
@@ -354,15 +346,23 @@ def serve_command(
         int, typer.Option("--port", min=0, max=65535, help="The port (0: any free one).")
     ] = 8080,
     quiet: Annotated[bool, typer.Option("--quiet", help="Do not log each request.")] = False,
+    trust_header: Annotated[
+        str | None,
+        typer.Option(
+            "--trust-header",
+            help="Take the signed-in person's e-mail from this request header, set by a single"
+            " sign-on proxy in front (off by default; anyone who can reach the server without"
+            " the proxy can then be anyone: docs/desk.md).",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the feeds over HTTP at /feeds/<token>.ics (put HTTPS in front of it)."""
-    import signal
-    from http.server import ThreadingHTTPServer
-
+    """Serve the desk (sign in at /login) and the feeds at /feeds/<token>.ics over HTTP (put
+    HTTPS in front of it)."""
     from cli.context import today as _today
-    from obligations.feeds import Publisher, Tokens
+    from cli.web.feeds import Publisher
     from obligations.store.db import Database, ready
     from obligations.store.errors import StoreNotReady
+    from obligations.store.feeds import Tokens
     from obligations.store.location import resolve_url
     from obligations.store.read import Reader, ReadError
 
@@ -379,11 +379,21 @@ def serve_command(
         db.dispose()
         fail(str(exc))
     as_of = _today(ctx) if obj.get("as_of") else None
+    if trust_header is not None and not re.fullmatch(r"[A-Za-z0-9-]{1,100}", trust_header):
+        db.dispose()
+        fail(f"--trust-header {trust_header!r}: expected a header name (letters, digits, -)")
+    secret = _secret()
 
     def log(message: str) -> None:
         sys.stderr.write(f"docketcal serve: {message}\n")
         sys.stderr.flush()
 
+    try:
+        sock = _listen(host, port)
+    except OSError as exc:
+        db.dispose()
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", UNEXPECTED)
+    bound = sock.getsockname()[1]
     publisher = Publisher(
         url,
         windows=_windows(),
@@ -393,27 +403,77 @@ def serve_command(
         db=db,
     )
     try:
-        server = ThreadingHTTPServer((host, port), make_handler(publisher, quiet=quiet))
-    except OSError as exc:
-        db.dispose()
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", UNEXPECTED)
-    server.daemon_threads = True
-
-    def stop(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    bound = server.server_address[1]
-    log(f"listening on http://{host}:{bound}/feeds/<token>.ics")
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+        _run(
+            sock,
+            publisher,
+            db=db,
+            secret=secret,
+            feed_url=_base_url(),
+            trust_header=trust_header,
+            log=log,
+            quiet=quiet,
+            started=lambda: log(
+                f"listening on http://{host}:{bound}/feeds/<token>.ics; the desk at"
+                f" http://{host}:{bound}/login"
+            ),
+        )
     finally:
-        server.server_close()
-        publisher.close()
+        sock.close()
         db.dispose()
         log("stopped")
+
+
+def _listen(host: str, port: int) -> Any:
+    """A listening TCP socket made with the protocol named (IPPROTO_TCP), so asyncio sets
+    TCP_NODELAY on each connection: a response's headers and body then leave at once instead
+    of 40 ms apart (the client's delayed ACK)."""
+    import socket
+
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _run(
+    sock: Any,
+    publisher: Publisher,
+    *,
+    db: Any,
+    secret: str,
+    feed_url: str,
+    trust_header: str | None,
+    log: Any,
+    quiet: bool,
+    started: Any,
+) -> None:
+    """uvicorn on ``sock`` until SIGINT or SIGTERM (the web stack is imported only here)."""
+    import uvicorn
+
+    from cli.web.app import create_app
+    from cli.web.desk import DeskPages
+
+    desk = DeskPages(publisher, db, secret, feed_url=feed_url, trust_header=trust_header, log=log)
+    if trust_header:
+        log(f"trusting the {trust_header} header for who is signed in (docs/desk.md)")
+    config = uvicorn.Config(
+        create_app(publisher, log=log, quiet=quiet, desk=desk, started=started),
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        date_header=False,  # the application sends its own (cli.web.app.AccessLog)
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def register(app: typer.Typer) -> None:

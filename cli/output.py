@@ -18,8 +18,6 @@ from calendars.errors import (
     BadInput,
     DocketcalError,
     NotFound,
-    check_span,
-    shown,
 )
 
 __all__ = ["BAD_INPUT", "BUSY", "NOT_FOUND", "OK", "UNEXPECTED"]
@@ -48,44 +46,21 @@ def fail(message: str, code: int = BAD_INPUT) -> NoReturn:
 
 def day_or_fail(text: str, what: str) -> date:
     """A date typed by a person, or exit 2 saying why it is not one (2013-02-30: February 2013
-    has 28 days; 0001-01-01: outside the supported years)."""
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        fail(f"{what} {shown(text)} is not a date that exists: {why_not_a_date(text)}")
-    check_span(day, what)
-    return day
+    has 28 days; 0001-01-01: outside the supported years): ``obligations.record.parse_day``,
+    which the desk calls too."""
+    from obligations.record import parse_day
+
+    return parse_day(text, what)
 
 
 def moment_or_fail(text: str, what: str) -> date | datetime:
     """A date, or a date and time (``2014-01-06T10:00``) in the court's local time."""
-    if "T" not in text:
-        return day_or_fail(text, what)
-    try:
-        at = datetime.fromisoformat(text.strip())
-    except ValueError:
-        fail(
-            f"{what} {shown(text)} is not a date or date and time that exists: {why_not_a_date(text)}"
-        )
-    if at.tzinfo is not None:
-        fail(f"{what} {shown(text)}: give the court's local time without an offset")
-    check_span(at, what)
-    return at
+    from obligations.record import parse_moment
+
+    return parse_moment(text, what)
 
 
 def why_not_a_date(text: str) -> str:
-    import calendar
-    import re
+    from obligations.record import why_not_a_date as why
 
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", text.strip())
-    if not m:
-        return "expected YYYY-MM-DD"
-    year, month, day = (int(g) for g in m.groups())
-    if not 1 <= month <= 12:
-        return f"there is no month {month}"
-    if year < 1:
-        return "there is no year 0"
-    days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
-        return f"{calendar.month_name[month]} {year} has {days} days"
-    return "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+    return why(text)

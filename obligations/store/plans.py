@@ -96,9 +96,10 @@ def hot_reads(
     reader: Reader, as_of: date, person: str, case: str
 ) -> list[tuple[str, tuple[Any, ...]]]:
     """The statements the hot paths send for ``person`` and ``case``: ``upcoming`` (the person,
-    the firm, the case, a party, with waiting duties) and the feeds (the person, the case, a
-    party), as they run."""
-    from obligations.feeds import Scope, render
+    the firm, the case, a party, with waiting duties), the desk's agenda (the person's first
+    page and the firm's) and the feeds (the person, the case, a party), as they run."""
+    from obligations.feeds import Scope
+    from obligations.store.feeds import render
 
     until = as_of + timedelta(days=14)
     reader.log = []
@@ -109,6 +110,9 @@ def hot_reads(
         reader.upcoming(as_of, until, case=case)
         reader.upcoming(as_of, until, case=case, party="plaintiff")
         reader.upcoming(as_of, until, states=("overdue", "open", "waiting"))
+        # the desk's agenda: the person's first page and the firm's
+        reader.first_due(as_of, until, person=person, states=("overdue", "open", "waiting"))
+        reader.first_due(as_of, until, states=("overdue", "open"))
         for scope in (f"person:{person}", f"case:{case}", f"party:{case}:plaintiff"):
             render(reader, Scope.parse(scope), as_of)
         return reader.log

@@ -226,7 +226,7 @@ class FeedStamp(SQLModel, table=True):
     """A feed scope's current ETag and its Last-Modified, shared by every ``serve`` process so
     they all give the same validators. ``modified`` is taken from the database's clock and moves
     at least one second forward whenever ``etag`` changes, so an older date never stands for
-    newer bytes (``obligations.feeds.register_stamp``)."""
+    newer bytes (``obligations.store.feeds.register_stamp``)."""
 
     __tablename__ = "feed_stamp"
 
@@ -260,3 +260,41 @@ class Reminder(SQLModel, table=True):
     attempts: int = 0
     last_error: str = ""
     created_at: datetime = _instant(default_factory=now)
+
+
+class Password(SQLModel, table=True):
+    """A person's desk password, as an argon2 hash (``docketcal person password``)."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    hash: str
+    set_at: datetime = _instant(default_factory=now)
+
+
+class DeskSession(SQLModel, table=True):
+    """A signed-in browser. The cookie carries the session id (signed); only its SHA-256 is
+    kept, with the CSRF token its forms carry. A new one at every sign-in; deleted at sign-out."""
+
+    __tablename__ = "desk_session"
+
+    id_hash: str = Field(primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    csrf: str
+    created_at: datetime = _instant(default_factory=now)
+    seen_at: datetime = _instant(default_factory=now)
+    expires_at: datetime = _instant()
+    address: str = ""
+
+
+class SignInFailure(SQLModel, table=True):
+    """A failed sign-in, counted per account and per address to throttle guessing."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (
+        Index("ix_sign_in_failure_email_at", "email", "at"),
+        Index("ix_sign_in_failure_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str
+    address: str
+    at: datetime = _instant(default_factory=now)

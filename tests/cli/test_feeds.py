@@ -127,9 +127,19 @@ def test_bad_scopes_and_missing_secrets_are_refused(db: Path, tmp_path: Path) ->
     ):
         code, out, err = run(db, "feed", "token", "create", "--scope", scope)
         assert (code, out) == (2, "") and message in err, err
+    # no secret anywhere: one is made beside the config file, readable by the user alone
+    config = tmp_path / "config" / "config.toml"
     code, _, err = run(db, "feed", "token", "create", "--scope", "firm",
-                       env={"DOCKETCAL_FEED_SECRET": ""})  # fmt: skip
-    assert code == 2 and "no feed secret" in err and "docketcal feed secret" in err
+                       env={"DOCKETCAL_FEED_SECRET": "", "DOCKETCAL_CONFIG": str(config)})  # fmt: skip
+    made = config.parent / "feed_secret"
+    assert code == 0 and f"made a feed secret in {made}" in err, err
+    assert made.stat().st_mode & 0o777 == 0o600 and len(made.read_text().strip()) >= 43
+    code, _, err = run(db, "feed", "token", "create", "--scope", "firm",
+                       env={"DOCKETCAL_FEED_SECRET": "", "DOCKETCAL_CONFIG": str(config)})  # fmt: skip
+    assert code == 0 and "made a feed secret" not in err  # the same one, taken again
+    code, _, err = run(db, "feed", "token", "create", "--scope", "firm",
+                       env={"DOCKETCAL_FEED_SECRET": "ab" * 20})  # fmt: skip
+    assert code == 2 and "too easy to guess" in err
     code, _, err = run(db, "feed", "token", "create", "--scope", "firm",
                        env={"DOCKETCAL_FEED_SECRET": "short"})  # fmt: skip
     assert code == 2 and "at least 32" in err
@@ -139,7 +149,7 @@ def test_bad_scopes_and_missing_secrets_are_refused(db: Path, tmp_path: Path) ->
                        env={"DOCKETCAL_FEED_SECRET": "", "DOCKETCAL_FEED_SECRET_FILE": str(secret_file)})  # fmt: skip
     assert code == 0, err
     code, out, _ = run(db, "--format", "json", "feed", "token", "list")
-    assert len(json.loads(out)) == 1  # nothing was written by the refused ones
+    assert len(json.loads(out)) == 3  # nothing was written by the refused ones
     code, _, err = run(db, "feed", "token", "revoke", "99")
     assert code == 3 and "no feed token '99'" in err
     code, out, _ = run(db, "feed", "secret")
@@ -323,7 +333,8 @@ def test_unknown_and_revoked_tokens_get_the_same_404_in_the_same_time(served: Se
     s2, h2, b2 = served.get(unknown_path)
     h1.pop("Date"), h2.pop("Date")
     assert (s1, h1, b1) == (s2, h2, b2) and s1 == 404
-    assert served.get("/feeds/short.ics")[0] == 404 and served.get("/")[0] == 404
+    assert served.get("/feeds/short.ics")[0] == 404 and served.get("/nothing")[0] == 404
+    assert served.get("/")[0] == 303  # the desk's agenda: signed out, to /login (test_desk.py)
     assert served.get("/feeds/" + live["url"].removeprefix(BASE))[0] == 200
     times: dict[str, list[float]] = {gone_path: [], unknown_path: []}
     for _ in range(150):

@@ -41,8 +41,10 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from calendars.data import data_path
-from obligations.feeds import Publisher, Scope, Tokens
+from cli.web.feeds import Publisher
+from obligations.feeds import Scope
 from obligations.store.docket import Docket
+from obligations.store.feeds import Tokens
 from obligations.store.location import libpq_url
 from obligations.store.tables import FeedStamp
 

@@ -164,6 +164,7 @@ COMMANDS: dict[str, st.SearchStrategy[list[str]]] = {
             option("--role", values(["attorney", "clerk", "paralegal", "judge"], ODD)),
         ),
         fixed("person", "list"),
+        command(fixed("person", "password"), arg(values(EMAILS, ODD))),
     ),
     "assign": command(
         fixed("assign"),

@@ -30,10 +30,14 @@ from sqlalchemy import create_engine, text
 
 from calendars.data import data_path
 from calendars.ical import problems, texts
+from cli.web import feeds as web_feeds
+from cli.web.feeds import Publisher
 from obligations import feeds
-from obligations.feeds import Item, Publisher, Scope, Tokens, Windows, derive_token
+from obligations.feeds import Item, Scope, Windows
+from obligations.store import feeds as store_feeds
 from obligations.store.db import Database, upgrade
 from obligations.store.docket import Docket
+from obligations.store.feeds import Tokens, derive_token
 from obligations.store.read import Reader
 
 ORDERS = data_path("orders")
@@ -117,7 +121,7 @@ class Where:
         """The feed's bytes, after every parser read them."""
         r = self.reader()
         try:
-            rendered = feeds.render(r, Scope.parse(scope), as_of, windows or Windows())
+            rendered = store_feeds.render(r, Scope.parse(scope), as_of, windows or Windows())
         finally:
             r.close()
         parse_everywhere(rendered.data)
@@ -514,7 +518,7 @@ def _everything(w: Where) -> str:
 def test_a_token_is_kept_only_as_its_hash_and_derives_from_the_secret(where: Where) -> None:
     tokens = Tokens(where.db, "clerk@example.com")
     row, token = tokens.create(Scope.parse(f"case:{CAED}"), SECRET, label="Ann")
-    assert feeds.TOKEN_SHAPE.fullmatch(token)  # 43 URL-safe characters, 256 bits
+    assert store_feeds.TOKEN_SHAPE.fullmatch(token)  # 43 URL-safe characters, 256 bits
     assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in _everything(where)
     assert row.token_hash in _everything(where)
@@ -523,11 +527,11 @@ def test_a_token_is_kept_only_as_its_hash_and_derives_from_the_secret(where: Whe
     now = datetime.now(UTC)
     r = where.reader()
     try:
-        found = feeds.lookup(r, token, now)
+        found = store_feeds.lookup(r, token, now)
         assert found is not None and found.scope == f"case:{CAED}" and found.id == row.id
-        assert feeds.lookup(r, token[:-1] + ("A" if token[-1] != "A" else "B"), now) is None
-        assert feeds.find_token(r, f"https://x.example/feeds/{token}.ics").id == row.id
-        assert feeds.find_token(r, str(row.id)).id == row.id
+        assert store_feeds.lookup(r, token[:-1] + ("A" if token[-1] != "A" else "B"), now) is None
+        assert store_feeds.find_token(r, f"https://x.example/feeds/{token}.ics").id == row.id
+        assert store_feeds.find_token(r, str(row.id)).id == row.id
     finally:
         r.close()
 
@@ -535,17 +539,17 @@ def test_a_token_is_kept_only_as_its_hash_and_derives_from_the_secret(where: Whe
     assert new.scope == row.scope and new.label == "Ann" and new_token != token
     r = where.reader()
     try:
-        assert feeds.lookup(r, token, now) is not None  # still live in its grace
-        assert feeds.lookup(r, token, now + timedelta(days=8)) is None
-        assert feeds.lookup(r, new_token, now) is not None
-        old = feeds.find_token(r, str(row.id))
+        assert store_feeds.lookup(r, token, now) is not None  # still live in its grace
+        assert store_feeds.lookup(r, token, now + timedelta(days=8)) is None
+        assert store_feeds.lookup(r, new_token, now) is not None
+        old = store_feeds.find_token(r, str(row.id))
         assert old.replaced_by == new.id
     finally:
         r.close()
     tokens.revoke(new.id)
     r = where.reader()
     try:
-        assert feeds.lookup(r, new_token, datetime.now(UTC) + timedelta(seconds=1)) is None
+        assert store_feeds.lookup(r, new_token, datetime.now(UTC) + timedelta(seconds=1)) is None
     finally:
         r.close()
     assert new_token not in _everything(where)
@@ -567,16 +571,16 @@ def test_unknown_and_revoked_tokens_do_the_same_work(lite: Where) -> None:
 
     r.query = spy  # type: ignore[method-assign]
     later = datetime.now(UTC) + timedelta(seconds=1)
-    assert feeds.lookup(r, revoked, later) is None
+    assert store_feeds.lookup(r, revoked, later) is None
     revoked_calls, calls[:] = list(calls), []
-    assert feeds.lookup(r, unknown, later) is None
+    assert store_feeds.lookup(r, unknown, later) is None
     assert calls == revoked_calls  # the same statement, the same number of parameters
     # and about the same time (loose bound: a shared machine is noisy)
     times: dict[str, list[float]] = {"revoked": [], "unknown": []}
     for _ in range(400):
         for name, tok in (("revoked", revoked), ("unknown", unknown)):
             t0 = time.perf_counter()
-            feeds.lookup(r, tok, later)
+            store_feeds.lookup(r, tok, later)
             times[name].append(time.perf_counter() - t0)
     a, b = statistics.median(times["revoked"]), statistics.median(times["unknown"])
     assert abs(a - b) < max(a, b) * 0.5, (a, b)
@@ -585,10 +589,10 @@ def test_unknown_and_revoked_tokens_do_the_same_work(lite: Where) -> None:
 
 def test_secrets_must_be_long_enough() -> None:
     with pytest.raises(feeds.SecretError, match="no feed secret"):
-        feeds.check_secret(None)
+        store_feeds.check_secret(None)
     with pytest.raises(feeds.SecretError, match="at least 32"):
-        feeds.check_secret("short")
-    assert len(feeds.new_secret()) >= 32
+        store_feeds.check_secret("short")
+    assert len(store_feeds.new_secret()) >= 32
 
 
 def test_scopes_are_parsed_and_checked(lite: Where) -> None:
@@ -601,12 +605,12 @@ def test_scopes_are_parsed_and_checked(lite: Where) -> None:
     r = lite.reader()
     try:
         with pytest.raises(feeds.FeedError, match="no case 'nope'"):
-            feeds.check_scope(r, Scope.parse("case:nope"))
+            store_feeds.check_scope(r, Scope.parse("case:nope"))
         with pytest.raises(feeds.FeedError, match="its parties: both, defendant, plaintiff"):
-            feeds.check_scope(r, Scope.parse(f"party:{CAED}:court"))
+            store_feeds.check_scope(r, Scope.parse(f"party:{CAED}:court"))
         with pytest.raises(feeds.FeedError, match="no person"):
-            feeds.check_scope(r, Scope.parse("person:zed@firm.example"))
-        feeds.check_scope(r, Scope.parse(f"party:{CAED}:plaintiff"))
+            store_feeds.check_scope(r, Scope.parse("person:zed@firm.example"))
+        store_feeds.check_scope(r, Scope.parse(f"party:{CAED}:plaintiff"))
     finally:
         r.close()
 
@@ -626,7 +630,7 @@ def test_build_writes_each_live_tokens_file_once_and_removes_revoked_ones(
     (out / "index.html").write_text("not ours")
     r = lite.reader()
     try:
-        first = feeds.build(r, out, SECRET, date(2013, 11, 20))
+        first = store_feeds.build(r, out, SECRET, date(2013, 11, 20))
         assert sorted(first.written) == sorted(f"{t}.ics" for t in (ta, tb, tc))
         assert len(first.feeds) == 2
         for t in (ta, tb, tc):
@@ -635,14 +639,14 @@ def test_build_writes_each_live_tokens_file_once_and_removes_revoked_ones(
         assert oct((out / f"{ta}.ics").stat().st_mode & 0o777) == "0o644"
         stat = (out / f"{tc}.ics").stat()
 
-        again = feeds.build(r, out, SECRET, date(2013, 11, 20))
+        again = store_feeds.build(r, out, SECRET, date(2013, 11, 20))
         assert again.written == [] and len(again.unchanged) == 3
         assert (out / f"{tc}.ics").stat().st_mtime_ns == stat.st_mtime_ns
         assert (out / f"{tc}.ics").stat().st_ino == stat.st_ino
 
         lite.docket.extend("produce-documents", to=date(2013, 12, 10), reason="stipulation")
         tokens.revoke(b.id)
-        third = feeds.build(r, out, SECRET, date(2013, 11, 20))
+        third = store_feeds.build(r, out, SECRET, date(2013, 11, 20))
         assert sorted(third.written) == sorted([f"{ta}.ics", f"{tc}.ics"])
         assert third.removed == [f"{tb}.ics"] and not (out / f"{tb}.ics").exists()
         assert (out / "index.html").read_text() == "not ours"
@@ -650,7 +654,7 @@ def test_build_writes_each_live_tokens_file_once_and_removes_revoked_ones(
             ["index.html", f"{ta}.ics", f"{tc}.ics"]
         )  # no temporary file left
 
-        other = feeds.build(r, out, "another-secret-" + "y" * 40, date(2013, 11, 20))
+        other = store_feeds.build(r, out, "another-secret-" + "y" * 40, date(2013, 11, 20))
         assert sorted(other.foreign) == [a.id, c.id] and other.written == []
         assert "another feed secret" in other.warnings[-1]
     finally:
@@ -720,7 +724,7 @@ def test_the_publisher_answers_200_304_and_404(where: Where) -> None:
 
     unknown = pub.answer(f"/feeds/{derive_token(SECRET, 999, row.created_at)}.ics", {})
     revoked = pub.answer(f"/feeds/{gone_token}.ics", {})
-    assert unknown == revoked == feeds.NOT_FOUND
+    assert unknown == revoked == web_feeds.NOT_FOUND
     assert pub.answer("/feeds/", {}).status == 404
     assert pub.answer(f"/other/{token}.ics", {}).status == 404
     assert pub.answer(f"{path}?x=1", {}).status == 200  # a query string is not part of the path
@@ -732,7 +736,7 @@ def test_the_publisher_renders_once_per_change(lite: Where) -> None:
     tokens = Tokens(lite.db)
     _, token = tokens.create(Scope.parse("firm"), SECRET)
     renders: list[str] = []
-    real = feeds.render
+    real = web_feeds.render
 
     def counting(*args: Any, **kw: Any) -> feeds.Rendered:
         renders.append(str(args[1]))
@@ -740,7 +744,7 @@ def test_the_publisher_renders_once_per_change(lite: Where) -> None:
 
     pub = Publisher(lite.url, as_of=date(2013, 11, 20))
     try:
-        feeds.render = counting  # type: ignore[assignment]
+        web_feeds.render = counting  # type: ignore[assignment]
         parse_everywhere(pub.answer(f"/feeds/{token}.ics", {}).body)
         for _ in range(49):
             assert pub.answer(f"/feeds/{token}.ics", {}).status == 200
@@ -749,5 +753,5 @@ def test_the_publisher_renders_once_per_change(lite: Where) -> None:
         assert pub.answer(f"/feeds/{token}.ics", {}).status == 200
         assert renders == ["firm", "firm"]
     finally:
-        feeds.render = real  # type: ignore[assignment]
+        web_feeds.render = real  # type: ignore[assignment]
         pub.close()

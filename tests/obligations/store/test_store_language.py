@@ -235,7 +235,8 @@ def test_a_feed_has_each_instance_its_own_uid_and_an_appearance_its_end(
     from ical.calendar_stream import IcsCalendarStream
 
     from calendars.ical import problems
-    from obligations.feeds import Scope, render
+    from obligations.feeds import Scope
+    from obligations.store.feeds import render
 
     body = duty("report", "by 2025-03-03 and every 90 days thereafter")
     body += duty("hearing", "on 2025-02-07 10:00 to 12:00")

@@ -1,0 +1,288 @@
+"""The desk in a real browser: Debian's Chromium driven by Playwright (launched from its
+system path: Playwright cannot download browsers here). Sign in, the agenda, a duty's
+explanation, intake of an example order with one edit, a completion that dates its
+dependents, subscribing; and the main pages at 360 px wide.
+
+With ``DOCKETCAL_SCREENSHOTS=DIR`` the pages are also saved there (docs/img/ is made so)."""
+
+from __future__ import annotations
+
+import http.client
+import importlib.util
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import ATTORNEY, CAED, CLERK, NJD, ORDERS, PASSWORD, Desk, make_docket, start
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
+    reason="Debian's chromium is not installed (.ci/run installs it)",
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Desk]:
+    """Only the California order loaded: the New Jersey one is taken in through the page."""
+    server = start(make_docket(tmp_path, (CAED,)), tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def shot(page: Any, name: str) -> None:
+    folder = os.environ.get("DOCKETCAL_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Any, site: Desk, email: str) -> None:
+    page.goto(site.base + "/")
+    assert page.url == site.base + "/login"
+    shot(page, "login")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")  # the keyboard alone signs in
+    page.wait_for_url(site.base + "/")
+
+
+def test_sign_in_agenda_and_a_duty_explained(browser: Any, site: Desk) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    sign_in(page, site, ATTORNEY)
+    assert page.title() == "Agenda · docketcal desk"
+    # the keyboard: the first Tab reaches the skip link, which moves the focus to the page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the page"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    mine = page.locator("section", has=page.get_by_role("heading", name="Yours"))
+    assert mine.get_by_role("link", name="produce all responsive documents").count() == 1
+    assert "Tue 2013-11-26" in mine.inner_text()
+    shot(page, "agenda")
+    # filters: one party
+    page.get_by_label("Party").fill("defendant")
+    page.get_by_role("button", name="Show").click()
+    assert "produce all responsive documents" not in mine.inner_text()
+    assert "return plaintiff's documents for Bates stamping" in mine.inner_text()
+    page.get_by_role("link", name="return plaintiff's documents for Bates stamping").first.click()
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "return plaintiff's documents for Bates stamping"
+    )
+    trace = page.locator("ol.trace li")
+    assert trace.count() >= 2 and "Fed. R. Civ. P. 6" in trace.first.inner_text()
+    marked = page.locator("pre.order mark")
+    assert marked.count() >= 1 and "Bates" in marked.first.inner_text()
+    assert page.locator("dl.facts").inner_text().count("Tue 2013-11-26") == 1
+    shot(page, "duty")
+    page.goto(site.base + "/calendar?month=2013-11")
+    assert page.locator("table.calendar a.due").count() >= 5
+    assert "Bates stamp the returned documents" in page.locator("aside.waiting").inner_text()
+    shot(page, "calendar")
+    page.goto(site.base + f"/case/{CAED}")
+    assert page.locator("h1").inner_text().startswith(f"Case {CAED}")
+    shot(page, "case")
+    page.close()
+
+
+def test_a_completion_dates_its_dependents(browser: Any, site: Desk) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    sign_in(page, site, CLERK)
+    page.goto(site.base + "/duty/bates-stamp")
+    assert "no date yet" in page.locator("dl.facts").inner_text()
+    page.goto(site.base + "/record?kind=done")
+    page.get_by_label("Duty (CASE/ORDER/OBLIGATION or a unique end of it)").fill("return-documents")
+    page.get_by_label("Done on").fill("2013-11-23")
+    page.get_by_role("button", name="Record").click()
+    status = page.get_by_role("status").inner_text()
+    assert "recorded return-documents done 2013-11-23" in status
+    # 14 days after Sat 2013-11-23 is Sat 2013-12-07 -> Mon 2013-12-09 (FRCP 6(a)(1)(C))
+    assert "bates-stamp: waiting → open 2013-12-09" in status
+    shot(page, "record")
+    page.goto(site.base + "/duty/bates-stamp")
+    assert "Mon 2013-12-09" in page.locator("dl.facts").inner_text()
+    page.close()
+
+
+def test_intake_of_an_example_order_with_one_edit(browser: Any, site: Desk) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    sign_in(page, site, CLERK)
+    page.get_by_role("link", name="Intake").click()
+    # the order as pasted has a wrong date: its own check says so, at its line
+    text = (ORDERS / f"{NJD}.toml").read_text()
+    wrong = text.replace('due = "on 2013-07-15"', 'due = "on 2013-07-16"')
+    page.locator("#text").fill(wrong)
+    page.get_by_role("button", name="Check").click()
+    assert "Not ready" in page.locator("main").inner_text()
+    assert "FAILED" in page.locator("ul.checks").inner_text()
+    duties = page.locator("section", has=page.get_by_role("heading", name="Its duties"))
+    assert "Tue 2013-07-16" in duties.inner_text()
+    # one edit, checked again: the date recomputed, every check holds
+    box = page.get_by_label('Edit it here; "Check again" recomputes the dates')
+    box.fill(box.input_value().replace('due = "on 2013-07-16"', 'due = "on 2013-07-15"'))
+    page.get_by_role("button", name="Check again").click()
+    assert "Every check holds" in page.locator("main").inner_text()
+    assert "Mon 2013-07-15" in duties.inner_text()
+    shot(page, "intake")
+    page.get_by_role("button", name="Load it").click()
+    assert f"Loaded order {NJD}" in page.get_by_role("status").inner_text()
+    page.get_by_role("link", name=f"case {NJD}").click()
+    assert "file a single joint letter on the disputes" in page.locator("main").inner_text()
+    # the same order again, changed: the differences first, then the change recorded
+    page.goto(site.base + "/intake")
+    page.locator("#text").fill(text.replace("discovery letters", "letters"))
+    page.get_by_role("button", name="Check").click()
+    assert "already loaded" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Show the differences").click()
+    assert "title" in page.locator("ul.diff").inner_text()
+    page.get_by_role("button", name="Record the change").click()
+    assert f"Loaded order {NJD}" in page.get_by_role("status").inner_text()
+    page.close()
+
+
+def test_subscribing_gives_a_webcal_and_an_https_link_that_serve(browser: Any, site: Desk) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    sign_in(page, site, ATTORNEY)
+    page.get_by_role("link", name="Subscribe").click()
+    page.get_by_label("Label (whose calendar, for the list)").fill("Ann's phone")
+    page.get_by_role("button", name="Create a feed address").click()
+    url = page.get_by_label("The https address to copy").input_value()
+    assert url.startswith("https://desk.firm.example/feeds/") and url.endswith(".ics")
+    webcal = page.get_by_role("link", name="Open in the calendar app (webcal)").get_attribute(
+        "href"
+    )
+    assert webcal == url.replace("https://", "webcal://")
+    shot(page, "subscribe")
+
+    def fetch(address: str) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=10)
+        conn.request("GET", "/feeds/" + address.rsplit("/", 1)[1])
+        answer = conn.getresponse()
+        body = answer.read()
+        conn.close()
+        return answer.status, body
+
+    status, body = fetch(url)
+    assert status == 200 and b"produce all responsive documents" in body
+    # rotate: a new address, the old one stops
+    page.goto(site.base + "/subscribe")
+    page.get_by_role("button", name="New address for feed 1").click()
+    rotated = page.get_by_label("The https address to copy").input_value()
+    assert rotated != url and fetch(rotated)[0] == 200
+    assert fetch(url)[0] == 404
+    page.get_by_role("button", name="Revoke feed 2").click()
+    assert "revoked" in page.locator("table").inner_text()
+    assert fetch(rotated)[0] == 404
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/calendar?month=2013-11", "/duty/bates-stamp", "/record", "/subscribe"]
+)
+def test_the_pages_fit_360_px(browser: Any, site: Desk, path: str) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    sign_in(page, site, CLERK)
+    page.goto(site.base + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{path} is {width} px wide"
+    if path == "/":
+        shot(page, "agenda-360")
+    page.close()
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "obligations" / "draft" / "corpus"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("obligations.draft") is None,
+    reason="the drafter (issue 15) is not installed",
+)
+def test_intake_drafts_an_order_from_its_text(browser: Any, site: Desk) -> None:
+    """The New Jersey order's published text pasted: drafted, shown beside the text with the
+    duties' words marked, one edit, loaded."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    sign_in(page, site, CLERK)
+    page.goto(site.base + "/intake")
+    page.get_by_label("Paste the order's text, or an order file (TOML)").fill(
+        (CORPUS / f"{NJD}.txt").read_text()
+    )
+    page.get_by_label("Court id (caed, njd, …)").fill("njd")
+    page.get_by_label("Case id").fill("njd-drafted")
+    page.get_by_role("button", name="Check").click()
+    text = page.locator("section", has=page.get_by_role("heading", name="The order's text"))
+    marks = text.locator("mark")
+    assert marks.count() >= 2
+    assert any("joint letter" in m for m in marks.all_inner_texts())
+    box = page.get_by_label('Edit it here; "Check again" recomputes the dates')
+    drafted = box.input_value()
+    assert 'court = "njd"' in drafted and 'case = "njd-drafted"' in drafted
+    shot(page, "intake-draft")
+    # one edit: the order's title
+    box.fill(drafted.replace("[order]\n", '[order]\ntitle = "Order on the discovery letters"\n', 1))
+    page.get_by_role("button", name="Check again").click()
+    main = page.locator("main").inner_text()
+    duties = page.locator("section", has=page.get_by_role("heading", name="Its duties"))
+    assert "Mon 2013-07-15" in duties.inner_text(), main[:3000]
+    assert (
+        "Every check holds" in main
+        and 'title = "Order on the discovery letters"' in box.input_value()
+    )
+    page.get_by_role("button", name="Load it").click()
+    assert f"Loaded order {NJD} in case njd-drafted" in page.get_by_role("status").inner_text()
+    page.goto(site.base + "/case/njd-drafted")
+    assert "Order on the discovery letters" in page.locator("main").inner_text()
+    page.close()
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("obligations.draft") is None,
+    reason="the drafter (issue 15) is not installed",
+)
+def test_intake_of_a_pdf_and_a_scan_without_text(browser: Any, site: Desk) -> None:
+    pdfs = Path(__file__).resolve().parents[2] / "obligations" / "draft" / "pdfs"
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    sign_in(page, site, CLERK)
+    page.goto(site.base + "/intake")
+    page.get_by_label("Or choose a file (PDF, text or TOML)").set_input_files(pdfs / "scan.pdf")
+    page.get_by_label("Court id (caed, njd, …)").fill("caed")
+    page.get_by_role("button", name="Check").click()
+    assert "OCR is not supported" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Court id (caed, njd, …)").input_value() == "caed"  # kept
+    page.get_by_label("Or choose a file (PDF, text or TOML)").set_input_files(
+        pdfs / "caed-pleading.pdf"
+    )
+    page.get_by_label("Case id").fill("caed-pdf")
+    page.get_by_role("button", name="Check").click()
+    text = page.locator("section", has=page.get_by_role("heading", name="The order's text"))
+    assert any("plaintiff shall produce all" in m for m in text.locator("mark").all_inner_texts())
+    duties = page.locator("section", has=page.get_by_role("heading", name="Its duties"))
+    assert "produce" in duties.inner_text()
+    page.close()
