@@ -15,6 +15,7 @@ message on stderr and the exit code. Exit codes (also in the README and ``docket
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -56,6 +57,32 @@ class Busy(DocketcalError):
     """Another process holds the database: nothing was written; try again."""
 
     exit_code = BUSY
+
+
+class PlacedError(BadInput):
+    """One mistake in a file of the user's, where its author can find it (1-based line and
+    column): order files and rule files say their mistakes alike."""
+
+    def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class PlacedErrors(BadInput):
+    """Every mistake found, in file order: fixing one at a time would take many runs."""
+
+    def __init__(self, errors: Iterable[PlacedError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
 
 
 class OutOfSpan(BadInput):

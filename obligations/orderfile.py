@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from calendars import RULESET_IDS, SERVICE_METHODS, UnknownCourt, get_court, get_ruleset
-from calendars.errors import BadInput, OutOfSpan, check_span
+from calendars.errors import OutOfSpan, PlacedError, PlacedErrors, check_span
 from calendars.period import Period
 from obligations.model import Amendment, Check, Kind, Obligation, Order, State
 from obligations.when import (
@@ -50,29 +50,14 @@ __all__ = [
 ]
 
 
-class OrderFileError(BadInput):
+class OrderFileError(PlacedError):
     """One mistake in an order file, where a clerk can find it (1-based line and column)."""
 
-    def __init__(self, path: str, line: int, column: int, message: str) -> None:
-        super().__init__(f"{path}:{line}:{column}: {message}")
-        self.path = path
-        self.line = line
-        self.column = column
-        self.message = message
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
-
-
-class OrderFileErrors(BadInput):
+class OrderFileErrors(PlacedErrors):
     """Every mistake found, in file order: fixing one at a time would take a clerk many runs."""
 
-    def __init__(self, errors: Iterable[OrderFileError]) -> None:
-        self.errors = tuple(errors)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
+    errors: tuple[OrderFileError, ...]
 
 
 # --- The format -----------------------------------------------------------------------------

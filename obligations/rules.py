@@ -19,7 +19,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from calendars import RULESET_IDS, UnknownCourt, get_court, get_ruleset
 from calendars.due import Due, Step
-from calendars.errors import BadInput, NotFound, check_span, shown
+from calendars.errors import BadInput, NotFound, PlacedError, PlacedErrors, check_span, shown
 from obligations.when import (
     Combined,
     DateAnchor,
@@ -86,29 +86,14 @@ _ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _NUL = re.compile("\x00")
 
 
-class RuleFileError(BadInput):
+class RuleFileError(PlacedError):
     """One mistake in a rule file, where its author can find it (1-based line and column)."""
 
-    def __init__(self, path: str, line: int, column: int, message: str) -> None:
-        super().__init__(f"{path}:{line}:{column}: {message}")
-        self.path = path
-        self.line = line
-        self.column = column
-        self.message = message
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
-
-
-class RuleFileErrors(BadInput):
+class RuleFileErrors(PlacedErrors):
     """Every mistake found in the rule files, file by file, in file order."""
 
-    def __init__(self, errors: Iterable[RuleFileError]) -> None:
-        self.errors = tuple(errors)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
+    errors: tuple[RuleFileError, ...]
 
 
 # --- The values ------------------------------------------------------------------------------
