@@ -8,16 +8,21 @@ package's subdivision list, and every result that uses it says so.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dateutil.easter import easter
 
 from calendars.data import data_path
 from calendars.errors import BadInput
+
+if TYPE_CHECKING:
+    from holidays.holiday_base import HolidayBase
 
 #: Layer names. A rule set chooses which layers make a day a non-court day.
 FEDERAL = "federal"
@@ -48,6 +53,62 @@ class HolidayFileError(BadInput):
     """A holiday data file that does not follow the format (names the file and the entry)."""
 
 
+# --- the holidays package ----------------------------------------------------------------------
+
+_US_MODULE = "holidays.countries.united_states"
+
+
+@cache
+def _united_states() -> type[HolidayBase]:
+    """The package's United States class, loaded without its registry of every other country.
+
+    ``holidays.country_holidays("US")`` and ``import holidays.countries.united_states`` both run
+    ``holidays/countries/__init__.py``, which imports all of the package's countries (most of its
+    import time). The United States module needs none of them, so it is loaded from its file under
+    its own name; a later import of ``holidays.countries`` reuses it. Imported here, not at the
+    top: the package is slow to import and often not needed.
+    """
+    loaded = sys.modules.get(_US_MODULE)
+    if loaded is None:
+        package = importlib.util.find_spec("holidays")
+        locations = package.submodule_search_locations if package else None
+        spec = None
+        if locations:
+            for where in locations:
+                spec = importlib.util.spec_from_file_location(
+                    _US_MODULE, f"{where}/countries/united_states.py"
+                )
+                if spec is not None and spec.loader is not None:
+                    break
+        if spec is None or spec.loader is None:  # an unexpected layout: the ordinary import
+            from holidays.countries import united_states
+
+            return cast("type[HolidayBase]", united_states.US)
+        loaded = importlib.util.module_from_spec(spec)
+        sys.modules[_US_MODULE] = loaded
+        try:
+            spec.loader.exec_module(loaded)
+        except BaseException:
+            del sys.modules[_US_MODULE]
+            raise
+    return cast("type[HolidayBase]", loaded.US)
+
+
+def us_holidays(
+    year: int, *, subdiv: str | None = None, categories: tuple[str, ...] = ("public",)
+) -> HolidayBase:
+    """The package's United States holidays of one year, as ``holidays.country_holidays("US",
+    subdiv=subdiv, years=year, categories=categories)`` gives them (same defaults)."""
+    return _united_states()(
+        years=year,
+        subdiv=subdiv,
+        expand=True,
+        observed=True,
+        language=None,
+        categories=categories,
+    )
+
+
 # --- federal ---------------------------------------------------------------------------------
 
 
@@ -65,13 +126,11 @@ def federal_reviewed() -> tuple[int, int]:
 @cache
 def federal_holidays(year: int) -> tuple[Holiday, ...]:
     """Federal legal holidays and executive-order closures of one year."""
-    import holidays as hol  # imported here: the package is slow to import and often not needed
-
     meta = _federal_file()
     closures: dict[str, str] = meta["closures"]
     half_days: dict[str, str] = meta["half_days"]
-    public = hol.country_holidays("US", years=year, categories=("public",))
-    government = hol.country_holidays("US", years=year, categories=("government",))
+    public = us_holidays(year, categories=("public",))
+    government = us_holidays(year, categories=("government",))
     out: list[Holiday] = []
     for day, name in sorted(public.items()):
         if day.year != year:
@@ -258,11 +317,9 @@ def _observed(day: date, rule: str) -> date | None:
 @cache
 def package_state_holidays(state: str, year: int) -> tuple[Holiday, ...]:
     """A state's days beyond the federal list, from the ``holidays`` package (not yet reviewed)."""
-    import holidays as hol
-
-    federal = hol.country_holidays("US", years=year, categories=("public",))
+    federal = us_holidays(year, categories=("public",))
     try:
-        local = hol.country_holidays("US", years=year, subdiv=state, categories=("public",))
+        local = us_holidays(year, subdiv=state, categories=("public",))
     except NotImplementedError:
         return ()
     source = (

@@ -4,6 +4,9 @@ federal layer matches 5 U.S.C. 6103 and the executive orders."""
 from __future__ import annotations
 
 import csv
+import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -123,3 +126,78 @@ def test_a_malformed_holiday_file_names_the_file_and_the_entry(
     finally:
         state_file.cache_clear()
     assert data_path("x").parent == tmp_path
+
+
+# --- the holidays package, loaded without its other countries --------------------------------
+
+# Every subdivision docketcal asks the package for: the federal list (no subdivision) and the
+# state of every court.
+PACKAGE_SUBDIVS: list[str | None] = [None, *sorted({c.state for c in all_courts().values()})]
+PACKAGE_YEARS = sorted(set(range(1900, 2201, 7)) | set(range(2020, 2031)))
+
+
+CATEGORIES = [("public",), ("government",)]
+
+
+@pytest.fixture(scope="module")
+def package_lists() -> dict[str, list[list[str]]]:
+    """Every list through the package's public API, ``holidays.country_holidays``, in a fresh
+    process that never imports calendars (so the package loads its United States module its own
+    way, not through calendars.holidays)."""
+    code = (
+        "import json, sys\n"
+        "import holidays\n"
+        "subdivs, years, categories = json.loads(sys.argv[1])\n"
+        "out = {}\n"
+        "for s in subdivs:\n"
+        "    for c in categories:\n"
+        "        for y in years:\n"
+        "            h = holidays.country_holidays('US', subdiv=s, years=y, categories=tuple(c))\n"
+        "            out[f'{s}|{c[0]}|{y}'] = sorted([d.isoformat(), n] for d, n in h.items())\n"
+        "assert 'calendars' not in sys.modules\n"
+        "print(json.dumps(out))\n"
+    )
+    arg = json.dumps([PACKAGE_SUBDIVS, PACKAGE_YEARS, CATEGORIES])
+    run = subprocess.run(
+        [sys.executable, "-c", code, arg], capture_output=True, text=True, check=True
+    )
+    lists: dict[str, list[list[str]]] = json.loads(run.stdout)
+    return lists
+
+
+@pytest.mark.parametrize("subdiv", PACKAGE_SUBDIVS)
+@pytest.mark.parametrize("categories", CATEGORIES)
+def test_us_holidays_match_the_package_public_api(
+    package_lists: dict[str, list[list[str]]], subdiv: str | None, categories: tuple[str, ...]
+) -> None:
+    from calendars.holidays import us_holidays
+
+    compared = 0
+    for year in PACKAGE_YEARS:
+        ours = us_holidays(year, subdiv=subdiv, categories=categories)
+        mine = sorted([d.isoformat(), n] for d, n in ours.items())
+        theirs = package_lists[f"{subdiv}|{categories[0]}|{year}"]
+        assert mine == theirs, (subdiv, year, categories)
+        compared += len(theirs)
+    # the package's lists end with 2100; before then every year has public holidays
+    assert compared > (len(PACKAGE_YEARS) if categories == ("public",) else 0)
+
+
+def test_compute_loads_no_other_country_of_the_package() -> None:
+    # A fresh process, computing as docs/computing.md's "14 days after 2025-01-02" in nysd does:
+    # the federal and New York layers are read, so the United States module must be loaded.
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "import calendars\n"
+        "from calendars import Period, Request, Unit\n"
+        "due = calendars.compute('nysd', Request(anchor=date(2025, 1, 2),"
+        " period=Period(14, Unit.DAYS)))\n"
+        "print(due.due.isoformat())\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('holidays.countries'))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0] == "2025-01-16"  # 14 days after Thursday 2 January 2025: a Thursday
+    assert out[1].split() == ["holidays.countries.united_states"]
