@@ -9,6 +9,7 @@ package's subdivision list, and every result that uses it says so.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -75,11 +76,13 @@ def _united_states() -> type[HolidayBase]:
         spec = None
         if locations:
             for where in locations:
-                spec = importlib.util.spec_from_file_location(
-                    _US_MODULE, f"{where}/countries/united_states.py"
-                )
+                path = os.path.join(where, "countries", "united_states.py")
+                if not os.path.isfile(path):
+                    continue
+                spec = importlib.util.spec_from_file_location(_US_MODULE, path)
                 if spec is not None and spec.loader is not None:
                     break
+                spec = None
         if spec is None or spec.loader is None:  # an unexpected layout: the ordinary import
             from holidays.countries import united_states
 
