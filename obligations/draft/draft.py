@@ -172,7 +172,9 @@ class Draft:
             if f is None:
                 where.append(f"{key}: not in the text")
             else:
-                where.append(f"{key}: from {f.words!r}" if f.words else f"{key}: given")
+                # the words on one line, as a clerk reads them, with no escaped line breaks
+                words = " ".join(f.words.split())
+                where.append(f"{key}: from '{words}'" if words else f"{key}: given")
         note = "; ".join([*where, *self.notes])
         lines.append(f"note = {_s(note)}")
         if self.consequence:

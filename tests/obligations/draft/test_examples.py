@@ -106,3 +106,18 @@ def test_without_a_court_in_the_caption_the_draft_is_refused() -> None:
 
     with pytest.raises(BadInput, match="--court"):
         draft_order(NJD.read_text(encoding="utf-8"))
+
+
+def test_the_note_quotes_the_words_found_on_one_line() -> None:
+    # A signature block spans lines: the note says where the judge's name was read, as a clerk
+    # reads it, not as an escaped string.
+    text = (
+        "UNITED STATES DISTRICT COURT\nDISTRICT OF NEW JERSEY\n\n"
+        "IT IS on this 2nd day of July, 2013\n\n"
+        "ORDERED that plaintiff shall produce documents within 14 days.\n\n"
+        "s/ Michael A. Hammer\nMichael A. Hammer\nUNITED STATES MAGISTRATE JUDGE\n"
+    )
+    toml = draft_order(text, case="x").to_toml()
+    note = next(line for line in toml.splitlines() if line.startswith("note = "))
+    assert "\\n" not in note
+    assert "judge: from 'Michael A. Hammer UNITED STATES MAGISTRATE JUDGE'" in note
