@@ -55,8 +55,9 @@ class BadLine(ValueError):
     """A request line that is not what --jsonl expects (its message says what was expected)."""
 
 
-def request(line: bytes) -> dict[str, Any]:
-    """The request of one line, checked for shape and types before anything is computed."""
+def json_object(line: bytes) -> dict[str, Any]:
+    """One line of a --jsonl input read as a JSON object (every --jsonl command reads its lines
+    here), or BadLine saying what was expected."""
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -65,8 +66,16 @@ def request(line: bytes) -> dict[str, Any]:
         req = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadLine(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise BadLine("not JSON (nested too deep)") from None
     if not isinstance(req, dict):
         raise BadLine(f"expected a JSON object, found {type(req).__name__}")
+    return req
+
+
+def request(line: bytes) -> dict[str, Any]:
+    """The request of one line, checked for shape and types before anything is computed."""
+    req = json_object(line)
     unknown = sorted(set(req) - set(KEYS))
     if unknown:
         raise BadLine(f"unknown keys: {', '.join(unknown)}; known: {', '.join(KEYS)}")
@@ -238,7 +247,7 @@ def run(lines: Iterable[bytes], write: Callable[[str], object], trace: bool = Tr
             text = quick.plain(decoded)
             if text is None:
                 text = quick.answer(json.loads(decoded))
-        except ValueError:  # not UTF-8, or not JSON: the general way says which
+        except (ValueError, RecursionError):  # not UTF-8, or not JSON: the general way says which
             text = None
         if text is None:
             text = general(number, line, trace)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.bulk import BadLine, json_object
 from cli.output import day_or_fail, emit_json, fail, fmt, moment_or_fail
 from cli.render import clean, day
 
@@ -316,41 +317,27 @@ _TYPE_NAMES = {str: "a string", type(None): "null"}
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-class _BadLine(ValueError):
-    """A request line that is not what --jsonl expects."""
-
-
 def _request(line: bytes) -> dict[str, Any]:
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _BadLine(f"the line is not UTF-8 text (byte {exc.start + 1})") from None
-    try:
-        req = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deep"
-        raise _BadLine(f"not JSON ({msg})") from None
-    if not isinstance(req, dict):
-        raise _BadLine(f"expected a JSON object, found {type(req).__name__}")
+    req = json_object(line)
     unknown = sorted(set(req) - set(_KEYS))
     if unknown:
-        raise _BadLine(
+        raise BadLine(
             f"unknown keys: {', '.join(json.dumps(k) for k in unknown)[:200]}; known: {', '.join(_KEYS)}"
         )
     for key in ("court", "date"):
         if key not in req:
-            raise _BadLine(f'expected "court" and "date" as strings; "{key}" is missing')
+            raise BadLine(f'expected "court" and "date" as strings; "{key}" is missing')
     for key, value in req.items():
         if not isinstance(value, _KEYS[key]):
             wanted = " or ".join(_TYPE_NAMES[t] for t in _KEYS[key])
-            raise _BadLine(f'"{key}" must be {wanted}, found {json.dumps(value)[:60]}')
+            raise BadLine(f'"{key}" must be {wanted}, found {json.dumps(value)[:60]}')
         if isinstance(value, str):
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                raise _BadLine(f'"{key}" holds a lone surrogate, which is not text') from None
+                raise BadLine(f'"{key}" holds a lone surrogate, which is not text') from None
             if "\x00" in value:
-                raise _BadLine(f'"{key}" holds a NUL')
+                raise BadLine(f'"{key}" holds a NUL')
     return req
 
 
@@ -362,11 +349,11 @@ def _moment(text: str, what: str) -> date | datetime:
             datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
         )
     except ValueError:
-        raise _BadLine(
+        raise BadLine(
             f"{what} {json.dumps(text)[:60]} is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
         ) from None
     if isinstance(at, datetime) and at.tzinfo is not None:
-        raise _BadLine(f"{what} {json.dumps(text)[:60]}: give the court's local time, no offset")
+        raise BadLine(f"{what} {json.dumps(text)[:60]}: give the court's local time, no offset")
     check_span(at, what)
     return at
 
@@ -407,7 +394,7 @@ def _jsonl() -> None:
             continue
         try:
             result = _one(lib, _request(line))
-        except (_BadLine, DocketcalError) as exc:
+        except (BadLine, DocketcalError) as exc:
             result = {"error": f"line {number}: {exc}"}
         try:
             text = json.dumps(result, ensure_ascii=False)

@@ -157,3 +157,18 @@ def test_the_court_of_federal_claims_does_not_count_state_holidays() -> None:
         h for h in json.loads(result.stdout)["holidays"] if h["name"] == "Inauguration Day"
     ]
     assert inauguration["counts"] == "legal holiday by default (a reading without it is shown)"
+
+
+def test_a_line_nested_too_deep_for_the_json_reader_gets_its_own_error_line() -> None:
+    # json.loads raises RecursionError, not a JSONDecodeError, on deep nesting: both --jsonl
+    # commands read their lines through one reader that says so.
+    deep = "[" * 100_000 + "]" * 100_000
+    good = json.dumps({"court": "caed", "when": "14 days after 2014-03-11", "trace": False})
+    for args in (["compute", "--jsonl"], ["rules", "preview", "--jsonl"]):
+        run = subprocess.run(
+            [EXE, *args], input=f"{deep}\n{good}\n", capture_output=True, text=True, timeout=120
+        )
+        assert run.returncode == 0, run.stderr
+        lines = run.stdout.splitlines()
+        assert json.loads(lines[0]) == {"error": "line 1: not JSON (nested too deep)"}
+        assert len(lines) == 2
