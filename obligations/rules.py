@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from calendars import RULESET_IDS, UnknownCourt, get_court, get_ruleset
 from calendars.due import Due, Step
 from calendars.errors import BadInput, NotFound, PlacedError, PlacedErrors, check_span, shown
+from calendars.period import SERVICE_METHODS
 from obligations.when import (
     Combined,
     DateAnchor,
@@ -114,6 +115,10 @@ class Version:
     service: bool = False
     note: str = ""
     line: int = 0
+    #: a rule of its own for the trigger paper's service by a method (method, rule, its text):
+    #: a statute that gives that method other time than the rule set does (CCP 1005(b): 2
+    #: calendar days for overnight service, where CCP 1013(c) gives 2 court days)
+    by_method: tuple[tuple[str, When, str], ...] = ()
 
     def in_force(self, day: date) -> bool:
         if self.effective is not None and day < self.effective:
@@ -129,8 +134,21 @@ class Version:
             "effective": self.effective.isoformat() if self.effective else None,
             "until": self.until.isoformat() if self.until else None,
             "service": self.service,
+            "by_method": {m: text for m, _, text in self.by_method},
             "note": self.note,
         }
+
+    def due_for(self, method: str | None) -> When:
+        """The rule for the trigger paper's service by ``method``: the version's own rule for
+        that method when it has one, else its due rule."""
+        for m, when, _ in self.by_method:
+            if m == method:
+                return when
+        return self.due
+
+    def every_due(self) -> tuple[tuple[When, str], ...]:
+        """The due rule and the rules by method, each with its text."""
+        return ((self.due, self.due_text), *((w, t) for _, w, t in self.by_method))
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +292,7 @@ _DEADLINE_KEYS = {
     "effective": False,
     "note": False,
     "former": False,
+    "by_method": False,
 }
 _FORMER_KEYS = {
     "from": False,
@@ -284,6 +303,7 @@ _FORMER_KEYS = {
     "source": False,
     "service": False,
     "note": False,
+    "by_method": False,
 }
 _TYPES = {
     "reviewed": "date",
@@ -292,6 +312,7 @@ _TYPES = {
     "until": "date",
     "service": "boolean",
     "applies": "table",
+    "by_method": "methods",
     "former": "array",
 }
 _EXPECTED = {
@@ -300,6 +321,7 @@ _EXPECTED = {
     "boolean": "true or false",
     "table": 'an inline table such as { rules = ["frcp"] } or { courts = ["nysd"] }',
     "array": "[[deadline.former]] tables",
+    "methods": 'an inline table of service methods and due rules such as { overnight = "2 days before x.due" }',
 }
 
 
@@ -312,6 +334,8 @@ def _type_ok(kind: str, value: object) -> bool:
         return isinstance(value, bool)
     if kind == "table":
         return isinstance(value, dict)
+    if kind == "methods":
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
 
 
@@ -630,6 +654,34 @@ def _read_version(
             (*w[:2], ("service",)),
             f"{what}: service = true and a due rule that states its own service method; say it once",
         )
+    by_method: list[tuple[str, When, str]] = []
+    raw_methods = raw.get("by_method", {}) if "by_method" in raw else {}
+    if raw_methods and not service:
+        f.error(
+            (*w[:2], ("by_method",)),
+            f"{what}: by_method without service = true; a rule by method is for a period that"
+            " the trigger paper's service extends",
+        )
+    for method, text in raw_methods.items():
+        mw: _Where = (*w[:2], ("by_method", method))
+        if method not in SERVICE_METHODS:
+            f.error(
+                mw,
+                f"{what}: by_method: unknown service method '{method}'; known:"
+                f" {', '.join(SERVICE_METHODS)}",
+            )
+            continue
+        alt = _due(f, mw, text, f"{what}, by_method.{method}")
+        if alt is None:
+            continue
+        if any(isinstance(p, Relative) and p.service is not None for p in parts_of(alt)):
+            f.error(
+                mw,
+                f"{what}: by_method.{method}: the rule states a service method; the method is"
+                " the key's",
+            )
+            continue
+        by_method.append((method, alt, text))
     return Version(
         due=due,
         due_text=raw["due"],
@@ -640,6 +692,7 @@ def _read_version(
         until=raw.get("until"),
         service=bool(service),
         note=raw.get("note", ""),
+        by_method=tuple(by_method),
     )
 
 
@@ -761,7 +814,7 @@ def _check_all(files: Sequence[_File]) -> None:
         for ident, (f, raw) in mine.items():
             deps: list[str] = []
             for v, w in zip(raw.deadline.versions, raw.version_where, strict=True):
-                for anchor in anchors_of(v.due):
+                for anchor in (a for due, _ in v.every_due() for a in anchors_of(due)):
                     if not isinstance(anchor, NamedAnchor | DueAnchor | MissedAnchor):
                         continue
                     name = anchor.name
@@ -937,6 +990,19 @@ def _part(p: Part, trigger: str, service: bool, method: str | None) -> Part:
     return replace(p, anchor=new, service=how)
 
 
+def _no_service(when: When) -> When:
+    """A rule by method: the method's time is in the rule itself, so no part adds more."""
+
+    def plain(p: Part) -> Part:
+        return replace(p, service="none") if isinstance(p, Relative) and p.service is None else p
+
+    if isinstance(when, Either):
+        return replace(when, parts=tuple(plain(p) for p in when.parts))
+    if isinstance(when, Periodic):
+        return when  # refused when the data is read
+    return plain(when)
+
+
 def rewrite(when: When, trigger: str, service: bool, method: str | None) -> When:
     """A rule of the data as a due rule of the order: ``trigger`` becomes the trigger's event,
     and service is said where the data's ``service`` decides it."""
@@ -992,7 +1058,7 @@ def choose(
             for d in every:
                 if d.id in keep:
                     for ver in d.versions:
-                        for a in anchors_of(ver.due):
+                        for a in (x for due, _ in ver.every_due() for x in anchors_of(due)):
                             name = getattr(a, "name", TRIGGER)
                             if name != TRIGGER and name not in keep:
                                 keep.add(name)
@@ -1001,7 +1067,14 @@ def choose(
     out: list[Chosen] = []
     for d in every:
         v = d.version_on(day)
-        due = rewrite(v.due, trigger, v.service, service) if v is not None else None
+        due: When | None = None
+        if v is not None:
+            own = v.due_for(service)
+            due = (
+                rewrite(v.due, trigger, v.service, service)
+                if own is v.due
+                else _no_service(rewrite(own, trigger, False, None))
+            )
         out.append(Chosen(d, v, due))
     return tuple(out)
 

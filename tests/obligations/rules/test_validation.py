@@ -261,3 +261,34 @@ def test_files_on_disk(tmp_path: Path) -> None:
         load_library(tmp_path / "nowhere")
     (tmp_path / "a.toml").write_text(HEAD, encoding="utf-8")
     assert list(load_library(tmp_path).triggers) == ["a-served"]
+
+
+def test_a_rule_by_method_is_checked() -> None:
+    base = HEAD + DEADLINE.format(id="a-filed", due="16 court days before trigger")
+    served = """
+[[deadline]]
+id = "a-served-papers"
+trigger = "a-served"
+title = "T"
+party = "movant"
+due = "16 court days before trigger"
+cite = "R. 2"
+excerpt = "increased by two calendar days"
+"""
+    good = served + 'service = true\nby_method = { overnight = "2 days before a-filed.due" }\n'
+    lib = library_of_texts({"a.toml": base + good})
+    assert [m for m, _, _ in lib.deadlines["a-served-papers"].current.by_method] == ["overnight"]
+    assert "by_method without service = true" in one(
+        base + served + 'by_method = { overnight = "2 days before a-filed.due" }\n'
+    )
+    assert "unknown service method 'pigeon'" in one(
+        base + served + 'service = true\nby_method = { pigeon = "2 days before a-filed.due" }\n'
+    )
+    assert "names 'a-nothing'" in one(
+        base + served + 'service = true\nby_method = { fax = "2 days before a-nothing.due" }\n'
+    )
+    assert "the method is the key's" in one(
+        base
+        + served
+        + 'service = true\nby_method = { fax = "2 days before a-filed.due with service by mail" }\n'
+    )
