@@ -201,3 +201,64 @@ def test_the_order_file_reads_back_to_the_order_preview_schedules(lib: Library) 
         back = parse_order(order_text(order), "rules:x")
         assert replace(back, path="", obligations=()) == replace(order, obligations=())
         assert [replace(ob, line=0) for ob in back.obligations] == list(order.obligations)
+
+
+BY_METHOD = """
+[ruleset]
+id = "bm"
+title = "By method"
+applies = { rules = ["california"] }
+source = "https://example.org/bm"
+reviewed = 2026-12-05
+
+[[trigger]]
+id = "bm-hearing"
+name = "Hearing"
+cite = "CCP 1005"
+
+[[deadline]]
+id = "bm-filed"
+trigger = "bm-hearing"
+title = "File"
+party = "court"
+due = "16 court days before trigger"
+cite = "CCP 1005(b)"
+excerpt = "filed at least 16 court days before the hearing"
+
+[[deadline]]
+id = "bm-served"
+trigger = "bm-hearing"
+title = "Serve"
+party = "movant"
+due = "16 court days before trigger"
+service = true
+by_method = { overnight = "2 days before bm-filed.due" }
+cite = "CCP 1005(b)"
+excerpt = "increased by two calendar days"
+"""
+
+
+def test_a_rule_by_method_is_used_only_for_its_method() -> None:
+    from obligations.orderfile import parse_order
+    from obligations.rules import library_of_texts, order_text, rules_order
+
+    lib = library_of_texts({"bm.toml": BY_METHOD})
+    hearing = date(2026, 8, 25)  # Tue.; the 16th court day before is Mon. Aug. 3
+    for method, served in [
+        ("overnight", date(2026, 7, 31)),  # 2 calendar days back: Sat. Aug. 1, so Fri. July 31
+        ("electronic", date(2026, 7, 30)),  # the rule set's 2 court days
+        ("hand", date(2026, 8, 3)),
+        (None, date(2026, 8, 3)),
+    ]:
+        assert due(lib, "bm-hearing", hearing, "calsuperct", method)["bm-served"] == served
+    # a party's deadline keeps what its rule by method counts from
+    got = preview(lib, "bm-hearing", hearing, "calsuperct", "overnight", party="movant")
+    assert [i.deadline.id for i in got.items] == ["bm-filed", "bm-served"]
+    assert got.items[1].when == "2 days before bm-filed.due with service by none"
+    # the order text reads back, and shows the version's rules by method
+    order = rules_order(lib, "bm-hearing", hearing, "calsuperct", "case-1", "overnight")
+    read = parse_order(order_text(order), "rules:bm").obligations
+    assert [(o.id, o.due) for o in read] == [(o.id, o.due) for o in order.obligations]
+    assert lib.deadlines["bm-served"].current.to_json()["by_method"] == {
+        "overnight": "2 days before bm-filed.due"
+    }
