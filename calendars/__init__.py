@@ -35,8 +35,9 @@ def compute(court: str | Court, request: Request, *, rules: str | None = None) -
     e.g. ``frcrp`` for a criminal case in a district court)."""
     if isinstance(court, str):
         court = get_court(court)
-    # a plain period in days or weeks: from tables (calendars/fast.py)
-    due = quick_days(court, request, rules)
+    # a plain period in days or weeks: from tables (calendars/fast.py), which know no court
+    # appealed from (their answers are the court's alone)
+    due = quick_days(court, request, rules) if request.appeal_from is None else None
     if due is not None:
         return due
     return compute_general(court, request, rules=rules)

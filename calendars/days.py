@@ -42,7 +42,7 @@ class DayBook:
             if h.day.year != year:
                 continue
             have = self._days.get(h.day, ())
-            if all((x.name, x.layer) != (h.name, h.layer) for x in have):
+            if all((x.name, x.layer, x.state) != (h.name, h.layer, h.state) for x in have):
                 self._days[h.day] = (*have, h)
 
 

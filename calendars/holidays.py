@@ -48,6 +48,8 @@ class Holiday:
     #: the day the holiday was declared, when that was shortly before it (Juneteenth 2021): a
     #: period that began before then is unsettled
     declared: date | None = None
+    #: for a state holiday, the state (USPS code) that declares it
+    state: str = ""
 
 
 class HolidayFileError(BadInput):
@@ -297,10 +299,24 @@ def _expand(sf: StateFile, year: int, layer: str) -> tuple[Holiday, ...]:
                 name, source, arguable = entry["name"], entry["source"], entry.get("arguable", "")
                 if day.year == year:
                     declared = entry.get("declared")
-                    out.append(Holiday(day, name, layer, source, arguable, declared=declared))
+                    out.append(
+                        Holiday(
+                            day, name, layer, source, arguable, declared=declared, state=sf.state
+                        )
+                    )
                 moved = _observed(day, rule)
                 if moved is not None and moved.year == year:
-                    out.append(Holiday(moved, f"{name} (observed)", layer, source, arguable, True))
+                    out.append(
+                        Holiday(
+                            moved,
+                            f"{name} (observed)",
+                            layer,
+                            source,
+                            arguable,
+                            True,
+                            state=sf.state,
+                        )
+                    )
     out.sort(key=lambda h: h.day)
     return tuple(out)
 
@@ -329,7 +345,21 @@ def package_state_holidays(state: str, year: int) -> tuple[Holiday, ...]:
         f"holidays package, United States subdivision {state} (state-employee list, not reviewed)"
     )
     return tuple(
-        Holiday(day, _statutory_name(name), STATE, source)
+        Holiday(day, _statutory_name(name), STATE, source, state=state)
         for day, name in sorted(local.items())
         if day.year == year and day not in federal
     )
+
+
+@cache
+def state_name(state: str) -> str:
+    """A state's name ("Texas") from its USPS code: the reviewed file's, else the holidays
+    package's name of the subdivision, else the code itself."""
+    sf = state_file(state)
+    if sf is not None:
+        return sf.name
+    aliases: dict[str, str] = getattr(_united_states(), "subdivisions_aliases", {}) or {}
+    for name, code in aliases.items():
+        if code == state:
+            return name
+    return state

@@ -71,3 +71,6 @@ class Request:
     closures: frozenset[date] = frozenset()
     #: compute with the rules as in force on this date instead of on the anchor's
     rules_as_of: date | None = None
+    #: for a period under Fed. R. App. P. 26 in a court of appeals, the id of the district court
+    #: whose judgment or order is appealed: its state's holidays count too (26(a)(6)(C))
+    appeal_from: str | None = None

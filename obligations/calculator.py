@@ -21,12 +21,14 @@ def calculate(
     closures: Iterable[date] = (),
     rules: str | None = None,
     rules_as_of: date | None = None,
+    appeal_from: str | None = None,
 ) -> Due:
     """Compute ``text`` ("14 days after 2013-11-12") in ``court``.
 
     Raises ``WhenSyntaxError`` for a phrase that does not parse, ``ComputeError`` for one the
     calculator cannot answer (a date outside the supported years too), ``UnknownCourt`` for an
-    unknown court. ``rules_as_of`` asks for the rules as in force on another date.
+    unknown court. ``rules_as_of`` asks for the rules as in force on another date;
+    ``appeal_from`` names the district court appealed from (Fed. R. App. P. 26(a)(6)(C)).
     """
     when = parse_when(text)
     shut = frozenset(closures)
@@ -35,7 +37,9 @@ def calculate(
             raise ComputeError("a fixed date takes no service method")
         fixed = when.on if when.at is None else datetime.combine(when.on, when.at)
         return compute(
-            court, Request(fixed=fixed, closures=shut, rules_as_of=rules_as_of), rules=rules
+            court,
+            Request(fixed=fixed, closures=shut, rules_as_of=rules_as_of, appeal_from=appeal_from),
+            rules=rules,
         )
     if not isinstance(when, Relative):
         raise ComputeError(
@@ -64,5 +68,6 @@ def calculate(
         service=method,
         closures=shut,
         rules_as_of=rules_as_of,
+        appeal_from=appeal_from,
     )
     return compute(court, request, rules=rules)

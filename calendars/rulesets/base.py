@@ -43,6 +43,7 @@ class Assume:
     elapsed_hours: bool = True
     inauguration: bool = True
     florida_day_one: bool = True
+    appeal_from_unnamed: bool = True
 
 
 #: What each assumption means, for the default value and for the other one.
@@ -122,6 +123,14 @@ ASSUMES: dict[str, tuple[str, str]] = {
         "Inauguration Day is not a legal holiday for computing time: 5 U.S.C. § 6103(c) makes it"
         " one only 'for the purpose of statutes relating to pay and leave of employees'",
     ),
+    "appeal_from_unnamed": (
+        "the district court appealed from is not named: only the holidays of the circuit clerk's"
+        " state are counted (Fed. R. App. P. 26(a)(6)(C) counts those of the district court's"
+        " state too; name it with --appeal-from)",
+        "the holidays of the states of every district court of the circuit are counted, as if the"
+        " district court appealed from were in each of them (the latest its state's holidays can"
+        " make the last day; Fed. R. App. P. 26(a)(6)(C))",
+    ),
     "florida_day_one": (
         "the next day that is not a Saturday, Sunday or legal holiday is day 1 (Fla. R. Gen."
         " Prac. & Jud. Admin. 2.514(a)(1)(A) as written)",
@@ -200,6 +209,8 @@ class RuleSet(ABC):
             raise ComputeError("a computation needs a fixed date, or a period and an anchor")
         if req.period is not None and req.period.n <= 0:
             raise ComputeError("a period must be at least 1")
+        if req.appeal_from is not None:
+            self.appealed_from(court, req.appeal_from)
         book = self.book(court)
         if quick:
             answer = self.quick(court, req, book)
@@ -242,6 +253,14 @@ class RuleSet(ABC):
             readings=tuple(readings),
             warnings=tuple(first.warnings),
             explain=lambda: self.explain(court, req),
+        )
+
+    def appealed_from(self, court: Court, appeal_from: str) -> Court:
+        """The district court a request names as the court appealed from, checked (a rule set
+        that counts no court's holidays but its own refuses one)."""
+        raise ComputeError(
+            f"a court appealed from ({appeal_from}) counts only under Fed. R. App. P. 26 (rule set"
+            f" frap, the courts of appeals'); {self.name} counts the holidays of {court.id} alone"
         )
 
     def service_from_order(self, method: str, runs_from: str) -> str | None:

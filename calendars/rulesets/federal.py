@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import ClassVar
 
-from calendars.courts import Court
+from calendars.courts import Court, UnknownCourt, all_courts, get_court
 from calendars.days import ONE_DAY, DayBook, day_name
 from calendars.due import ComputeError, Due, Reading
 from calendars.holidays import (
@@ -23,6 +23,7 @@ from calendars.holidays import (
     inauguration_day,
     package_state_holidays,
     state_file,
+    state_name,
 )
 from calendars.period import Direction, Period, Request, Unit
 from calendars.rulesets.base import (
@@ -47,6 +48,18 @@ DC_COURTS = frozenset({"dcd", "cadc", "cafc", "dcb", "uscfc"})
 #: holiday of Maryland or Virginia, though the holidays package lists it under both.
 NEAR_DC = frozenset({"mdd", "vaed", "mdb", "vaeb"})
 PACKAGE_NOT_STATE = frozenset({"Inauguration Day"})
+#: courts of appeals that review judgments of the district courts of every circuit (the Federal
+#: Circuit, 28 U.S.C. § 1295(a)(1))
+NATIONAL_APPEALS = frozenset({"cafc"})
+
+
+def state_holidays(state: str, year: int) -> tuple[Holiday, ...]:
+    """A state's holidays of one year: its reviewed file's state list, else the holidays
+    package's list (every result that uses it says so)."""
+    sf = state_file(state)
+    if sf is not None:
+        return sf.holidays(year, STATE)
+    return tuple(h for h in package_state_holidays(state, year) if h.name not in PACKAGE_NOT_STATE)
 
 
 class Federal(RuleSet):
@@ -100,24 +113,32 @@ class Federal(RuleSet):
     # -- days ---------------------------------------------------------------------------------
 
     def make_book(self, court: Court) -> DayBook:
+        states = self.book_states(court)
+
         def source(year: int) -> list[Holiday]:
             days = list(federal_holidays(year))
             if court.id in DC_COURTS or court.id in NEAR_DC:
                 inauguration = inauguration_day(year)
                 if inauguration is not None:
                     days.append(inauguration)
-            sf = state_file(court.state)
-            if sf is not None:
-                days.extend(sf.holidays(year, STATE))
-            else:
-                days.extend(
-                    h
-                    for h in package_state_holidays(court.state, year)
-                    if h.name not in PACKAGE_NOT_STATE
-                )
+            for state in states:
+                days.extend(state_holidays(state, year))
             return days
 
         return DayBook(source)
+
+    def book_states(self, court: Court) -> tuple[str, ...]:
+        """The states whose holidays the court's book holds (6(a)(6)(C): the court's own)."""
+        return (court.state,)
+
+    def whose(self, r: Run, h: Holiday) -> str | None:
+        """Who declares the state holiday ``h`` in words ("the state"), or None when that
+        state's holidays do not count in this run (Fed. R. App. P. 26(a)(6)(C) names two)."""
+        return "the state"
+
+    def notes_key(self, r: Run) -> str:
+        """What the warnings of a year depend on besides the year and the direction."""
+        return r.court.id
 
     def quick(self, court: Court, req: Request, book: DayBook) -> Due | None:
         """Days or weeks from a date on or after 2009-12-01, no closures, nothing unsettled."""
@@ -127,6 +148,7 @@ class Federal(RuleSet):
             period is None
             or req.closures
             or req.rules_as_of is not None
+            or req.appeal_from is not None
             or type(anchor) is not date
             or anchor < RULES_2009
             or (period.unit is not Unit.DAYS and period.unit is not Unit.WEEKS)
@@ -203,13 +225,16 @@ class Federal(RuleSet):
                 if r.assume.eo_closures and found is None:
                     found = f"{h.name} ({h.source}), a legal holiday under {self.cite('(a)(6)(B)')}"
             elif layer == STATE and self.state_counts(r, forward) and self.state_applies(r, d):
+                who = self.whose(r, h)
+                if who is None:
+                    continue
                 r.touched.add("state_holidays")
                 if h.arguable:
                     r.touched.add("arguable_holidays")
                     if not r.assume.arguable_holidays:
                         continue
                 if r.assume.state_holidays and found is None:
-                    found = f"{h.name}, a day the state declares a holiday ({h.source}; {self.cite('(a)(6)(C)')})"
+                    found = f"{h.name}, a day {who} declares a holiday ({h.source}; {self.cite('(a)(6)(C)')})"
         return found
 
     def state_applies(self, r: Run, d: date) -> bool:
@@ -317,7 +342,7 @@ class Federal(RuleSet):
     def years(self, r: Run, anchor: date) -> None:
         """Warnings that depend only on the court, the year and the direction: found once."""
         forward = r.req.direction is Direction.AFTER
-        key = (r.court.id, anchor.year, forward)
+        key = (self.notes_key(r), anchor.year, forward)
         notes = self._notes.get(key)
         if notes is None:
             probe = Run(r.court, r.req, r.assume, r.book, explain=False)
@@ -655,12 +680,139 @@ class Appellate(Federal):
         }
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: (court id, the request's court appealed from) -> that district court, or None
+        self._lower: dict[tuple[str, str | None], Court | None] = {}
+
+    def clerk(self, court: Court) -> Court:
+        """The court of appeals whose clerk's principal office's state counts (26(a)(6)(C)):
+        the court itself, or, for a district court (a notice of appeal is filed there), the
+        court of appeals of its circuit."""
+        if court.kind == "district" and court.circuit:
+            return get_court(court.circuit)
+        return court
+
+    def appealed_from(self, court: Court, appeal_from: str) -> Court:
+        try:
+            lower = get_court(appeal_from)
+        except UnknownCourt as exc:
+            raise UnknownCourt(f"the court appealed from: {exc}") from None
+        if lower.kind != "district":
+            raise ComputeError(
+                f"the court appealed from must be a district court ({self.cite('(a)(6)(C)')} counts"
+                f" the state of 'the district court that rendered the challenged judgment or"
+                f" order'); {lower.id} is the {lower.name}"
+            )
+        if court.kind == "district":
+            if lower.id != court.id:
+                raise ComputeError(
+                    f"{court.id} is a district court: under {self.rule} it is itself the court"
+                    f" appealed from; compute in the court of appeals (--court {court.circuit})"
+                    f" to name {lower.id} as the court appealed from"
+                )
+            return lower
+        if court.kind != "appeals":
+            raise ComputeError(
+                f"a court appealed from is named for a court of appeals (or is the district court"
+                f" itself); {court.id} is the {court.name}"
+            )
+        if court.id not in NATIONAL_APPEALS and lower.circuit != court.id:
+            raise ComputeError(
+                f"{lower.id} ({lower.short}) is in the circuit of {lower.circuit}: its judgments are"
+                f" appealed to {lower.circuit} (or, in the cases 28 U.S.C. § 1295 names, to cafc),"
+                f" not to {court.id}"
+            )
+        return lower
+
+    def lower(self, r: Run) -> Court | None:
+        """The district court appealed from: the request's, or the court itself when it is a
+        district court; None when it is not named."""
+        key = (r.court.id, r.req.appeal_from)
+        if key not in self._lower:
+            if r.court.kind == "district":
+                found: Court | None = r.court
+            elif r.req.appeal_from is None:
+                found = None
+            else:
+                found = self.appealed_from(r.court, r.req.appeal_from)
+            self._lower[key] = found
+        return self._lower[key]
+
+    def notes_key(self, r: Run) -> str:
+        lower = self.lower(r)
+        if lower is None or lower is r.court:
+            return r.court.id
+        return f"{r.court.id}<{lower.id}"
+
+    def book_states(self, court: Court) -> tuple[str, ...]:
+        """The circuit clerk's state, and the district court's: the court's own when it is a
+        district court; for a court of appeals, the states of every district court whose
+        judgments it reviews (which one counts depends on the request)."""
+        if court.kind == "district":
+            return tuple(dict.fromkeys((court.state, self.clerk(court).state)))
+        if court.kind != "appeals":
+            return (court.state,)
+        lower = sorted(
+            {
+                c.state
+                for c in all_courts().values()
+                if c.kind == "district" and (c.circuit == court.id or court.id in NATIONAL_APPEALS)
+            }
+        )
+        return tuple(dict.fromkeys((court.state, *lower)))
+
+    def whose(self, r: Run, h: Holiday) -> str | None:
+        court = r.court
+        if court.kind not in ("district", "appeals"):
+            return super().whose(r, h)
+        clerk = self.clerk(court)
+        lower = self.lower(r)
+        name = state_name(h.state)
+        roles = []
+        if lower is not None and h.state == lower.state:
+            roles.append(f"the state of the district court appealed from, {lower.short}")
+        if h.state == clerk.state:
+            roles.append(f"the state of the circuit clerk's principal office, {clerk.short}")
+        if roles:
+            return f"{name} ({' and '.join(roles)})"
+        if lower is not None:
+            return None  # the state of another district court
+        r.touched.add("appeal_from_unnamed")
+        r.warn(
+            f"{self.cite('(a)(6)(C)')} also counts the holidays of the state of the district court"
+            f" appealed from, which is not named (--appeal-from): {h.name}"
+            f" ({day_name(h.day)}) is a holiday in {name}, where a district court of the circuit"
+            " sits: both readings are shown"
+        )
+        if r.assume.appeal_from_unnamed:
+            return None
+        return f"{name} (where a district court of the circuit sits)"
+
     def year_notes(self, r: Run, anchor: date, forward: bool) -> None:
-        super().year_notes(r, anchor, forward)
+        self.check_years(r, anchor, federal_reviewed(), "federal holiday list")
         if forward:
+            clerk = self.clerk(r.court)
+            lower = self.lower(r) if r.court.kind in ("district", "appeals") else None
+            roles = [(clerk.state, "the circuit clerk's principal office")]
+            if lower is not None:
+                roles.append((lower.state, "the district court appealed from"))
+            for state, role in dict(reversed(roles)).items():
+                sf = state_file(state)
+                if sf is None:
+                    r.warn(
+                        f"the holiday list of {state} ({role}) is not yet reviewed: state holidays"
+                        f" under {self.cite('(a)(6)(C)')} come from the holidays package's"
+                        " state-employee list"
+                    )
+                else:
+                    self.check_years(r, anchor, sf.reviewed, f"{sf.name} holiday list")
+        if r.court.id in NEAR_DC:
             r.warn(
-                "Fed. R. App. P. 26(a)(6)(C) also counts the holidays of the state of the district court"
-                " whose judgment is appealed; only the circuit clerk's state is counted here"
+                "Inauguration Day is a legal holiday for federal employees in some counties of this"
+                " district (5 U.S.C. 6103(c): Montgomery and Prince George's Counties, Md.; Arlington"
+                " and Fairfax Counties, Alexandria and Falls Church, Va.): counted as in the courts"
+                " of Washington, D.C., with a reading without it"
             )
 
 

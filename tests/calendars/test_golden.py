@@ -2,8 +2,9 @@
 
 Each CSV under golden/ (one per rule set or court family) holds rows of
 ``court,when,service,closures,due,safe_due,due_at,warning,source``, and optionally ``rules``
-(a rule set other than the court's), ``rules_as_of`` (the rules as in force on another date) and
-``readings`` (every reading's date, space-separated). The expected values are written by hand,
+(a rule set other than the court's), ``rules_as_of`` (the rules as in force on another date),
+``readings`` (every reading's date, space-separated) and ``appeal_from`` (the district court
+appealed from, Fed. R. App. P. 26(a)(6)(C)). The expected values are written by hand,
 never produced by this code; ``source`` names where each row comes from.
 """
 
@@ -52,6 +53,7 @@ def test_golden_row(row: dict[str, str]) -> None:
     more = {
         "rules": (row.get("rules") or "").strip() or None,
         "rules_as_of": date.fromisoformat(as_of) if as_of else None,
+        "appeal_from": (row.get("appeal_from") or "").strip() or None,
     }
     if expected.startswith("error:"):
         with pytest.raises(ComputeError) as err:

@@ -18,7 +18,7 @@ from calendars import (
     get_court,
     get_ruleset,
 )
-from calendars.holidays import COURT, EO_CLOSURE, FEDERAL, INAUGURATION, STATE
+from calendars.holidays import COURT, EO_CLOSURE, FEDERAL, INAUGURATION, STATE, Holiday
 
 
 def _cases() -> list[tuple[str, str]]:
@@ -60,7 +60,17 @@ def _non_court_days(court_id: str, rules: str, year: int) -> set[date]:
     court = get_court(court_id)
     rs = get_ruleset(rules)
     layers = FORWARD_LAYERS - NOT_COUNTED.get(rules, set())
-    return {h.day for h in rs.holidays(court, year) if h.layer in layers}
+    return {
+        h.day
+        for h in rs.holidays(court, year)
+        if h.layer in layers and not _other_district_state(court.kind, court.state, h)
+    }
+
+
+def _other_district_state(kind: str, state: str, h: Holiday) -> bool:
+    """A court of appeals' book also holds the holidays of the states of its circuit's district
+    courts: they count only when the request names the district court appealed from."""
+    return kind == "appeals" and h.layer == STATE and h.state not in ("", state)
 
 
 def test_every_rule_set_is_tried() -> None:
