@@ -22,6 +22,7 @@ from calendars import (
     get_ruleset,
 )
 from calendars.holidays import STATE
+from calendars.rulesets.federal import NEAR_DC
 
 APPEALS = sorted(c.id for c in all_courts().values() if c.kind == "appeals")
 DISTRICTS = {
@@ -67,8 +68,10 @@ def test_both_states_holidays_count(case: tuple[str, str, Request]) -> None:
     named = compute(court, Request(anchor=req.anchor, period=req.period, appeal_from=district))
     states = {get_court(court).state, get_court(district).state}
     assert named.due not in _holidays(court, states, named.due.year)
-    # the district court itself, counting under FRAP, gives the same date
-    assert compute(district, req, rules="frap").due == named.due
+    # the district court itself, counting under FRAP, gives the same date (but for Inauguration
+    # Day, which closes the courts near Washington where they sit, not a state's holiday)
+    if district not in NEAR_DC:
+        assert compute(district, req, rules="frap").due == named.due
 
 
 @settings(max_examples=100, deadline=None)
