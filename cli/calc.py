@@ -11,7 +11,8 @@ import typer
 from cli.output import BAD_INPUT, NOT_FOUND, emit_json, fail, fmt
 
 if TYPE_CHECKING:
-    from calendars import Due
+    from calendars import Court, Due
+    from calendars.holidays import Holiday
     from calendars.rulesets.base import RuleSet
 
 
@@ -58,6 +59,14 @@ def compute_command(
             " anchor's, e.g. what the current rule gives for an old order.",
         ),
     ] = None,
+    appeal_from: Annotated[
+        str | None,
+        typer.Option(
+            "--appeal-from",
+            help="Under Fed. R. App. P. 26 in a court of appeals: the district court whose"
+            " judgment is appealed (its state's holidays count too, 26(a)(6)(C)), e.g. txsd.",
+        ),
+    ] = None,
     jsonl: Annotated[
         bool,
         typer.Option(
@@ -82,6 +91,8 @@ def compute_command(
                 "--jsonl reads its requests from standard input; give no WHEN, --court or"
                 ' --rules-as-of (put "rules_as_of" in a request line)'
             )
+        if appeal_from is not None:
+            fail("--appeal-from goes with a single computation; --jsonl requests do not take it")
         _jsonl(not no_trace)
         return
     if no_trace:
@@ -92,7 +103,7 @@ def compute_command(
         )
     closures = [_day(c, "--closure") for c in closure or ()]
     as_of = _day(rules_as_of, "--rules-as-of") if rules_as_of is not None else None
-    due = _calculate(court, when, service, closures, rules, as_of)
+    due = _calculate(court, when, service, closures, rules, as_of, appeal_from)
     if fmt(ctx) == "json":
         emit_json(due.to_json())
     else:
@@ -108,6 +119,7 @@ def _calculate(
     closures: list[date],
     rules: str | None,
     rules_as_of: date | None = None,
+    appeal_from: str | None = None,
 ) -> Due:
     from calendars.errors import DocketcalError
     from obligations.calculator import calculate
@@ -115,7 +127,13 @@ def _calculate(
 
     try:
         return calculate(
-            court, when, service=service, closures=closures, rules=rules, rules_as_of=rules_as_of
+            court,
+            when,
+            service=service,
+            closures=closures,
+            rules=rules,
+            rules_as_of=rules_as_of,
+            appeal_from=appeal_from,
         )
     except WhenSyntaxError as exc:
         fail(f'in "{when}": {exc}')
@@ -198,7 +216,8 @@ def holidays_command(
         {
             "date": h.day.isoformat(),
             "name": h.name,
-            "counts": counts[h.layer] + (f"; unsettled: {h.arguable}" if h.arguable else ""),
+            "counts": _counts(c, h, counts[h.layer])
+            + (f"; unsettled: {h.arguable}" if h.arguable else ""),
             "layer": h.layer,
             "source": h.source,
         }
@@ -213,6 +232,18 @@ def holidays_command(
     for h, item in zip(days, items, strict=True):
         typer.echo(f"{h.day.strftime('%a %Y-%m-%d')}  {h.name}  [{item['counts']}]")
         typer.echo(f"                {h.source}")
+
+
+def _counts(court: Court, h: Holiday, counts: str) -> str:
+    """How a holiday counts; in a court of appeals, a holiday of another state than the
+    clerk's counts only when the district court appealed from is there (Fed. R. App. P.
+    26(a)(6)(C))."""
+    if court.kind != "appeals" or h.layer != "state" or h.state in ("", court.state):
+        return counts
+    return (
+        f"holiday of {h.state}, where a district court of the circuit sits: {counts} when the"
+        " district court appealed from is there (--appeal-from), else a reading"
+    )
 
 
 def _state_counts(rs: RuleSet, year: int) -> str:

@@ -385,3 +385,50 @@ def test_rules_as_of_asks_for_the_rule_in_force_on_another_date() -> None:
     )
     code, out, _ = run("compute", "--jsonl", stdin=line + "\n")
     assert json.loads(out)["due"] == "2004-06-10"
+
+
+def test_compute_appeal_from_counts_the_district_courts_state() -> None:
+    # Fed. R. App. P. 26(a)(6)(C): S.D. Tex. judgment entered Mon 2025-07-28, 30 days = Wed
+    # Aug 27, Lyndon Baines Johnson Day in Texas (not in Louisiana, the 5th Cir. clerk's state)
+    code, out, err = run(
+        "--format",
+        "json",
+        "compute",
+        "30 days after 2025-07-28",
+        "--court",
+        "ca5",
+        "--appeal-from",
+        "txsd",
+    )
+    assert code == 0, err
+    due = json.loads(out)
+    assert due["due"] == "2025-08-28"
+    assert "Texas (the state of the district court appealed from" in due["trace"][1]["note"]
+    code, out, err = run(
+        "--format", "json", "compute", "30 days after 2025-07-28", "--court", "ca5"
+    )
+    assert code == 0, err
+    due = json.loads(out)
+    assert (due["due"], due["safe_due"]) == ("2025-08-27", "2025-08-27")
+    assert [r["due"] for r in due["readings"]] == ["2025-08-27", "2025-08-28"]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--court", "ca5", "--appeal-from", "txsx"), "did you mean txsd"),
+        (("--court", "ca5", "--appeal-from", "nysd"), "appealed to ca2"),
+        (("--court", "caed", "--appeal-from", "caed"), "only under Fed. R. App. P. 26"),
+    ],
+)
+def test_a_bad_appeal_from_exits_2_and_says_why(args: tuple[str, ...], says: str) -> None:
+    code, out, err = run("compute", "30 days after 2025-07-28", *args)
+    assert code == 2
+    assert says in err
+    assert out == ""
+
+
+def test_appeal_from_is_not_for_jsonl() -> None:
+    code, _, err = run("compute", "--jsonl", "--appeal-from", "txsd", stdin="")
+    assert code == 2
+    assert "--appeal-from" in err
