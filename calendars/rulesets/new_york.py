@@ -5,8 +5,11 @@ CPLR 2103(b)(2): five days after service by mail, for the party served only (Tho
 175 AD3d 575, 2d Dept 2019), and only for a period "prescribed by law", not one set by a court
 order (Fran's Pets v Aggen, Sup Ct 1981, https://print.casetext.com/case/frans-pets-inc-v-aggen,
 which quotes the text of its day: "three days shall be added"). The five days are applied to every
-date: when the text went from three days to five, and the six days for mailing from outside the
-state, were not checked against a source.
+date: when the text went from three days to five was not checked against a source. The six days for
+mailing from outside the state date from Jan. 1, 2016 (L. 2015, ch. 572, which also let a paper be
+mailed from anywhere in the United States: https://www.nysenate.gov/legislation/bills/2015/S4845;
+https://counselpress.com/page_blog_single.cfm?bid=177); before then such a mailing was not service by
+mail under CPLR 2103(f)(1), and five days are counted with a warning.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from calendars.rulesets.base import Run
 from calendars.rulesets.state import StateRuleSet
 
 MAIL_DAYS = {"mail": 5, "mail-out-of-state": 6}
+OUT_OF_STATE_SINCE = date(2016, 1, 1)  # L. 2015, ch. 572 (CPLR 2103(b)(2), (f)(1))
 
 
 class NewYork(StateRuleSet):
@@ -68,13 +72,22 @@ class NewYork(StateRuleSet):
         # 2d Dept 2018: CPLR 2214(b)'s 16 days + 5 for mail = 21 days before).
         way = "added to" if forward else "counted further back in"
         if method in MAIL_DAYS and self.court_ordered(r, "CPLR 2103(b)(2)"):
+            days = MAIL_DAYS[method]
+            if method == "mail-out-of-state" and anchor < OUT_OF_STATE_SINCE:
+                days = MAIL_DAYS["mail"]
+                r.warn(
+                    "CPLR 2103(b)(2) and (f)(1) before Jan. 1, 2016: service by mail had to be"
+                    " mailed within the state; a paper mailed from outside the state was not proper"
+                    " service by mail (the six days for such a mailing came with L. 2015, ch. 572);"
+                    " the five days of a mailing within the state are counted"
+                )
             end = self.add_days(
                 r,
                 end,
-                MAIL_DAYS[method],
+                days,
                 forward,
                 "CPLR 2103(b)(2)",
-                f"service by {method}: {MAIL_DAYS[method]} days are {way} the prescribed period",
+                f"service by {method}: {days} days are {way} the prescribed period",
             )
         if method == "overnight" and self.court_ordered(r, "CPLR 2103(b)(6)"):
             end = self.count_court_days(

@@ -13,7 +13,7 @@ never folded into the date.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from calendars.courts import Court
@@ -94,7 +94,11 @@ class TaxCourt(Federal):
 
     def closed(self, r: Run, d: date, forward: bool) -> str | None:
         """Saturdays, Sundays and legal holidays in the District of Columbia, both ways (Rule
-        25(a)(2)); an executive-order closure is unsettled, as in the federal courts."""
+        25(a)(2)); an executive-order closure is unsettled, as in the federal courts. Rule 25(a)(2)
+        moves every such holiday off a weekend itself ('When such a legal holiday falls on a
+        Sunday, the next day shall be considered a holiday; and, when such a legal holiday falls on
+        a Saturday, the preceding day shall be considered a holiday'), also one the District
+        observes on no weekday (Inauguration Day on Saturday, Jan. 20, 2001)."""
         wd = d.weekday()
         if wd >= 5:
             return "a Saturday" if wd == 5 else "a Sunday"
@@ -105,14 +109,29 @@ class TaxCourt(Federal):
                 if r.assume.eo_closures and found is None:
                     found = f"{h.name} ({h.source}), a holiday appointed by the President ({RULE} 25(b))"
                 continue
-            if h.declared is not None and not self.known_in_time(r, h):
-                continue
-            if h.arguable:
-                r.touched.add("arguable_holidays")
-                if not r.assume.arguable_holidays:
+            if self.counts(r, h):
+                return f"a legal holiday in the District of Columbia, {h.name} ({h.source}; {RULE} 25(a)(2))"
+        weekend = d + timedelta(days=1) if wd == 4 else d - timedelta(days=1) if wd == 0 else None
+        if weekend is not None:
+            for h in r.book.on(weekend):
+                if h.layer == EO_CLOSURE or h.observed or not self.counts(r, h):
                     continue
-            return f"a legal holiday in the District of Columbia, {h.name} ({h.source}; {RULE} 25(a)(2))"
+                side = "preceding a Saturday" if wd == 4 else "following a Sunday"
+                return (
+                    f"the day {side} legal holiday in the District of Columbia, {h.name} on"
+                    f" {day_name(weekend)} ({h.source}), 'considered a holiday' ({RULE} 25(a)(2))"
+                )
         return found
+
+    def counts(self, r: Run, h: Holiday) -> bool:
+        """Whether a D.C. holiday counts: a late declaration and an arguable day are readings."""
+        if h.declared is not None and not self.known_in_time(r, h):
+            return False
+        if h.arguable:
+            r.touched.add("arguable_holidays")
+            if not r.assume.arguable_holidays:
+                return False
+        return True
 
     def year_notes(self, r: Run, anchor: date, forward: bool) -> None:
         self.check_years(r, anchor, federal_reviewed(), "federal holiday list")
