@@ -439,7 +439,7 @@ class _Ctx:
         court = self.courts.get(order.court)
         if court is None:
             court = self.courts[order.court] = get_court(order.court)
-        return compute(court, request, rules=order.rules)
+        return compute(court, request, rules=self.ob.rules or order.rules)
 
 
 # --- resolving anchors -----------------------------------------------------------------------
@@ -731,7 +731,7 @@ def _relative(ctx: _Ctx, part: Relative, resolved: _Resolved, got: _Got) -> _Got
     note = None
     if method != "none" and resolved.from_order and order.runs_from != "served":
         # Each rule set decides and cites its own service rule (FRCP 6(d), CCP 1013, ...).
-        note = service_from_order(order.court, method, order.runs_from, order.rules)
+        note = service_from_order(order.court, method, order.runs_from, ob.rules or order.rules)
     if note is not None:
         got.chain += (note,)
         method = "none"

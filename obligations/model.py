@@ -50,6 +50,9 @@ class Obligation:
     condition_id: str = ""  # the name its condition is recorded under (default: its own id)
     review: str = ""  # what a person must decide before its due rule can be written or trusted
     source_text: str = ""  # the order's words the due rule was read from
+    #: the rule set that counts this duty's periods when it is not the order's (a notice of
+    #: appeal is filed in the district court but counted by Fed. R. App. P. 26)
+    rules: str | None = None
 
     @property
     def condition_name(self) -> str:

@@ -168,6 +168,13 @@ _OBLIGATION: dict[str, _Key] = {
     "source_text": _Key(
         "string", "Source text", "The words of the order the due rule was read from."
     ),
+    "rules": _Key(
+        "string",
+        "Rule set",
+        "The rule set that counts this duty's periods when it is not the order's, e.g. frap for"
+        " a notice of appeal filed in a district court.",
+        choices=RULESET_IDS,
+    ),
     "on": _Key(
         "string",
         "On",
@@ -774,6 +781,7 @@ class _Reader:
                     condition_id=f.get("condition_id", ""),
                     review=f.get("review", ""),
                     source_text=f.get("source_text", ""),
+                    rules=f.get("rules"),
                 )
             )
         self.references(result)

@@ -165,6 +165,10 @@ class Deadline:
     note: str = ""
     path: str = ""
     line: int = 0
+    #: the rule set that counts the deadline when it is not the court's: a notice of appeal is
+    #: filed in the district court but counted by Fed. R. App. P. 26 ("frap"), which counts the
+    #: holidays of the district court's state and of the circuit clerk's
+    rules: str | None = None
 
     @property
     def current(self) -> Version:
@@ -293,6 +297,7 @@ _DEADLINE_KEYS = {
     "note": False,
     "former": False,
     "by_method": False,
+    "rules": False,
 }
 _FORMER_KEYS = {
     "from": False,
@@ -718,6 +723,13 @@ def _read_deadline(f: _File, i: int, raw: object, former_index: int) -> int:
         f.error(
             ("deadline", i, ("kind",)), f"{what}: kind '{kind}' is not one of {', '.join(KINDS)}"
         )
+    counted = d.get("rules")
+    if counted is not None and counted not in RULESET_IDS:
+        f.error(
+            ("deadline", i, ("rules",)),
+            f"{what}: unknown rule set '{counted}' to count it; known: {', '.join(RULESET_IDS)}",
+        )
+        counted = None
     current = _read_version(f, ("deadline", i, ()), d, what, None)
     versions: list[Version] = []
     wheres: list[_Where] = []
@@ -764,6 +776,7 @@ def _read_deadline(f: _File, i: int, raw: object, former_index: int) -> int:
                 versions=tuple(versions),
                 note=d.get("note", ""),
                 path=f.path,
+                rules=counted,
             ),
             ("deadline", i, ()),
             tuple(wheres),
@@ -1136,6 +1149,7 @@ def rules_order(
                 due=c.due,
                 summary=d.title,
                 review=review,
+                rules=d.rules,
             )
         )
     return Order(
@@ -1175,6 +1189,8 @@ def order_text(order: Order) -> str:
         ]
         if ob.due is not None:
             lines.append(f"due = {_toml(str(ob.due))}")
+        if ob.rules is not None:
+            lines.append(f"rules = {_toml(ob.rules)}")
         if ob.review:
             lines.append(f"review = {_toml(ob.review)}")
     return "\n".join(lines) + "\n"

@@ -61,7 +61,7 @@ entered = 2013-11-12
 """
 KNOWN = "none, hand, mail, mail-out-of-state, electronic"
 STATES = "waiting, open, overdue, done, vacated, standing, moot"
-OBLIGATION_KEYS = "id, party, text, cite, kind, due, service, summary, consequence, condition, condition_id, review, source_text, on"
+OBLIGATION_KEYS = "id, party, text, cite, kind, due, service, summary, consequence, condition, condition_id, review, source_text, rules, on"
 
 
 # --- Good files -----------------------------------------------------------------------------

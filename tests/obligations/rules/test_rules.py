@@ -262,3 +262,70 @@ def test_a_rule_by_method_is_used_only_for_its_method() -> None:
     assert lib.deadlines["bm-served"].current.to_json()["by_method"] == {
         "overnight": "2 days before bm-filed.due"
     }
+
+
+COUNTED = """
+[ruleset]
+id = "ca"
+title = "Counted by another rule set"
+applies = { rules = ["frcp"] }
+source = "https://example.org/ca"
+reviewed = 2026-12-05
+
+[[trigger]]
+id = "ca-judgment"
+name = "Judgment entered"
+cite = "Fed. R. Civ. P. 58"
+
+[[deadline]]
+id = "ca-notice"
+trigger = "ca-judgment"
+title = "Notice of appeal"
+party = "appellant"
+due = "30 days after trigger"
+rules = "frap"
+cite = "Fed. R. App. P. 4(a)(1)(A)"
+excerpt = "within 30 days after entry of the judgment"
+
+[[deadline]]
+id = "ca-motion"
+trigger = "ca-judgment"
+title = "Motion"
+party = "any"
+due = "28 days after trigger"
+cite = "Fed. R. Civ. P. 59(b)"
+excerpt = "no later than 28 days after the entry of judgment"
+"""
+
+
+def test_a_deadline_counted_under_frap_in_a_district_court_counts_both_states() -> None:
+    """The notice of appeal is filed in the district court but counted by Fed. R. App. P. 26:
+    the district court is the court appealed from, and its circuit's clerk's state counts
+    too (26(a)(6)(C)); the other deadlines keep the court's own rule set."""
+    from calendars import Period, Request, Unit, compute
+    from obligations.rules import library_of_texts, order_text, rules_order
+
+    lib = library_of_texts({"ca.toml": COUNTED})
+    assert lib.deadlines["ca-notice"].rules == "frap"
+    day = date(2025, 10, 29)
+    items = {i.deadline.id: i for i in preview(lib, "ca-judgment", day, "njd").items}
+    notice = items["ca-notice"].due
+    assert notice is not None
+    assert notice == compute("njd", Request(anchor=day, period=Period(30, Unit.DAYS)), rules="frap")
+    assert any("(the circuit clerk's principal office)" in w for w in notice.warnings)
+    assert items["ca-notice"].trace[1].rule.startswith("Fed. R. App. P. 26")
+    assert items["ca-motion"].trace[1].rule.startswith("Fed. R. Civ. P. 6")
+    # the order file says so, and reads back
+    order = rules_order(lib, "ca-judgment", day, "njd", "case-1")
+    text = order_text(order)
+    assert 'rules = "frap"' in text
+    back = parse_order(text, "rules:x")
+    assert {ob.id: ob.rules for ob in back.obligations} == {"ca-notice": "frap", "ca-motion": None}
+
+
+def test_an_unknown_rule_set_to_count_a_deadline_is_refused() -> None:
+    from obligations.rules import RuleFileErrors, library_of_texts
+
+    with pytest.raises(RuleFileErrors) as err:
+        library_of_texts({"ca.toml": COUNTED.replace('rules = "frap"', 'rules = "frapp"')})
+    assert "unknown rule set 'frapp' to count it" in str(err.value)
