@@ -3,6 +3,7 @@ and of the circuit clerk's principal office, checked on generated requests."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from calendars import (
     ComputeError,
+    Direction,
     Period,
     Request,
     Unit,
@@ -21,6 +23,7 @@ from calendars import (
     get_court,
     get_ruleset,
 )
+from calendars.fast import quick_line
 from calendars.holidays import STATE
 from calendars.rulesets.federal import NEAR_DC
 
@@ -126,3 +129,19 @@ def test_a_bad_court_appealed_from_is_refused(
 def test_the_federal_circuit_takes_any_district() -> None:
     req = Request(anchor=date(2025, 7, 28), period=Period(30, Unit.DAYS), appeal_from="txsd")
     assert compute("cafc", req).due == date(2025, 8, 28)
+
+
+@settings(max_examples=100, deadline=None)
+@given(appeals(), st.sampled_from([Direction.AFTER, Direction.BEFORE]))
+def test_the_bulk_line_of_a_district_court_under_frap_is_the_general_one(
+    case: tuple[str, str, Request], direction: Direction
+) -> None:
+    """``compute --jsonl`` with "rules": "frap" in a district court: its tables hold both
+    states' holidays, and every state holiday met is left to the general path."""
+    _, district, req = case
+    court = get_court(district)
+    assert req.anchor is not None and req.period is not None
+    line = quick_line(court, "frap", req.anchor, req.period, direction, "none")
+    if line is not None:
+        general = Request(anchor=req.anchor, period=req.period, direction=direction)
+        assert json.loads(line) == compute_general(court, general, rules="frap").to_json()
