@@ -776,8 +776,10 @@ class Appellate(Federal):
             roles.append(f"the state of the circuit clerk's principal office, {clerk.short}")
         if roles:
             return f"{name} ({' and '.join(roles)})"
-        if lower is not None:
-            return None  # the state of another district court
+        if lower is not None or r.req.fixed is not None:
+            # the state of another district court; or a date fixed by the court, which is not
+            # a computed period (only a holiday that is one for certain is said of it)
+            return None
         r.touched.add("appeal_from_unnamed")
         r.warn(
             f"{self.cite('(a)(6)(C)')} also counts the holidays of the state of the district court"

@@ -145,3 +145,11 @@ def test_the_bulk_line_of_a_district_court_under_frap_is_the_general_one(
     if line is not None:
         general = Request(anchor=req.anchor, period=req.period, direction=direction)
         assert json.loads(line) == compute_general(court, general, rules="frap").to_json()
+
+
+def test_a_fixed_date_is_no_reading_of_an_unnamed_district() -> None:
+    # Wed 2025-08-27, Lyndon Baines Johnson Day in Texas: a date the court fixed is not a
+    # computed period; with the district court not named nothing is said of that state's day
+    due = compute("ca5", Request(fixed=date(2025, 8, 27)))
+    assert [r.due for r in due.readings] == [date(2025, 8, 27)]
+    assert not due.warnings
