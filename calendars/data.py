@@ -9,9 +9,11 @@ copy wherever it was installed.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 PACKAGE = "calendars._data"
 
@@ -31,3 +33,42 @@ def data_path(*parts: str) -> Path:
     named = os.environ.get("DOCKETCAL_DATA")
     root = Path(named) if named else _installed()
     return root.joinpath(*parts)
+
+
+# --- copies kept between runs ----------------------------------------------------------------
+
+T = TypeVar("T")
+
+#: ``keeper(name, sources, make)`` gives ``make()``, or the value ``make`` gave before under
+#: the same ``name`` when none of the ``sources`` (files) has changed since: a copy kept between
+#: runs. None, the default: every value is made again. The core never keeps anything itself;
+#: the command line sets a keeper for its quick answers (cli/kept.py).
+Keeper = Callable[[str, Callable[[], Sequence[Path]], Callable[[], Any]], Any]
+_keeper: Keeper | None = None
+
+
+def set_keeper(keeper: Keeper | None) -> Keeper | None:
+    """Use ``keeper`` (None: no keeper) from now on; the one used before is returned."""
+    global _keeper
+    before, _keeper = _keeper, keeper
+    return before
+
+
+def kept(name: str, sources: Callable[[], Sequence[Path]], make: Callable[[], T]) -> T:
+    """``make()``, or its kept copy when a keeper is set and ``sources()`` are unchanged."""
+    if _keeper is None:
+        return make()
+    return cast("T", _keeper(name, sources, make))
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A data file's TOML, parsed (kept as long as the file is unchanged, when a keeper is set);
+    a file that is not TOML raises ``tomllib.TOMLDecodeError`` as ``tomllib.load`` does."""
+
+    def parse() -> dict[str, Any]:
+        import tomllib
+
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+
+    return kept(f"toml {path}", lambda: (path,), parse)

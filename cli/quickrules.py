@@ -147,29 +147,14 @@ def _run(call: Call, settings: Callable[[], None]) -> int:
     reading ends the run quietly; anything else is one line and exit 1 (its traceback with
     DOCKETCAL_DEBUG=1); Ctrl-C is 130."""
     from calendars.errors import UNEXPECTED, DocketcalError, escape
-    from cli import rulebook
+    from cli.kept import keeping
 
     try:
         try:
             if call.db is None:  # a --db flag is taken as it is, as cli.main takes it
                 settings()
-            if call.command == "list":
-                rulebook.list_answer(call.options.get("--court"), call.form, _echo)
-            elif call.command == "show":
-                rulebook.show_answer(call.arguments[0], call.form, _echo)
-            else:
-                trigger, when = [*call.arguments, None, None][:2]
-                rulebook.preview_answer(
-                    trigger,
-                    when,
-                    call.options.get("--court"),
-                    call.options.get("--service"),
-                    call.options.get("--party"),
-                    call.options.get("--rules-as-of"),
-                    "--jsonl" in call.flags,
-                    call.form,
-                    _echo,
-                )
+            with keeping():  # the data files and the federal holidays: kept copies
+                _command(call)
             sys.stdout.flush()
         except DocketcalError as exc:
             for line in escape(str(exc), keep_newlines=True).split("\n"):
@@ -192,3 +177,25 @@ def _run(call: Call, settings: Callable[[], None]) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _command(call: Call) -> None:
+    from cli import rulebook
+
+    if call.command == "list":
+        rulebook.list_answer(call.options.get("--court"), call.form, _echo)
+    elif call.command == "show":
+        rulebook.show_answer(call.arguments[0], call.form, _echo)
+    else:
+        trigger, when = [*call.arguments, None, None][:2]
+        rulebook.preview_answer(
+            trigger,
+            when,
+            call.options.get("--court"),
+            call.options.get("--service"),
+            call.options.get("--party"),
+            call.options.get("--rules-as-of"),
+            "--jsonl" in call.flags,
+            call.form,
+            _echo,
+        )

@@ -29,62 +29,32 @@ Echo = Callable[[str], None]
 
 
 def library() -> Library:
-    """The rule files, read and checked; from a checked copy in the user's cache folder when
-    the files (names, sizes, times) and docketcal's code of them are as they were when it was
-    made. Files with any mistake are never cached: every run reports them."""
+    """The rule files, read and checked; from a checked copy in the user's cache folder
+    (cli/kept.py) when the files (names, sizes, times), the court lists they name courts of and
+    docketcal's code of them are as they were when it was made. Files with any mistake are never
+    kept: every run reports them."""
     from obligations.rules import load_library, rules_folder
 
     folder = rules_folder()
     if os.environ.get(CACHE_ENV, "1") == "0" or not folder.is_dir():
         return load_library()
-    import hashlib
-    import pickle
+    from cli.kept import keep
 
-    from platformdirs import user_cache_dir
+    def sources() -> list[Path]:
+        import calendars.courts
+        import calendars.period
+        import obligations.rules
+        import obligations.when
+        from calendars.data import data_path
 
-    import calendars.period
-    import obligations.rules
-    import obligations.when
+        code = [obligations.rules, obligations.when, calendars.period, calendars.courts]
+        return [
+            *sorted(folder.glob("*.toml")),
+            *(data_path(name) for name in calendars.courts.DATA_FILES),
+            *(Path(m.__file__) for m in code if m.__file__),
+        ]
 
-    def stamp(p: os.PathLike[str] | str) -> tuple[str, int, int]:
-        st = os.stat(p)
-        return (str(p), st.st_mtime_ns, st.st_size)
-
-    code = [obligations.rules.__file__, obligations.when.__file__, calendars.period.__file__]
-    try:
-        files = sorted(str(p) for p in folder.glob("*.toml"))
-        key = repr(([stamp(p) for p in files], [stamp(p) for p in code if p]))
-    except OSError:
-        return load_library()
-    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    cache = Path(user_cache_dir("docketcal", appauthor=False))
-    path = cache / f"rules-{digest}.pickle"
-    try:
-        with open(path, "rb") as stored:
-            found = pickle.load(stored)
-        if isinstance(found, obligations.rules.Library):
-            return found
-    except (
-        OSError,
-        EOFError,
-        pickle.UnpicklingError,
-        AttributeError,
-        ImportError,
-        TypeError,
-        ValueError,
-    ):
-        pass
-    lib = load_library(folder)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        for old in cache.glob("rules-*.pickle"):  # one copy per folder of rules is enough
-            old.unlink(missing_ok=True)
-        partial = cache / f".rules-{digest}.{os.getpid()}.tmp"
-        with open(partial, "wb") as out:
-            pickle.dump(lib, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
-    except OSError:
-        pass  # a cache that cannot be written is only slower
+    lib: Library = keep("rules", sources, lambda: load_library(folder))
     return lib
 
 
