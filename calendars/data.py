@@ -8,10 +8,10 @@ copy wherever it was installed.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable, Sequence
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -20,9 +20,19 @@ PACKAGE = "calendars._data"
 
 @cache
 def _installed() -> Path:
-    root = files(PACKAGE)
     # Installed from a wheel or in editable mode the package is a folder; a zipped install
-    # (which pip never makes) has no paths to hand to the readers.
+    # (which pip never makes) has no paths to hand to the readers. The folder is found as the
+    # import system finds the package, without loading importlib.resources (whose import is
+    # most of what a quick command spends on finding its data); ``files`` decides otherwise.
+    spec = importlib.util.find_spec(PACKAGE)
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    if spec is not None and spec.has_location and len(locations) == 1:
+        folder = Path(locations[0])
+        if folder.is_dir() and spec.origin and Path(spec.origin).parent == folder:
+            return folder
+    from importlib.resources import files
+
+    root = files(PACKAGE)
     if not isinstance(root, Path):
         raise RuntimeError(f"docketcal's data ({PACKAGE}) is not a folder: {root!r}")
     return root

@@ -128,3 +128,11 @@ def test_the_console_script_answers_the_same_from_its_kept_copies(tmp_path: Path
         timeout=120,
     )
     assert fresh.stdout == runs[1].stdout
+
+
+def test_the_data_folder_is_the_one_importlib_resources_names() -> None:
+    from importlib.resources import files
+
+    from calendars.data import PACKAGE, _installed
+
+    assert _installed() == files(PACKAGE)
