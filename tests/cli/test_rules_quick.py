@@ -264,3 +264,45 @@ def test_the_console_script_answers_as_the_full_command_line_without_loading_it(
             timeout=120,
         )
         assert done.stderr.splitlines()[-1] in ("0 []", "2 []"), done.stderr
+
+
+# -- fuzzing: any command line is either left to cli.main or answered as cli.main answers it ---
+
+_WORDS = [
+    "rules", "preview", "list", "show", "apply", "fx-trial", "fx-motion-served", "fx-nope",
+    "2025-01-02", "2025-02-30", "2025-01-02T10:00", "1850-01-01", "nysd", "caed", "calsuperct",
+    "nowhere", "mail", "owl", "respondent", "json", "table", "yaml", "", "-", "--", "-x",
+    "--court", "--court=nysd", "--court=", "--service", "--service=mail", "--party",
+    "--rules-as-of", "--rules-as-of=2025-01-01", "--jsonl", "--jsonl=1", "--help", "--format",
+    "--format=json", "--format=yaml", "--db", "--db=x.db", "--as-of", "--as-of=2025-01-01",
+    "\x1b[2J", "a\x00b",
+]  # fmt: skip
+
+
+@pytest.mark.fuzz
+def test_fuzz_any_command_line_is_answered_as_the_full_command_line_answers_it() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    head = st.sampled_from([["rules", "preview"], ["rules", "list"], ["rules", "show"], []])
+
+    @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(head, st.lists(st.sampled_from(_WORDS), max_size=7))
+    def check(front: list[str], words: list[str]) -> None:
+        args = [*front, *words]
+        if read(args) is None:
+            return
+        out, err = (io.TextIOWrapper(io.BytesIO(), encoding="utf-8") for _ in range(2))
+        old = sys.stdin, sys.stdout, sys.stderr
+        sys.stdin = io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8")
+        sys.stdout, sys.stderr = out, err
+        try:
+            code = answer(args, entry._settings)
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = old
+        out.flush()
+        err.flush()
+        got = (code, *(s.buffer.getvalue().decode("utf-8") for s in (out, err)))  # type: ignore[attr-defined]
+        assert got == full(args, ""), args
+
+    check()
