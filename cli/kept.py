@@ -54,6 +54,8 @@ def keep(
     path = folder() / f"{slug}-{crc:08x}.pickle"
     try:
         with open(path, "rb") as stored:
+            if not _ours(os.fstat(stored.fileno())):
+                raise OSError("kept by someone else")
             found = pickle.load(stored)
         if isinstance(found, tuple) and len(found) == 2 and found[0] == key:
             return found[1]
@@ -70,7 +72,7 @@ def keep(
         pass
     value = make()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with open(partial, "wb") as out:
             pickle.dump((key, value), out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -78,6 +80,14 @@ def keep(
     except (OSError, pickle.PicklingError):
         pass  # a copy that cannot be written is only slower
     return value
+
+
+def _ours(st: os.stat_result) -> bool:
+    """A kept copy is loaded only when this user wrote it and nobody else could have: loading
+    one runs what it holds, so a file another account can change is made again instead."""
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 @contextlib.contextmanager

@@ -136,3 +136,21 @@ def test_the_data_folder_is_the_one_importlib_resources_names() -> None:
     from calendars.data import PACKAGE, _installed
 
     assert _installed() == files(PACKAGE)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_copy_others_could_change_is_made_again(tmp_path: Path) -> None:
+    source = tmp_path / "source.txt"
+    source.write_text("one", encoding="utf-8")
+    made: list[str] = []
+
+    def make() -> str:
+        made.append("made")
+        return "value"
+
+    keep("shared", lambda: [source], make)
+    (copy,) = folder().glob("shared-*.pickle")
+    assert folder().stat().st_mode & 0o077 == 0
+    copy.chmod(0o666)
+    keep("shared", lambda: [source], make)
+    assert made == ["made", "made"]
