@@ -104,10 +104,10 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKETCAL_")}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["DOCKETCAL_RULES"] = folder
-        env["XDG_CACHE_HOME"] = str(Path(folder, "cache"))  # the kept rule library, here
+        env["XDG_CACHE_HOME"] = str(Path(folder, "cache"))  # the kept copies (cli/kept.py), here
         env["DOCKETCAL_CONFIG"] = str(Path(folder, "no-config.toml"))
         files = len(list(Path(folder).glob("*.toml")))
-        # the first run of each command is dropped: it writes the bytecode and the kept library
+        # the first run of each command is dropped: it writes the bytecode and the kept copies
         preview = ["rules", "preview", "bench-trigger", "2025-01-22", "--court", "nysd"]
         figures = [
             ("--help (the command line's start-up)", ["--help"], None),

@@ -12,14 +12,13 @@ from ``data/state-courts.toml``. Where courts-db has no id for a court, the row 
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass
 from datetime import time
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from calendars.data import data_path
+from calendars.data import data_path, read_toml
 from calendars.errors import BadInput
 
 FEDERAL_RULESETS = {"district": "frcp", "appeals": "frap", "bankruptcy": "frbp", "bap": "frbp"}
@@ -79,8 +78,7 @@ class UnknownCourt(BadInput, KeyError):
 
 
 def _load(name: str) -> dict[str, Any]:
-    with open(data_path(name), "rb") as f:
-        return tomllib.load(f)
+    return read_toml(data_path(name))
 
 
 @cache

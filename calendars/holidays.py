@@ -11,15 +11,15 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from dateutil.easter import easter
 
-from calendars.data import data_path
+from calendars.data import data_path, kept, read_toml
 from calendars.errors import BadInput
 
 if TYPE_CHECKING:
@@ -119,8 +119,7 @@ def us_holidays(
 
 @cache
 def _federal_file() -> dict[str, Any]:
-    with open(data_path("federal-holidays.toml"), "rb") as f:
-        return tomllib.load(f)
+    return read_toml(data_path("federal-holidays.toml"))
 
 
 def federal_reviewed() -> tuple[int, int]:
@@ -130,7 +129,34 @@ def federal_reviewed() -> tuple[int, int]:
 
 @cache
 def federal_holidays(year: int) -> tuple[Holiday, ...]:
-    """Federal legal holidays and executive-order closures of one year."""
+    """Federal legal holidays and executive-order closures of one year (a copy kept between
+    runs where a keeper is set: calendars/data.py)."""
+    return kept(f"federal holidays {year}", _federal_sources, lambda: _federal_holidays(year))
+
+
+def _federal_sources() -> list[Path]:
+    """What the federal days are made of: the data file, this module, and the files of the
+    ``holidays`` package the United States' days come from (found without importing it)."""
+    out = [data_path("federal-holidays.toml"), Path(__file__)]
+    package = importlib.util.find_spec("holidays")
+    for where in (package.submodule_search_locations or []) if package else []:
+        root = Path(where)
+        out += [root / name for name in _PACKAGE_FILES]
+        out += sorted(root.parent.glob("holidays-*.dist-info/RECORD"))  # its version
+    return out
+
+
+#: The package's files that make the United States' days.
+_PACKAGE_FILES = (
+    "__init__.py",
+    "version.py",
+    "holiday_base.py",
+    "observed_holiday_base.py",
+    "countries/united_states.py",
+)
+
+
+def _federal_holidays(year: int) -> tuple[Holiday, ...]:
     meta = _federal_file()
     closures: dict[str, str] = meta["closures"]
     half_days: dict[str, str] = meta["half_days"]
@@ -204,8 +230,7 @@ def state_file(state: str) -> StateFile | None:
     path = data_path("holidays", f"{state.lower()}.toml")
     if not path.exists():
         return None
-    with open(path, "rb") as f:
-        raw = tomllib.load(f)
+    raw = read_toml(path)
     try:
         head = raw["file"]
         first, last = head["reviewed"]

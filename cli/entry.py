@@ -26,6 +26,12 @@ BULK = {
 
 def main() -> None:
     """Dispatch: the bulk calculator here, every other command line through ``cli.main``."""
+    if "rules" in sys.argv[1:]:  # rules list, show and preview: cli/quickrules.py
+        from cli.quickrules import answer
+
+        code = answer(sys.argv[1:], _settings)
+        if code is not None:
+            sys.exit(code)
     trace = BULK.get(tuple(sys.argv[1:]))
     if trace is None:
         from cli.main import main as everything

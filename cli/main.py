@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from calendars.errors import FIRST_YEAR, LAST_YEAR, UNEXPECTED, DocketcalError, escape
 from cli import agenda, calc, config, demo, docket, feeds, remind
+from cli.argv import hoist
 from cli.orders import order_app
 from cli.rules import rules_app
 
@@ -145,33 +146,6 @@ app.command("config", epilog="Example:  docketcal config")(config.config_command
 app.add_typer(order_app, name="order")
 app.add_typer(rules_app, name="rules")
 app.command("demo", epilog="Example:  docketcal demo   (the same as make demo)")(demo.demo_command)
-
-
-GLOBAL_OPTIONS = ("--db", "--format", "--as-of")
-
-
-def hoist(args: list[str]) -> list[str]:
-    """Let the global options stand anywhere (``docketcal done REF --format json``): they are
-    moved before the command, where the parser expects them."""
-    front: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest.extend(args[i:])
-            break
-        name = arg.split("=", 1)[0]
-        if name in GLOBAL_OPTIONS:
-            if "=" in arg:
-                front.append(arg)
-            else:
-                front.extend(args[i : i + 2])
-                i += 1
-        else:
-            rest.append(arg)
-        i += 1
-    return front + rest
 
 
 def main() -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
-from typing import Any, NoReturn
-
-import typer
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from calendars.errors import (
     BAD_INPUT,
@@ -19,6 +17,9 @@ from calendars.errors import (
     DocketcalError,
     NotFound,
 )
+
+if TYPE_CHECKING:
+    import typer
 
 __all__ = ["BAD_INPUT", "BUSY", "NOT_FOUND", "OK", "UNEXPECTED"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -21,6 +22,10 @@ POSTGRES_ENV = "DOCKETCAL_TEST_POSTGRES"
 settings.register_profile("fuzz", max_examples=20_000, deadline=None)
 settings.load_profile(os.environ.get("DOCKETCAL_HYPOTHESIS_PROFILE", "default"))
 BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+# The copies commands keep between runs (cli/kept.py) go to a folder of this test run, never the
+# user's own cache; the commands the tests start inherit it.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="docketcal-test-cache-")
 
 
 def postgres_unavailable(reason: str) -> None:

@@ -7,12 +7,11 @@ its citations.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from calendars.data import data_path
+from calendars.data import data_path, read_toml
 from calendars.due import ComputeError
 
 
@@ -42,8 +41,7 @@ class Version:
 @cache
 def versions(rules: str) -> tuple[Version, ...]:
     """The versions of one rule set, oldest first (empty when docketcal has none for it)."""
-    with open(data_path("rule-versions.toml"), "rb") as f:
-        raw = tomllib.load(f)
+    raw = read_toml(data_path("rule-versions.toml"))
     out = [
         Version(
             rules=v["rules"],
