@@ -75,6 +75,7 @@ _SCHEMA = order_schema()["properties"]
 ORDER_FIELDS = _fields(_SCHEMA["order"])
 DUTY_FIELDS = _fields(_SCHEMA["obligation"]["items"])
 _DUTY_BY_KEY = {f.key: f for f in DUTY_FIELDS}
+_REQUIRED = tuple(_SCHEMA["obligation"]["items"].get("required", ()))
 DUTY_MORE = tuple(f for f in DUTY_FIELDS if f.key not in (*DUTY_FIRST, "review"))
 #: The review's note, beside its "Needs review" box.
 REVIEW_NOTE = Field(
@@ -269,6 +270,7 @@ class Placed:
 def place_errors(toml: str, errors: list[tuple[int, str]], duties: int) -> Placed:
     placed = Placed()
     spots = lines_of(toml)
+    missing = _missing_keys(toml)
     for line, message in errors:
         if not 1 <= line <= len(spots):
             placed.top.append(message)
@@ -276,6 +278,9 @@ def place_errors(toml: str, errors: list[tuple[int, str]], duties: int) -> Place
         section, index, key = spots[line - 1]
         if not key and (m := _MISSING.search(message)):
             key = m[1]
+            if section == "obligation" and missing.get(key):
+                # the duty without it (the loader names the first [[obligation]]'s line)
+                index = missing[key].pop(0)
         if section == "order" and key in {f.key for f in ORDER_FIELDS}:
             placed.add(f"order-{key}", message)
         elif section == "obligation" and index < duties:
@@ -284,6 +289,18 @@ def place_errors(toml: str, errors: list[tuple[int, str]], duties: int) -> Place
         else:
             placed.top.append(f"line {line}: {message}")
     return placed
+
+
+def _missing_keys(toml: str) -> dict[str, list[int]]:
+    """For each required key of a duty, the duties without it, in order."""
+    draft = fields_of(toml)
+    out: dict[str, list[int]] = {}
+    listed = draft.tables.get("obligation") if draft else None
+    for i, duty in enumerate(listed if isinstance(listed, list) else []):
+        for key in _REQUIRED:
+            if not isinstance(duty, dict) or key not in duty:
+                out.setdefault(key, []).append(i)
+    return out
 
 
 # -- order check of one file ---------------------------------------------------------------------
