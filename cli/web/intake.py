@@ -37,7 +37,28 @@ if TYPE_CHECKING:
 #: has a few dozen duties).
 MAX_FIELDS = 4000
 #: Kept in the form as text areas: the order's words and other long values.
-LONG = frozenset({"text", "note", "source", "source_text", "condition", "consequence", "title"})
+LONG = frozenset({"text", "note", "source", "source_text", "condition", "consequence"})
+#: One line, the whole width.
+WIDE = frozenset({"due", "title"})
+#: What an empty choice means.
+DEFAULTS = {
+    "kind": "(default: deadline)",
+    "runs_from": "(default: entered)",
+    "rules": "(the court's)",
+}
+#: The order's fields shown first (what its dates hang on); the rest under "More about the order".
+ORDER_FIRST = (
+    "id",
+    "case",
+    "court",
+    "entered",
+    "issued",
+    "served",
+    "runs_from",
+    "rules",
+    "title",
+    "judge",
+)
 #: A duty's fields shown first; the rest are under "More about this duty".
 DUTY_FIRST = ("id", "summary", "party", "kind", "cite", "due", "text")
 
@@ -57,6 +78,14 @@ class Field:
     def long(self) -> bool:
         return self.key in LONG
 
+    @property
+    def wide(self) -> bool:
+        return self.key in LONG or self.key in WIDE
+
+    @property
+    def empty_choice(self) -> str:
+        return DEFAULTS.get(self.key, "(none)")
+
 
 def _fields(section: Mapping[str, Any]) -> tuple[Field, ...]:
     out = []
@@ -73,6 +102,7 @@ def _fields(section: Mapping[str, Any]) -> tuple[Field, ...]:
 
 _SCHEMA = order_schema()["properties"]
 ORDER_FIELDS = _fields(_SCHEMA["order"])
+ORDER_MORE = tuple(f for f in ORDER_FIELDS if f.key not in ORDER_FIRST)
 DUTY_FIELDS = _fields(_SCHEMA["obligation"]["items"])
 _DUTY_BY_KEY = {f.key: f for f in DUTY_FIELDS}
 _REQUIRED = tuple(_SCHEMA["obligation"]["items"].get("required", ()))
@@ -512,7 +542,7 @@ class Intake:
         return self.desk.render(
             "intake.html", 200 if ok else 400, viewer=viewer, stage="check", toml=toml,
             source=source, review=review, draft=draft, placed=placed, ok=ok, notice=notice,
-            order_fields=ORDER_FIELDS, duty_fields=_DUTY_BY_KEY, duty_first=DUTY_FIRST,
+            order_fields=[f for f in ORDER_FIELDS if f.key in ORDER_FIRST], order_more=ORDER_MORE, duty_fields=_DUTY_BY_KEY, duty_first=DUTY_FIRST,
             duty_more=DUTY_MORE, review_field=REVIEW_NOTE, marked=highlight(source, phrases) if source else None,
             drafting=drafter() is not None,
         )  # fmt: skip

@@ -177,7 +177,7 @@ def test_intake_of_an_example_order_with_one_edit(browser: Any, site: Desk) -> N
     letter = page.get_by_role("group", name="Duty 2: joint-letter")
     assert letter.locator("output").inner_text() == "Mon 2013-07-15"
     assert 'due = "on 2013-07-15"' in page.locator("#toml").input_value()
-    letter.scroll_into_view_if_needed()
+    letter.evaluate("duty => duty.scrollIntoView()")
     shot(page, "intake", full=False)
     page.get_by_role("button", name="Load it").click()
     assert f"Loaded order {NJD}" in page.get_by_role("status").inner_text()
