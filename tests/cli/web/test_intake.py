@@ -9,6 +9,9 @@ import re
 import tomllib
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cli.web.intake import check_order, fields_of, lines_of, place_errors, rebuild
 
 from .conftest import CLERK, NJD, ORDERS, Desk
@@ -142,6 +145,47 @@ def test_the_lines_of_a_multi_line_string_belong_to_its_key() -> None:
     assert spots[lines.index('name = "as of July 16, 2013, no joint letter"')] == (
         "check", 2, "name",
     )  # fmt: skip
+
+
+NAMES = sorted(form_of(TEXT))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    changes=st.dictionaries(
+        st.sampled_from([*NAMES, "duty.0.drop", "duty.9.due"]),
+        st.one_of(
+            st.sampled_from(
+                [
+                    "",
+                    "on",
+                    "2013-02-30",
+                    "2013-07-01",
+                    "14 days after order",
+                    "joint-letter.due",
+                    "deadline",
+                    "<b>",
+                    "\x00",
+                    "\r\n",
+                ]
+            ),
+            st.text(max_size=20),
+        ),
+        max_size=5,
+    ),
+    add=st.booleans(),
+)
+def test_any_fields_make_a_file_that_reads_and_is_checked(
+    changes: dict[str, str], add: bool
+) -> None:
+    draft = fields_of(TEXT)
+    assert draft is not None
+    toml, _ = rebuild(draft, form_of(TEXT, **changes), add=add)
+    again = fields_of(toml)
+    assert again is not None  # always TOML
+    review = check_order(toml, AS_OF)  # errors, never an exception
+    placed = place_errors(toml, review.errors, len(again.duties))
+    assert sum(map(len, placed.at.values())) + len(placed.top) == len(review.errors)
 
 
 # -- over HTTP ---------------------------------------------------------------------------------
