@@ -102,6 +102,7 @@ def _fields(section: Mapping[str, Any]) -> tuple[Field, ...]:
 
 _SCHEMA = order_schema()["properties"]
 ORDER_FIELDS = _fields(_SCHEMA["order"])
+ORDER_SHOWN = tuple(f for f in ORDER_FIELDS if f.key in ORDER_FIRST)
 ORDER_MORE = tuple(f for f in ORDER_FIELDS if f.key not in ORDER_FIRST)
 DUTY_FIELDS = _fields(_SCHEMA["obligation"]["items"])
 _DUTY_BY_KEY = {f.key: f for f in DUTY_FIELDS}
@@ -319,6 +320,26 @@ def place_errors(toml: str, errors: list[tuple[int, str]], duties: int) -> Place
         else:
             placed.top.append(f"line {line}: {message}")
     return placed
+
+
+def summary(placed: Placed, draft: Draft | None) -> list[tuple[str, str, str]]:
+    """Each error at a field as (field id, where it is in words, message): the list above
+    the fields links to them."""
+    order = {f"order-{f.key}": f.label for f in ORDER_FIELDS}
+    out = []
+    for where, messages in placed.at.items():
+        if where in order:
+            said = f"The order, {order[where]}"
+        else:
+            _, index, *key = where.split("-", 2)
+            i = int(index)
+            duty = draft.duties[i]["id"] if draft and i < len(draft.duties) else ""
+            said = f"Duty {i + 1}" + (f" ({duty})" if duty else "")
+            if key:
+                f = REVIEW_NOTE if key[0] == "review" else _DUTY_BY_KEY[key[0]]
+                said += f", {f.label}"
+        out += [(where, said, m) for m in messages]
+    return out
 
 
 def _missing_keys(toml: str) -> dict[str, list[int]]:
@@ -542,8 +563,10 @@ class Intake:
         return self.desk.render(
             "intake.html", 200 if ok else 400, viewer=viewer, stage="check", toml=toml,
             source=source, review=review, draft=draft, placed=placed, ok=ok, notice=notice,
-            order_fields=[f for f in ORDER_FIELDS if f.key in ORDER_FIRST], order_more=ORDER_MORE, duty_fields=_DUTY_BY_KEY, duty_first=DUTY_FIRST,
-            duty_more=DUTY_MORE, review_field=REVIEW_NOTE, marked=highlight(source, phrases) if source else None,
+            order_fields=ORDER_SHOWN, order_more=ORDER_MORE, duty_fields=_DUTY_BY_KEY,
+            duty_first=DUTY_FIRST, duty_more=DUTY_MORE, review_field=REVIEW_NOTE,
+            summary=summary(placed, draft),
+            marked=highlight(source, phrases) if source else None,
             drafting=drafter() is not None,
         )  # fmt: skip
 
@@ -623,6 +646,7 @@ class Intake:
                 "ok": review.ok and not form_errors,
                 "dates": {f"duty-{i}": review.due(d["id"]) for i, d in enumerate(duties)},
                 "errors": placed.at,
+                "summary": summary(placed, draft),
                 "top": top,
                 "toml": toml,
             },

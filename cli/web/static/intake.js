@@ -51,6 +51,21 @@
     });
     var list = document.getElementById("top-errors");
     list.textContent = "";
+    if (answer.summary.length) {  // each error at a field, linked to it
+      var links = document.createElement("ul");
+      links.className = "at-fields";
+      links.setAttribute("aria-label", "Errors at their fields");
+      answer.summary.forEach(function (item) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = "#" + item[0];
+        a.textContent = item[1];
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(": " + item[2]));
+        links.appendChild(li);
+      });
+      list.appendChild(links);
+    }
     if (top.length) {
       var ul = document.createElement("ul");
       top.forEach(function (m) {

@@ -161,6 +161,7 @@ def test_intake_of_an_example_order_with_one_edit(browser: Any, site: Desk) -> N
     expect(error).to_contain_text("due rule does not parse")
     assert rule.get_attribute("aria-describedby") == "duty-1-due-error"
     assert rule.get_attribute("aria-invalid") == "true"
+    assert page.locator("#top-errors a").all_inner_texts() == ["Duty 2 (joint-letter), Due rule"]
     expect(page.get_by_role("button", name="Load it")).to_be_hidden()
     # the same from the server: "Check again" places the error at the field
     page.get_by_role("button", name="Check again").click()

@@ -217,12 +217,16 @@ def test_fields_posted_are_checked_and_dated_with_errors_at_their_field(desk: De
     assert 'aria-invalid="true"' in field[0] and "&lt;b&gt;order&lt;/b&gt;" in field[0]
     assert re.search(r'<div class="why" id="duty-1-due-error"><p>due rule does not parse', page)
     assert "<b>order" not in page
+    assert (
+        '<a href="#duty-1-due">Duty 2 (joint-letter), Due rule</a>: due rule does not parse' in page
+    )
     # the script's endpoint: the same, as data
     status, headers, body = desk.request("POST", "/intake/dates", bad)
     assert status == 200 and headers["content-type"] == "application/json"
     answer = json.loads(body)
     assert answer["ok"] is False and list(answer["errors"]) == ["duty-1-due"]
     assert answer["dates"]["duty-1"] == "not dated until the errors are fixed"
+    assert answer["summary"][0][:2] == ["duty-1-due", "Duty 2 (joint-letter), Due rule"]
     good = {**bad, "duty.1.due": "on 2013-07-12"}
     answer = json.loads(desk.request("POST", "/intake/dates", good)[2])
     assert answer["dates"]["duty-1"] == "Fri 2013-07-12" and answer["errors"] == {}
