@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import json
 import os
 import re
 import tomllib
@@ -47,6 +48,9 @@ __all__ = [
     "load_orders",
     "order_schema",
     "parse_order",
+    "toml_string",
+    "toml_value",
+    "write_order_file",
 ]
 
 
@@ -1446,6 +1450,80 @@ def check_orders(orders: Sequence[Order]) -> None:
     errors = _check(orders, {})
     if errors:
         raise OrderFileErrors(errors)
+
+
+# --- Writing ---------------------------------------------------------------------------------
+# One writer of order files: the drafter (``Draft.to_toml``) and the desk's intake form both
+# write with it, so what either writes reads back as the same values.
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string on one line (JSON's escapes are TOML's, but TOML has no \\/ and
+    needs \\u for the control characters, which json.dumps writes)."""
+    return json.dumps(value, ensure_ascii=False).replace("\\/", "/").replace("\x7f", "\\u007f")
+
+
+def toml_key(key: str) -> str:
+    """A key, bare when TOML allows it, else quoted."""
+    return key if _BARE_KEY.fullmatch(key) else toml_string(key)
+
+
+def toml_value(value: object) -> str:
+    """A value as TOML writes it on one line: strings, booleans, numbers, dates, date-times and
+    times, arrays, and tables inline."""
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return "nan"
+        if value in (float("inf"), float("-inf")):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, (date, time)):  # a datetime is a date
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        inner = ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }" if inner else "{}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML for {type(value).__name__}")
+
+
+def write_order_file(tables: Mapping[str, Any], *, comment: str = "") -> str:
+    """An order file's text: ``tables`` as ``tomllib.loads`` gives them (``order`` a table,
+    ``obligation``, ``amend`` and ``check`` lists of tables), keys in their order, every value
+    on one line; ``comment`` first, each of its lines as a TOML comment."""
+    lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+    plain = {k: v for k, v in tables.items() if not _is_table(v) and not _is_tables(v)}
+    if lines and plain:
+        lines.append("")
+    lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in plain.items()]
+    for name, value in tables.items():
+        for table in [value] if _is_table(value) else value if _is_tables(value) else []:
+            if lines:
+                lines.append("")
+            header = toml_key(name)
+            lines.append(f"[{header}]" if _is_table(value) else f"[[{header}]]")
+            lines += [f"{toml_key(str(k))} = {toml_value(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _is_table(value: object) -> bool:
+    return isinstance(value, Mapping)
+
+
+def _is_tables(value: object) -> bool:
+    return (
+        isinstance(value, (list, tuple))
+        and bool(value)
+        and all(isinstance(v, Mapping) for v in value)
+    )
 
 
 # --- JSON Schema ----------------------------------------------------------------------------

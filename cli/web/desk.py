@@ -16,7 +16,6 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -26,12 +25,12 @@ from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from calendars.errors import BadInput, DocketcalError, NotFound
+from calendars.errors import DocketcalError, NotFound
 from cli.web.auth import Signer, verify_password
 from cli.web.feeds import Publisher
 from obligations.contract import STATES
@@ -117,6 +116,8 @@ class DeskPages:
     # -- plumbing -------------------------------------------------------------------------------
 
     def routes(self) -> list[BaseRoute]:
+        from cli.web.intake import Intake  # it imports this module
+
         return [
             Route("/login", self._login_form, methods=["GET"]),
             Route("/login", self._login, methods=["POST"]),
@@ -130,9 +131,7 @@ class DeskPages:
             Route("/record/{kind}", self._post(self.record), methods=["POST"]),
             Route("/subscribe", self._get(self.subscribe), methods=["GET"]),
             Route("/subscribe/{action}", self._post(self.subscribe_change), methods=["POST"]),
-            Route("/intake", self._get(self.intake_form), methods=["GET"]),
-            Route("/intake/check", self._post(self.intake_check), methods=["POST"]),
-            Route("/intake/confirm", self._post(self.intake_confirm), methods=["POST"]),
+            *Intake(self).routes(),
         ]
 
     def close(self) -> None:
@@ -181,12 +180,14 @@ class DeskPages:
             self._csrf_cookie(request, response, viewer.csrf)
         return response
 
-    def _post(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    def _post(
+        self, handler: Handler, fields: int = 200
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             viewer = await run_in_threadpool(self._viewer, request)
             if viewer is None:
                 return _to_login(request)
-            form = await request.form(max_files=1, max_fields=200, max_part_size=MAX_ORDER)
+            form = await request.form(max_files=1, max_fields=fields, max_part_size=MAX_ORDER)
             sent = form.get("csrf")
             if not (
                 isinstance(sent, str)
@@ -638,135 +639,6 @@ class DeskPages:
         }
         return self._subscribe_page(viewer, made, None)
 
-    # -- intake ---------------------------------------------------------------------------------
-
-    def intake_form(self, request: Request, viewer: Viewer, form: FormData | None) -> Response:
-        self._clerk(viewer)
-        return self.render(
-            "intake.html", viewer=viewer, stage="start", drafting=drafter() is not None
-        )
-
-    def _clerk(self, viewer: Viewer) -> None:
-        if not viewer.person.clerk:
-            raise Forbidden("orders are taken in by a clerk or paralegal")
-
-    def intake_check(self, request: Request, viewer: Viewer, form: FormData | None) -> Response:
-        """The order as an order file: checked (errors at their line), its duties dated, and,
-        when the drafter is installed, order text drafted into an order file first."""
-        from obligations.record import parse_day
-
-        self._clerk(viewer)
-        assert form is not None
-        upload = form.get("file")
-        text = str(form.get("text") or "")
-        raw: bytes | None = None
-        if isinstance(upload, UploadFile) and upload.filename:
-            raw = upload.file.read(MAX_ORDER + 1)
-        elif text.strip():
-            raw = text.encode("utf-8", "surrogatepass")
-        if raw is None:
-            return self.render(
-                "intake.html",
-                400,
-                viewer=viewer,
-                stage="start",
-                error="Paste an order or choose a file.",
-                drafting=drafter() is not None,
-            )
-        if len(raw) > MAX_ORDER:
-            return self.render(
-                "intake.html",
-                400,
-                viewer=viewer,
-                stage="start",
-                error=f"The order is over {MAX_ORDER // 1_000_000} MB.",
-                drafting=drafter() is not None,
-            )
-        source = ""
-        draft = drafter()
-        toml = raw.decode("utf-8", "replace").replace("\r\n", "\n")
-        if form.get("toml") != "on" and draft is not None and not _looks_like_order_file(toml):
-            try:
-                source = draft.read_order_text(
-                    raw, name=getattr(upload, "filename", "") or "pasted"
-                )
-                given = {
-                    k: str(form.get(k) or "").strip() or None for k in ("court", "case", "order_id")
-                }
-                entered = str(form.get("entered") or "").strip()
-                drafted = draft.draft_order(
-                    source, entered=parse_day(entered, "entered") if entered else None, **given
-                )
-                toml = drafted.to_toml()
-                source = str(drafted.to_json().get("text") or source)  # what the spans index
-            except DocketcalError as exc:
-                return self.render(
-                    "intake.html",
-                    400,
-                    viewer=viewer,
-                    stage="start",
-                    error=str(exc),
-                    drafting=True,
-                    text=toml,
-                    given={
-                        k: str(form.get(k) or "") for k in ("court", "case", "entered", "order_id")
-                    },
-                )
-        return self._checked(viewer, toml, source)
-
-    def _checked(self, viewer: Viewer, toml: str, source: str, status: int = 200) -> Response:
-        review = check_order(toml, self.today())
-        with self.publisher.reader() as r:
-            review.loaded = _loaded(r, review)
-        return self.render(
-            "intake.html", status if review.ok else 400, viewer=viewer, stage="check",
-            toml=toml, source=source, review=review,
-            marked=highlight(source, [o["text"] for o in review.duties]) if source else None,
-            drafting=drafter() is not None,
-        )  # fmt: skip
-
-    def intake_confirm(self, request: Request, viewer: Viewer, form: FormData | None) -> Response:
-        from obligations.store.docket import Docket
-
-        self._clerk(viewer)
-        assert form is not None
-        toml = str(form.get("toml") or "").replace("\r\n", "\n")
-        source = str(form.get("source") or "")
-        if form.get("action") == "recheck":
-            return self._checked(viewer, toml, source)
-        review = check_order(toml, self.today())
-        if not review.ok:
-            return self._checked(viewer, toml, source)
-        apply = form.get("apply") == "on"
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"{review.order_id or 'order'}.toml"
-            path.write_text(toml, encoding="utf-8")
-            try:
-                changes = Docket(self.db, viewer.person.email).load([path], apply=apply)
-            except DocketcalError as exc:
-                review.errors.append((0, str(exc)))
-                return self.render(
-                    "intake.html",
-                    400,
-                    viewer=viewer,
-                    stage="check",
-                    toml=toml,
-                    source=source,
-                    review=review,
-                    marked=None,
-                    drafting=drafter() is not None,
-                )
-        if changes.pending:
-            return self.render(
-                "intake.html", viewer=viewer, stage="differences", toml=toml, source=source,
-                pending=changes.pending, review=review, drafting=drafter() is not None,
-            )  # fmt: skip
-        added = [h for h in changes.history if h["what"] == "obligation added"]
-        return self.render(
-            "intake.html", viewer=viewer, stage="loaded", review=review, added=added,
-            history=changes.history, drafting=drafter() is not None,
-        )  # fmt: skip
-
 
 # -- helpers -------------------------------------------------------------------------------------
 
@@ -849,84 +721,3 @@ def highlight(text: str, phrases: list[str]) -> list[tuple[str, bool]]:
     if at < len(text):
         out.append((text[at:], False))
     return out
-
-
-def _looks_like_order_file(text: str) -> bool:
-    return bool(re.search(r"^\s*\[order\]\s*$", text, re.M))
-
-
-@dataclass(slots=True)
-class Review:
-    """An order file as ``order check`` sees it, and its duties dated as of today."""
-
-    toml: str
-    errors: list[tuple[int, str]]
-    checks: list[tuple[str, bool, tuple[str, ...]]]
-    warnings: list[str]
-    duties: list[dict[str, Any]]
-    order_id: str = ""
-    case: str = ""
-    court: str = ""
-    loaded: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and all(ok for _, ok, _ in self.checks)
-
-    def lines(self) -> list[tuple[int, str, list[str]]]:
-        """Each line of the file with the errors found on it."""
-        at: dict[int, list[str]] = {}
-        for line, message in self.errors:
-            at.setdefault(line, []).append(message)
-        return [(n, text, at.get(n, [])) for n, text in enumerate(self.toml.split("\n"), 1)]
-
-
-def check_order(toml: str, today: date) -> Review:
-    """``order check`` of one order file's text, and the engine's dates for its duties (no
-    facts: as on the day the order was entered)."""
-    from obligations.checks import run_checks
-    from obligations.engine import schedule
-    from obligations.model import Facts
-    from obligations.orderfile import OrderFileError, OrderFileErrors, load_orders
-
-    review = Review(toml, [], [], [], [])
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "order.toml"
-        path.write_text(toml, encoding="utf-8")
-        try:
-            (order,) = load_orders([path])
-        except OrderFileErrors as exc:
-            review.errors = [(e.line, e.message) for e in exc.errors]
-            return review
-        except OrderFileError as exc:
-            review.errors = [(exc.line, exc.message)]
-            return review
-        except BadInput as exc:
-            review.errors = [(0, str(exc))]
-            return review
-    review.order_id, review.case, review.court = order.id, order.case, order.court
-    review.warnings = list(order.warnings)
-    review.checks = [
-        (r.label.replace(str(path), "order"), r.ok, tuple(r.failures)) for r in run_checks([order])
-    ]
-    plan = schedule([order], Facts(), today)
-    for item in plan.items:
-        due = item.due
-        review.duties.append({
-            "ref": item.ref, "obligation": item.obligation, "party": item.party,
-            "text": item.text, "cite": item.cite, "state": str(item.state),
-            "due": due.due if due is not None else None,
-            "safe_due": due.safe_due if due is not None else None,
-            "waiting_on": item.waiting_on,
-        })  # fmt: skip
-    return review
-
-
-def _loaded(r: Reader, review: Review) -> bool:
-    return bool(
-        review.order_id
-        and r.query(
-            "SELECT 1 FROM order_version WHERE case_id = ? AND order_id = ? LIMIT 1",
-            (review.case, review.order_id),
-        )
-    )

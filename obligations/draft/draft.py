@@ -4,7 +4,6 @@ its cite, its party and its due rule, and `review` wherever the words do not say
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from obligations.draft.duties import (
 )
 from obligations.draft.structure import DECRETAL, blocks, sentences
 from obligations.draft.text import Cleaned, clean
+from obligations.orderfile import write_order_file
 
 _KEYWORDS = {
     "order",
@@ -154,19 +154,14 @@ class Draft:
         }
 
     def to_toml(self) -> str:
-        lines = [
-            "# Drafted by `docketcal order draft` from the order's text: confirm every duty, its",
-            "# party and its due rule against the order before loading; `review` says what a",
-            "# person must still decide.",
-            "",
-            "[order]",
-            f"id = {_s(self.order_id)}",
-            f"case = {_s(self.case)}",
-            f"court = {_s(self.court)}",
-            f"entered = {self.entered.isoformat()}",
-        ]
+        order: dict[str, Any] = {
+            "id": self.order_id,
+            "case": self.case,
+            "court": self.court,
+            "entered": self.entered,
+        }
         if self.judge:
-            lines.append(f"judge = {_s(self.judge)}")
+            order["judge"] = self.judge
         where = []
         for key, f in self.found.items():
             if f is None:
@@ -175,35 +170,30 @@ class Draft:
                 # the words on one line, as a clerk reads them, with no escaped line breaks
                 words = " ".join(f.words.split())
                 where.append(f"{key}: from '{words}'" if words else f"{key}: given")
-        note = "; ".join([*where, *self.notes])
-        lines.append(f"note = {_s(note)}")
+        order["note"] = "; ".join([*where, *self.notes])
         if self.consequence:
-            lines.append(f"consequence = {_s(self.consequence)}")
+            order["consequence"] = self.consequence
+        duties: list[dict[str, Any]] = []
         for o in self.obligations:
-            lines += ["", "[[obligation]]", f"id = {_s(o.id)}", f"party = {_s(o.party)}"]
-            lines.append(f"kind = {_s(o.kind)}")
-            lines.append(f"cite = {_s(o.cite)}")
-            lines.append(f"summary = {_s(o.summary)}")
-            if o.on:
-                lines.append(f"on = {_s(o.on)}")
-            if o.due:
-                lines.append(f"due = {_s(o.due)}")
-            if o.source_text:
-                lines.append(f"source_text = {_s(o.source_text)}")
-            if o.review:
-                lines.append(f"review = {_s(o.review)}")
-            if o.condition:
-                lines.append(f"condition = {_s(o.condition)}")
-            if o.consequence:
-                lines.append(f"consequence = {_s(o.consequence)}")
-            lines.append(f"text = {_s(o.text)}")
-        return "\n".join(lines) + "\n"
+            duty: dict[str, Any] = {"id": o.id, "party": o.party, "kind": o.kind, "cite": o.cite}
+            duty["summary"] = o.summary
+            optional = (
+                ("on", o.on), ("due", o.due), ("source_text", o.source_text),
+                ("review", o.review), ("condition", o.condition), ("consequence", o.consequence),
+            )  # fmt: skip
+            duty.update((k, v) for k, v in optional if v)
+            duty["text"] = o.text
+            duties.append(duty)
+        tables: dict[str, Any] = {"order": order}
+        if duties:
+            tables["obligation"] = duties
+        return write_order_file(tables, comment=DRAFTED)
 
 
-def _s(value: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's, but TOML has no \\/ and needs \\u for
-    the control characters, which json.dumps writes)."""
-    return json.dumps(value, ensure_ascii=False).replace("\\/", "/").replace("\x7f", "\\u007f")
+#: The first lines of a drafted order file.
+DRAFTED = """Drafted by `docketcal order draft` from the order's text: confirm every duty, its
+party and its due rule against the order before loading; `review` says what a
+person must still decide."""
 
 
 def _id(summary: str, used: set[str]) -> str:

@@ -274,9 +274,11 @@ def test_the_duty_words_are_marked_where_the_text_wraps_them_differently() -> No
 FIELDS = st.dictionaries(
     st.sampled_from(["ref", "on", "case", "event", "when", "to", "by", "reason", "undo", "court",
                      "day", "name", "state", "note", "service", "for_later", "text", "toml",
-                     "scope", "id", "label", "action"]),
+                     "scope", "id", "label", "action", "base", "order.entered",
+                     "duty.0.due", "duty.0.needs_review", "duty.0.drop"]),
     st.one_of(st.sampled_from(["produce-documents", CAED, "2013-11-23", "2013-02-30",
-                               "14 days", "on", "met", "caed", "firm", "1", "<b>", "\x00"]),
+                               "14 days", "on", "met", "caed", "firm", "1", "<b>", "\x00",
+                               (ORDERS / f"{NJD}.toml").read_text()]),
               st.text(max_size=30)),
     max_size=6,
 )  # fmt: skip
@@ -288,6 +290,7 @@ FIELDS = st.dictionaries(
     path=st.sampled_from(
         ["/record/done", "/record/event", "/record/extend", "/record/vacate", "/record/closure",
          "/record/condition", "/record/bogus", "/intake/check", "/intake/confirm",
+         "/intake/dates",
          "/subscribe/create", "/subscribe/rotate", "/subscribe/revoke", "/subscribe/x"]
     ),
     form=FIELDS,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import importlib.util
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,11 +58,11 @@ def site(tmp_path: Path) -> Iterator[Desk]:
         server.stop()
 
 
-def shot(page: Any, name: str) -> None:
+def shot(page: Any, name: str, *, full: bool = True) -> None:
     folder = os.environ.get("DOCKETCAL_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full)
 
 
 def sign_in(page: Any, site: Desk, email: str) -> None:
@@ -133,39 +134,108 @@ def test_a_completion_dates_its_dependents(browser: Any, site: Desk) -> None:
 
 
 def test_intake_of_an_example_order_with_one_edit(browser: Any, site: Desk) -> None:
+    from playwright.sync_api import expect
+
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     sign_in(page, site, CLERK)
     page.get_by_role("link", name="Intake").click()
-    # the order as pasted has a wrong date: its own check says so, at its line
+    # the order as pasted has a wrong date: its own check says so
     text = (ORDERS / f"{NJD}.toml").read_text()
     wrong = text.replace('due = "on 2013-07-15"', 'due = "on 2013-07-16"')
     page.locator("#text").fill(wrong)
     page.get_by_role("button", name="Check").click()
-    assert "Not ready" in page.locator("main").inner_text()
+    assert "Not ready" in page.locator("#verdict").inner_text()
     assert "FAILED" in page.locator("ul.checks").inner_text()
-    duties = page.locator("section", has=page.get_by_role("heading", name="Its duties"))
-    assert "Tue 2013-07-16" in duties.inner_text()
-    # one edit, checked again: the date recomputed, every check holds
-    box = page.get_by_label('Edit it here; "Check again" recomputes the dates')
-    box.fill(box.input_value().replace('due = "on 2013-07-16"', 'due = "on 2013-07-15"'))
+    letter = page.get_by_role("group", name="Duty 2: joint-letter")
+    date = letter.locator("output")
+    assert date.inner_text() == "Tue 2013-07-16"
+    # one edit of the duty's due rule: the date recomputed as it is edited (the page's script)
+    rule = letter.get_by_label("Due rule")
+    rule.fill("on 2013-07-15")
+    rule.press("Tab")
+    expect(date).to_have_text("Mon 2013-07-15")
+    expect(page.locator("#verdict-ok")).to_be_visible()  # every check holds now
+    # a rule that does not parse: the error at its field, and linked to it
+    rule.fill("fortnight after order")
+    rule.press("Tab")
+    error = page.locator("#duty-1-due-error")
+    expect(error).to_contain_text("due rule does not parse")
+    assert rule.get_attribute("aria-describedby") == "duty-1-due-error"
+    assert rule.get_attribute("aria-invalid") == "true"
+    assert page.locator("#top-errors a").all_inner_texts() == ["Duty 2 (joint-letter), Due rule"]
+    expect(page.get_by_role("button", name="Load it")).to_be_hidden()
+    # the same from the server: "Check again" places the error at the field
     page.get_by_role("button", name="Check again").click()
-    assert "Every check holds" in page.locator("main").inner_text()
-    assert "Mon 2013-07-15" in duties.inner_text()
-    shot(page, "intake")
+    expect(page.locator("#duty-1-due-error")).to_contain_text("due rule does not parse")
+    letter = page.get_by_role("group", name="Duty 2: joint-letter")
+    rule = letter.get_by_label("Due rule")
+    assert rule.input_value() == "fortnight after order"
+    assert "due rule does not parse" in page.locator("#duty-1-due-error").inner_text()
+    assert rule.get_attribute("aria-describedby") == "duty-1-due-error"
+    assert "not dated until the errors are fixed" in letter.locator("output").inner_text()
+    # fixed, checked again: every check holds, the date recomputed, the TOML agrees
+    rule.fill("on 2013-07-15")
+    page.get_by_role("button", name="Check again").click()
+    expect(page.locator("#verdict-ok")).to_be_visible()
+    letter = page.get_by_role("group", name="Duty 2: joint-letter")
+    assert letter.locator("output").inner_text() == "Mon 2013-07-15"
+    assert 'due = "on 2013-07-15"' in page.locator("#toml").input_value()
+    letter.evaluate("duty => duty.scrollIntoView()")
+    shot(page, "intake", full=False)
     page.get_by_role("button", name="Load it").click()
     assert f"Loaded order {NJD}" in page.get_by_role("status").inner_text()
     page.get_by_role("link", name=f"case {NJD}").click()
     assert "file a single joint letter on the disputes" in page.locator("main").inner_text()
-    # the same order again, changed: the differences first, then the change recorded
+    # the same order again, changed in the whole file as TOML: the differences first
     page.goto(site.base + "/intake")
-    page.locator("#text").fill(text.replace("discovery letters", "letters"))
+    page.locator("#text").fill(text)
     page.get_by_role("button", name="Check").click()
     assert "already loaded" in page.locator("main").inner_text()
+    page.get_by_text("Edit the whole order file as TOML").click()
+    box = page.get_by_label("The order file (TOML)")
+    box.fill(box.input_value().replace("discovery letters", "letters"))
+    page.get_by_role("button", name="Check the file as written").click()
+    expect(page.locator("#order-title")).not_to_have_value(re.compile("discovery letters"))
+    assert page.locator("#order-title").input_value().startswith("Order on the parties' June 28")
+    assert "discovery letters" not in page.locator("#order-title").input_value()
     page.get_by_role("button", name="Show the differences").click()
     assert "title" in page.locator("ul.diff").inner_text()
     page.get_by_role("button", name="Record the change").click()
     assert f"Loaded order {NJD}" in page.get_by_role("status").inner_text()
     page.close()
+
+
+def test_intake_fields_without_javascript_and_at_360_px(browser: Any, site: Desk) -> None:
+    """The round trip alone (no script): a due rule edited and loaded at once is dated and
+    checked first; a duty left out; the page fits 360 px."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, site, CLERK)
+    page.goto(site.base + "/intake")
+    page.locator("#text").fill((ORDERS / f"{NJD}.toml").read_text())
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#verdict")).to_contain_text("Every check holds")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the intake page is {width} px wide"
+    shot(page, "intake-360", full=False)
+    letter = page.get_by_role("group", name="Duty 2: joint-letter")
+    letter.get_by_label("Due rule").fill("on 2013-07-16")
+    page.get_by_role("button", name="Load it").click()  # changed since checked: not loaded yet
+    expect(page.locator(".notice")).to_contain_text("changed since the last check")
+    letter = page.get_by_role("group", name="Duty 2: joint-letter")
+    assert letter.locator("output").inner_text() == "Tue 2013-07-16"
+    assert "FAILED" in page.locator("ul.checks").inner_text()  # the file's examples disagree
+    # a duty left out: the examples that name it are errors of no field, shown above them
+    page.get_by_role("group", name="Duty 3: no-further-submissions").get_by_label(
+        "Leave this duty out"
+    ).check()
+    page.get_by_role("button", name="Check again").click()
+    expect(page.locator("fieldset.duty")).to_have_count(3)
+    top = page.locator("#top-errors").inner_text()
+    assert "expect: no obligation 'no-further-submissions'" in top and "line " in top
+    context.close()
 
 
 def test_subscribing_gives_a_webcal_and_an_https_link_that_serve(browser: Any, site: Desk) -> None:
@@ -241,20 +311,18 @@ def test_intake_drafts_an_order_from_its_text(browser: Any, site: Desk) -> None:
     marks = text.locator("mark")
     assert marks.count() >= 2
     assert any("joint letter" in m for m in marks.all_inner_texts())
-    box = page.get_by_label('Edit it here; "Check again" recomputes the dates')
-    drafted = box.input_value()
+    drafted = page.locator("#toml").input_value()
     assert 'court = "njd"' in drafted and 'case = "njd-drafted"' in drafted
-    shot(page, "intake-draft")
+    assert page.get_by_label("Court", exact=True).input_value() == "njd"
+    shot(page, "intake-draft", full=False)
     # one edit: the order's title
-    box.fill(drafted.replace("[order]\n", '[order]\ntitle = "Order on the discovery letters"\n', 1))
+    page.get_by_label("Title", exact=True).fill("Order on the discovery letters")
     page.get_by_role("button", name="Check again").click()
     main = page.locator("main").inner_text()
-    duties = page.locator("section", has=page.get_by_role("heading", name="Its duties"))
-    assert "Mon 2013-07-15" in duties.inner_text(), main[:3000]
-    assert (
-        "Every check holds" in main
-        and 'title = "Order on the discovery letters"' in box.input_value()
-    )
+    dates = page.locator("#fields output").all_inner_texts()
+    assert "Mon 2013-07-15" in dates, main[:3000]
+    assert "Every check holds" in main
+    assert 'title = "Order on the discovery letters"' in page.locator("#toml").input_value()
     page.get_by_role("button", name="Load it").click()
     assert f"Loaded order {NJD} in case njd-drafted" in page.get_by_role("status").inner_text()
     page.goto(site.base + "/case/njd-drafted")
@@ -283,6 +351,6 @@ def test_intake_of_a_pdf_and_a_scan_without_text(browser: Any, site: Desk) -> No
     page.get_by_role("button", name="Check").click()
     text = page.locator("section", has=page.get_by_role("heading", name="The order's text"))
     assert any("plaintiff shall produce all" in m for m in text.locator("mark").all_inner_texts())
-    duties = page.locator("section", has=page.get_by_role("heading", name="Its duties"))
-    assert "produce" in duties.inner_text()
+    assert "produce" in page.locator("#toml").input_value()
+    assert page.locator("#fields fieldset.duty").count() >= 1
     page.close()
