@@ -288,7 +288,9 @@ class _Locator:
         section, index, path = w
         spot = self.spots.get(w)
         if spot is None:
-            header = self.headers.get((".".join((section, *path)).strip("."), 0))
+            # a key that is not there: its own table's header when it is one, else the header of
+            # the table it is missing from (the Nth of an array of tables, not the first)
+            header = self.headers.get((".".join((section, *path)).strip("."), 0)) if path else None
             return header or self.headers.get((section, index), (1, 1))
         if key or len(path) > 1:
             return spot.key

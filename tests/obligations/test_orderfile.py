@@ -571,3 +571,13 @@ def test_the_order_with_every_form_of_issue_14_loads_and_its_check_holds() -> No
     assert [r.failures for r in run_checks([order])] == [()]
     assert any("held until it is" in w for w in order.warnings)
     assert any("needs review" in w for w in order.warnings)
+
+
+def test_a_key_missing_from_a_later_obligation_is_reported_at_that_obligation() -> None:
+    text = (
+        HEAD
+        + '\n[[obligation]]\nid = "a"\nparty = "plaintiff"\ntext = "x"\ncite = "1"\n'
+        + 'due = "14 days after entered"\n'
+        + '\n[[obligation]]\nid = "b"\ntext = "y"\ncite = "2"\ndue = "14 days after entered"\n'
+    )
+    assert parse_errors(text) == ["14:1: missing required key 'party' in [[obligation]]"]
