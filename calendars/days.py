@@ -45,6 +45,11 @@ class DayBook:
             if all((x.name, x.layer) != (h.name, h.layer) for x in have):
                 self._days[h.day] = (*have, h)
 
+    def marked(self, year: int) -> list[date]:
+        """The days of ``year`` that have a holiday of any layer, in order."""
+        self._fill(year)
+        return sorted(d for d in self._days if d.year == year)
+
 
 ONE_DAY = timedelta(days=1)
 
@@ -54,16 +59,27 @@ class RollTable:
     is a court day, the next (or previous) court day when it is not, or 0 when the way off it
     meets a day whose status is unsettled (the general computation decides those).
 
-    Filled a day at a time, the first time that day is asked for, from ``roll`` (the rule set's
-    own roll without words, so the table says only what the rule set says); pure, and kept for
-    the life of the process.
+    Filled from ``roll`` (the rule set's own roll without words, so the table says only what the
+    rule set says); pure, and kept for the life of the process. Without ``marked``, a day at a
+    time, the first time that day is asked for. With ``marked`` (year -> the days of that year
+    that have a holiday of any layer), a year at a time: ``roll`` is asked about the marked
+    weekdays and the year's edge only; every other weekday is a court day and every Saturday and
+    Sunday is stepped over, as a roll that looks at the holidays of weekdays only treats them
+    (``Federal._quick_roll``; tests/calendars/test_fast_path.py compares the two ways).
     """
 
-    __slots__ = ("_forward", "_roll", "rolled")
+    __slots__ = ("_forward", "_marked", "_roll", "_years", "rolled")
 
-    def __init__(self, roll: Callable[[date, bool], date | None], forward: bool) -> None:
+    def __init__(
+        self,
+        roll: Callable[[date, bool], date | None],
+        forward: bool,
+        marked: Callable[[int], Iterable[date]] | None = None,
+    ) -> None:
         self._roll = roll
         self._forward = forward
+        self._marked = marked
+        self._years: set[int] = set()
         #: the days found so far (a caller in a hurry reads it first, then calls)
         self.rolled: dict[int, int] = {}
 
@@ -71,6 +87,9 @@ class RollTable:
         """The ordinal the day ``ordinal`` rolls to, or 0 when that is unsettled."""
         found = self.rolled.get(ordinal)
         if found is None:
+            if self._marked is not None:
+                self.fill_year(date.fromordinal(ordinal).year)
+                return self.rolled[ordinal]
             to = self._roll(date.fromordinal(ordinal), self._forward)
             if to is None:
                 found = self.rolled[ordinal] = 0
@@ -82,3 +101,32 @@ class RollTable:
                     self.rolled[passed] = found
                 self.rolled[found] = found
         return found
+
+    def fill_year(self, year: int) -> None:
+        """Every day of ``year``, from the year's marked days (see the class's text)."""
+        if year in self._years or self._marked is None:
+            return
+        self._years.add(year)
+        roll = self._roll
+        forward = self._forward
+        first = date(year, 1, 1).toordinal()
+        last = date(year, 12, 31).toordinal()
+        asked = {d.toordinal() for d in self._marked(year) if d.weekday() < 5}
+        # walked against the way of the roll, so that the day beyond each day is known first
+        edge = last + 1 if forward else first - 1
+        to = roll(date.fromordinal(edge), forward)
+        beyond = 0 if to is None else to.toordinal()
+        days = range(last, first - 1, -1) if forward else range(first, last + 1)
+        rolled = self.rolled
+        weekday = date.fromordinal(days[0]).weekday()
+        step = -1 if forward else 1
+        for o in days:
+            if weekday >= 5:
+                here = beyond
+            elif o in asked:
+                to = roll(date.fromordinal(o), forward)
+                here = 0 if to is None else to.toordinal()
+            else:
+                here = o
+            rolled[o] = beyond = here
+            weekday = (weekday + step) % 7

@@ -85,12 +85,16 @@ class Plan:
     __slots__ = (
         "_adds",
         "_before",
+        "after",
+        "after3",
         "ahead",
         "answers",
         "asker",
         "ats",
         "back",
+        "before",
         "behind",
+        "by_version",
         "court",
         "declared",
         "eod",
@@ -123,8 +127,8 @@ class Plan:
         self.explain = ruleset.explain
         book = ruleset.book(court)
         roll = partial(ruleset._quick_roll, book)
-        self.forward = RollTable(roll, True)
-        self.back = RollTable(roll, False)
+        self.forward = RollTable(roll, True, book.marked)
+        self.back = RollTable(roll, False, book.marked)
         self.ahead = self.forward.rolled
         self.behind = self.back.rolled
         #: year * 2 + (1 forward, 0 backward) -> the rule set's warnings of that year and way
@@ -182,6 +186,18 @@ class Plan:
         #: (shared by the courts of one time zone: the head says nothing else of the court)
         self.heads, self.ats = _zone_heads.setdefault(court.tz, ({}, {}))
         self.templated = self._check_rolls()
+        #: by ``bisect_right(since, anchor)``: whether each service method adds 3 days under the
+        #: version then in force (the first entry, before any version, knows no method)
+        self.by_version: list[dict[str, bool]] = [
+            {},
+            *({m: m in adds for m in self.methods} for adds in self._adds),
+        ]
+        #: the unrolled last day -> the answer's (due, due_at, readings), or () when the tables
+        #: do not settle it (an unsettled day met, or a due date past the supported years): a
+        #: period counted forward, the same with 3 days added after it, and one counted backward
+        self.after: dict[int, tuple[date, datetime, tuple[Reading, ...]] | tuple[()]] = {}
+        self.after3: dict[int, tuple[date, datetime, tuple[Reading, ...]] | tuple[()]] = {}
+        self.before: dict[int, tuple[date, datetime, tuple[Reading, ...]] | tuple[()]] = {}
 
     def adds(self, method: str, served: int) -> bool:
         """Whether service by ``method`` on the day ``served`` adds 3 days (``Federal.adds``)."""
@@ -241,6 +257,18 @@ class Plan:
                 datetime.combine(end, END_OF_DAY, tzinfo=self.zone),
                 (Reading(end, SETTLED),),
             )
+        return found
+
+    def settle(
+        self, forward: bool, adds: bool, first: int
+    ) -> tuple[date, datetime, tuple[Reading, ...]] | tuple[()]:
+        """The answer of a period whose unrolled last day is ``first`` (kept in ``after``,
+        ``after3`` or ``before``), or () when the tables do not settle it."""
+        end = self.forward(first) if forward else self.back(first)
+        if end and adds and forward:
+            end = self.forward(end + 3)
+        found = self.answer(end) if end and end <= LAST_ORDINAL else ()
+        (self.before if not forward else self.after3 if adds else self.after)[first] = found
         return found
 
     # -- the pieces of a line -------------------------------------------------------------------
@@ -493,8 +521,9 @@ def _solve(
 
 def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | None:
     """``req``'s answer when it is a plain period in days or weeks (see the module's text), or
-    None: the caller then computes it the general way. (``_solve`` step for step, written out:
-    this is the core's hottest path.)"""
+    None: the caller then computes it the general way. Answered from the plan's answers by the
+    unrolled last day (``Plan.settle``); a last day they do not settle by ``_quick_days``.
+    (Written out: this is the core's hottest path.)"""
     anchor = req.anchor
     period = req.period
     if type(anchor) is not date or period is None or req.closures or req.rules_as_of is not None:
@@ -515,6 +544,47 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
             return None
     assert isinstance(p, Plan)
     start = anchor.toordinal()
+    if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
+        return None
+    method = req.service
+    adds = p.by_version[bisect_right(p.since, start)].get(method)
+    if adds is None:
+        return None  # no version in force, or a method the rule set does not know
+    if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+        return None  # the period may straddle the 2016 amendment: the general path decides
+    if req.direction is _AFTER:
+        first = start + days
+        found = (p.after3 if adds else p.after).get(first)
+        if found is None:
+            found = p.settle(True, adds, first)
+        notes = p.years.get(anchor.year * 2 + 1)
+        if notes is None:
+            notes = p.year_notes(anchor, _AFTER)
+    else:
+        first = start - days
+        found = p.before.get(first)
+        if found is None:
+            found = p.settle(False, False, first)
+        notes = p.years.get(anchor.year * 2)
+        if notes is None:
+            notes = p.year_notes(anchor, req.direction)
+        if adds and found:
+            k = bisect_right(p.since, start) - 1
+            notes = notes + p.not_before(k, method, anchor, found[0].toordinal())
+    if not found:
+        return _quick_days(p, court, req, rules, start, days)
+    due, due_at, readings = found
+    return Due(due, due_at, due, readings, notes, None, p.explain, (court, req))
+
+
+def _quick_days(
+    p: Plan, court: Court, req: Request, rules: str | None, start: int, days: int
+) -> Due | None:
+    """``quick_days`` for a last day the plan's answers do not settle (``_solve`` step for
+    step): one that meets an unsettled day (``_unsettled``), or a due date past the supported
+    years (None)."""
+    anchor = req.anchor
+    assert isinstance(anchor, date)
     if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
         return None
     method = req.service

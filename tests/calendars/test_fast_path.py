@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from typing import Any
 from unittest import mock
 
@@ -308,15 +309,23 @@ def test_an_unsettled_answer_kept_for_its_last_day_is_the_general_answer(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.sampled_from(["caed", "txsd", "nysd", "dcd", "ca2", "nysb", "uscfc"]),
-    st.lists(st.dates(min_value=date(2009, 12, 1), max_value=date(2031, 12, 31)), min_size=1),
+    st.sampled_from(["caed", "txsd", "nysd", "dcd", "ca2", "nysb", "uscfc", "flsd", "mdd"]),
+    st.lists(
+        st.one_of(
+            st.dates(min_value=date(2009, 12, 1), max_value=date(2031, 12, 31)),
+            UNSETTLED_DAYS,
+            st.sampled_from([date(2020, 12, 31), date(2021, 1, 1), date(2022, 12, 31)]),
+        ),
+        min_size=1,
+    ),
     st.booleans(),
 )
 def test_a_roll_table_says_what_the_rule_set_s_roll_says(
     court_id: str, days: list[date], forward: bool
 ) -> None:
-    """The table fills every day a roll steps over from one roll: asked in any order, each day
-    still rolls where the rule set's own roll (``Federal._quick_roll``) takes it."""
+    """The table fills every day a roll steps over from one roll, or a whole year from the
+    year's marked days: asked in any order, each day still rolls where the rule set's own roll
+    (``Federal._quick_roll``) takes it, at the edges of a year too."""
     from calendars.days import RollTable
     from calendars.rulesets import get_ruleset
 
@@ -325,6 +334,7 @@ def test_a_roll_table_says_what_the_rule_set_s_roll_says(
     assert isinstance(rs, Federal)
     book = rs.book(court)
     table = RollTable(lambda d, way: rs._quick_roll(book, d, way), forward)
+    by_year = RollTable(lambda d, way: rs._quick_roll(book, d, way), forward, book.marked)
     for day in days:
         for d in (
             day,
@@ -332,4 +342,28 @@ def test_a_roll_table_says_what_the_rule_set_s_roll_says(
             date.fromordinal(day.toordinal() - 1),
         ):
             to = rs._quick_roll(book, d, forward)
-            assert table(d.toordinal()) == (0 if to is None else to.toordinal())
+            expected = 0 if to is None else to.toordinal()
+            assert table(d.toordinal()) == expected
+            assert by_year(d.toordinal()) == expected
+
+
+def test_a_roll_table_filled_by_year_agrees_with_the_roll_on_every_day() -> None:
+    """Every day of years with the holidays that move or are unsettled (Juneteenth's first
+    year, an inauguration, executive-order closures), both ways, in courts with and without
+    their state's holidays and Inauguration Day."""
+    from calendars.days import RollTable
+    from calendars.rulesets import get_ruleset
+
+    for court_id in ["caed", "txsd", "dcd", "mdd", "flsd", "ca2"]:
+        court = get_court(court_id)
+        rs = get_ruleset(court.ruleset)
+        assert isinstance(rs, Federal)
+        book = rs.book(court)
+        for forward in (True, False):
+            table = RollTable(partial(rs._quick_roll, book), forward, book.marked)
+            for year in (2010, 2019, 2020, 2021, 2025):
+                o = date(year, 1, 1).toordinal()
+                while date.fromordinal(o).year == year:
+                    to = rs._quick_roll(book, date.fromordinal(o), forward)
+                    assert table(o) == (0 if to is None else to.toordinal()), (court_id, o)
+                    o += 1
