@@ -9,6 +9,7 @@ bulk calculator's output line by line, with and without the trace.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -208,15 +209,75 @@ def answers(text: bytes, trace: bool) -> list[str]:
     return "".join(out).splitlines()
 
 
+def streamed(text: bytes, trace: bool, block: int) -> list[str]:
+    """The answers of a run reading ``text`` as a stream, in blocks of at most ``block`` bytes
+    (a block boundary inside a line, a line longer than a block)."""
+    out: list[str] = []
+    with mock.patch.object(bulk, "_BLOCK", block):
+        bulk.run(io.BytesIO(text), out.append, trace=trace)
+    joined = "".join(out)
+    assert not out or joined.endswith("\n")
+    return joined.split("\n")[:-1]
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(lines(), min_size=1, max_size=25), st.booleans())
-def test_the_bulk_calculator_writes_the_general_lines(batch: list[str], trace: bool) -> None:
-    text = ("\n".join(batch) + "\n").encode("utf-8")
-    fast = answers(text, trace)
+@given(
+    st.lists(lines(), min_size=1, max_size=25),
+    st.booleans(),
+    st.sampled_from([1, 7, 64, 1 << 20]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_the_bulk_calculator_writes_the_general_lines(
+    batch: list[str], trace: bool, block: int, newline: str, last_newline: bool
+) -> None:
+    text = (newline.join(batch) + (newline if last_newline else "")).encode("utf-8")
+    fast = streamed(text, trace, block)
+    if b"\r" not in text:  # the same lines given one by one
+        assert fast == answers(text, trace)
     with general_path():
         expected = [
             bulk.general(number, line, trace)
-            for number, line in enumerate(text.splitlines(keepends=True), 1)
+            for number, line in enumerate(io.BytesIO(text), 1)
+            if line.strip()
+        ]
+    assert fast == expected
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            lines().map(lambda line: line.encode("utf-8")),
+            st.sampled_from(
+                [
+                    b'{"court": "caed", "when": "14 days after 2014-03-11", "service": "\xff"}',
+                    b"\xc3",
+                    b'{"court": "caed", "when": "14 days after 2014-03-11"}\r',
+                    b"\r",
+                    b" \x0b\x0c",
+                    "\u00a0".encode(),
+                    b'{"court": "caed",\r"when": "14 days after 2014-03-11"}',
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.booleans(),
+    st.sampled_from([1, 16, 1 << 20]),
+)
+def test_lines_that_are_not_utf_8_or_hold_carriage_returns_are_answered_as_read(
+    batch: list[bytes], trace: bool, block: int
+) -> None:
+    """A line is what a binary stream reads up to each newline (a carriage return inside it
+    stays in it); a block with a line that is not UTF-8 is answered line by line."""
+    text = b"\n".join(batch) + b"\n"
+    fast = streamed(text, trace, block)
+    with general_path():
+        expected = [
+            bulk.general(number, line, trace)
+            for number, line in enumerate(io.BytesIO(text), 1)
             if line.strip()
         ]
     assert fast == expected
