@@ -150,9 +150,9 @@ class Plan:
         self._before: dict[tuple[int, str], tuple[str, ...]] = {}
         #: due ordinal -> (due, due_at, readings), shared by every answer with that due date
         self.answers: dict[int, tuple[date, datetime, tuple[Reading, ...]]] = {}
-        #: (kind, ordinal) -> the JSON of a roll step after its number (kind 0: the last day
-        #: forward, 1: backward, 2: the extended last day after service)
-        self.rolls: dict[tuple[int, int], str] = {}
+        #: by kind of roll step (0: the last day forward, 1: backward, 2: the extended last day
+        #: after service): ordinal -> the JSON of the step after its number
+        self.rolls: tuple[dict[int, str], ...] = ({}, {}, {})
         #: the rule and the words of each kind of roll step (as ``period_end`` and ``service``
         #: pass them to ``roll``)
         self.roll_words = (
@@ -287,9 +287,10 @@ class Plan:
         """The rule set's roll step off the day ``ordinal`` under version ``k``, as JSON after
         its number (kind 0: the last day forward, 1: backward, 2: the extended last day)."""
         if self.templated:
-            found = self.rolls.get((kind, ordinal))
+            texts = self.rolls[kind]
+            found = texts.get(ordinal)
             if found is None:
-                found = self.rolls[(kind, ordinal)] = self._roll_text(kind, ordinal)
+                found = texts[ordinal] = self._roll_text(kind, ordinal)
             return found
         return self._own_roll(kind, k, ordinal)
 
@@ -798,7 +799,7 @@ class _Kind:
         tables settle), kept in ``tails``."""
         p = self.p
         k = self.k
-        rolled = p.forward(first) if self.forward else p.back(first)
+        rolled = (p.ahead if self.forward else p.behind)[first]  # filled by ``end``
         end = self.ends[first]
         text = f'"}}, {{"step": 2{p.roll_step(self.roll, k, first)}'
         added = 0

@@ -51,6 +51,11 @@ _LINE = re.compile(
 _CHUNK = 512
 #: bytes read at once (at most: what the input has ready) from a stream
 _BLOCK = 1 << 20
+#: ``run_split``: the input is answered in rounds of about this many bytes, each by two
+#: processes at once when it has at least ``_SPLIT_LINES`` lines (fewer cost more to split than
+#: they save)
+_ROUND = 1 << 22
+_SPLIT_LINES = 8192
 
 
 class BadLine(ValueError):
@@ -386,3 +391,99 @@ def run(lines: Iterable[bytes], write: Callable[[str], object], trace: bool = Tr
     if out:
         out.append("")
         write("\n".join(out))
+
+
+def run_split(
+    stream: Any,
+    write: Callable[[str], object],
+    flush: Callable[[], object],
+    trace: bool,
+    guard: Callable[[Callable[[], int]], int],
+) -> int:
+    """``run`` over a binary stream, answering large inputs in two processes at once where
+    the machine has two processors or more: the exit code.
+
+    The input is read in rounds of about ``_ROUND`` bytes. A round of ``_SPLIT_LINES`` lines or
+    more is split at a line in its middle; a child process (forked with everything this one has
+    loaded and found so far) answers the first half and writes it, while this one answers the
+    second half, waits for the child and writes it after; so the lines come out in their order.
+    The child runs under ``guard`` (the exit code of the command's own handling of errors: an
+    error is reported there, once); when it fails, this one stops with its exit code and
+    writes nothing more.
+    """
+    quick = Quick(trace)
+    if not _two_processors():
+        for number, block in _blocks(stream):
+            _write(quick.block(block, number), write)
+        return 0
+    pending: list[bytes] = []
+    size = 0
+    start = 1
+    for number, block in _blocks(stream):
+        if not pending:
+            start = number
+        pending.append(block)
+        size += len(block)
+        if size >= _ROUND:
+            code = _round(quick, b"".join(pending), start, write, flush, guard)
+            if code:
+                return code
+            pending.clear()
+            size = 0
+    if pending:
+        return _round(quick, b"".join(pending), start, write, flush, guard)
+    return 0
+
+
+def _two_processors() -> bool:
+    import os
+
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except AttributeError:  # no affinity on this system: what it has
+        return (os.cpu_count() or 1) >= 2
+
+
+def _write(out: list[str], write: Callable[[str], object]) -> None:
+    if out:
+        out.append("")
+        write("\n".join(out))
+
+
+def _round(
+    quick: Quick,
+    data: bytes,
+    number: int,
+    write: Callable[[str], object],
+    flush: Callable[[], object],
+    guard: Callable[[Callable[[], int]], int],
+) -> int:
+    """One round of ``run_split``: the exit code (0: answered and written)."""
+    import os
+
+    middle = data.find(b"\n", len(data) // 2) + 1
+    if data.count(b"\n") < _SPLIT_LINES or not 0 < middle < len(data):
+        _write(quick.block(data, number), write)
+        return 0
+    first, second = data[:middle], data[middle:]
+    flush()  # nothing this process has buffered may be written twice
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child's coverage is not collected)
+
+        def answer_first() -> int:
+            _write(quick.block(first, number), write)
+            flush()
+            return 0
+
+        os._exit(guard(answer_first))
+    try:
+        out = quick.block(second, number + first.count(b"\n"))
+    finally:
+        _, status = os.waitpid(child, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code:
+        return code if code > 0 else 1
+    _write(out, write)
+    return 0
