@@ -18,12 +18,14 @@ def day_name(d: date) -> str:
 class DayBook:
     """Every holiday a court's rule set may look at, indexed by date, filled a year at a time."""
 
-    __slots__ = ("_days", "_source", "_years")
+    __slots__ = ("_days", "_marked", "_source", "_years")
 
     def __init__(self, source: Callable[[int], Iterable[Holiday]]) -> None:
         self._source = source
         self._days: dict[date, tuple[Holiday, ...]] = {}
         self._years: set[int] = set()
+        #: year -> the days of that year with a holiday, in order
+        self._marked: dict[int, list[date]] = {}
 
     def on(self, d: date) -> tuple[Holiday, ...]:
         if d.year not in self._years:
@@ -38,17 +40,20 @@ class DayBook:
         if year in self._years:
             return
         self._years.add(year)
+        marked = set()
         for h in self._source(year):
             if h.day.year != year:
                 continue
+            marked.add(h.day)
             have = self._days.get(h.day, ())
             if all((x.name, x.layer) != (h.name, h.layer) for x in have):
                 self._days[h.day] = (*have, h)
+        self._marked[year] = sorted(marked)
 
     def marked(self, year: int) -> list[date]:
         """The days of ``year`` that have a holiday of any layer, in order."""
         self._fill(year)
-        return sorted(d for d in self._days if d.year == year)
+        return self._marked[year]
 
 
 ONE_DAY = timedelta(days=1)
@@ -112,21 +117,22 @@ class RollTable:
         first = date(year, 1, 1).toordinal()
         last = date(year, 12, 31).toordinal()
         asked = {d.toordinal() for d in self._marked(year) if d.weekday() < 5}
+        days = range(first, last + 1)
+        rolled = self.rolled
+        rolled.update({o: o for o in days})  # a weekday with no holiday is a court day
+        # the Saturdays and Sundays (day 1 of the ordinals is a Monday) and the marked weekdays,
         # walked against the way of the roll, so that the day beyond each day is known first
+        saturday = first + (5 - (first - 1) % 7) % 7
+        sunday = first + (6 - (first - 1) % 7) % 7
+        weekend = {*range(saturday, last + 1, 7), *range(sunday, last + 1, 7)}
         edge = last + 1 if forward else first - 1
         to = roll(date.fromordinal(edge), forward)
-        beyond = 0 if to is None else to.toordinal()
-        days = range(last, first - 1, -1) if forward else range(first, last + 1)
-        rolled = self.rolled
-        weekday = date.fromordinal(days[0]).weekday()
-        step = -1 if forward else 1
-        for o in days:
-            if weekday >= 5:
-                here = beyond
-            elif o in asked:
-                to = roll(date.fromordinal(o), forward)
-                here = 0 if to is None else to.toordinal()
+        rolled_edge = 0 if to is None else to.toordinal()
+        step = 1 if forward else -1
+        for o in sorted(weekend | asked, reverse=forward):
+            if o in weekend:
+                beyond = o + step
+                rolled[o] = rolled_edge if beyond == edge else rolled[beyond]
             else:
-                here = o
-            rolled[o] = beyond = here
-            weekday = (weekday + step) % 7
+                to = roll(date.fromordinal(o), forward)
+                rolled[o] = 0 if to is None else to.toordinal()
