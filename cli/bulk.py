@@ -47,7 +47,8 @@ _LINE = re.compile(
     rf'(?:{_WS},{_WS}"service"{_WS}:{_WS}(?:{_TEXT}|null))?'
     rf"(?:{_WS},{_WS}\"trace\"{_WS}:{_WS}(true|false))?{_WS}\}}{_WS}"
 )
-#: lines written at once (a list of lines read one by one)
+#: answered lines joined and written at once (a piece small enough to be joined and encoded
+#: while its lines are still in the processor's caches)
 _CHUNK = 512
 #: bytes read at once (at most: what the input has ready) from a stream
 _BLOCK = 1 << 20
@@ -305,9 +306,12 @@ class Quick:
 
     def block(self, data: bytes, number: int) -> list[str]:
         """The answers to the lines of ``data`` (whole lines, the last one's newline perhaps
-        missing at the end of the input), the first of them line ``number``."""
+        missing at the end of the input), the first of them line ``number``: in pieces of
+        ``_CHUNK`` answered lines, each line ended by a newline (each piece joined as soon as
+        its lines are written, while they are at hand)."""
         out: list[str] = []
-        append = out.append
+        done: list[str] = []
+        append = done.append
         plain = self.plain
         try:
             lines = data.decode("utf-8").split("\n")
@@ -317,6 +321,7 @@ class Quick:
                 if text is not None:
                     append(text)
                 number += 1
+            _piece(done, out)
             return out
         last = len(lines) - 1
         if not lines[last]:
@@ -330,7 +335,18 @@ class Quick:
                 if text is None:
                     continue
             append(text)
+            if len(done) >= _CHUNK:
+                _piece(done, out)
+        _piece(done, out)
         return out
+
+
+def _piece(done: list[str], out: list[str]) -> None:
+    """The lines of ``done`` joined into one piece of ``out`` (``done`` is emptied)."""
+    if done:
+        done.append("")
+        out.append("\n".join(done))
+        done.clear()
 
 
 def _split(data: bytes) -> list[bytes]:
@@ -370,27 +386,18 @@ def run(lines: Iterable[bytes], write: Callable[[str], object], trace: bool = Tr
     """Answer every line of ``lines`` (a binary stream, or its lines as read), writing the
     answers in order."""
     quick = Quick(trace)
-    out: list[str]
     if hasattr(lines, "read"):
         for number, block in _blocks(lines):
-            out = quick.block(block, number)
-            if out:
-                out.append("")
-                write("\n".join(out))
+            _write(quick.block(block, number), write)
         return
-    out = []
+    out: list[str] = []
     for number, line in enumerate(lines, 1):
-        text = quick.block(line, number)
-        if not text:
-            continue
-        out.extend(text)
+        out.extend(quick.block(line, number))
         if len(out) >= _CHUNK:
-            out.append("")
-            write("\n".join(out))
+            write("".join(out))
             out.clear()
     if out:
-        out.append("")
-        write("\n".join(out))
+        write("".join(out))
 
 
 def run_split(
@@ -447,9 +454,8 @@ def _two_processors() -> bool:
 
 
 def _write(out: list[str], write: Callable[[str], object]) -> None:
-    if out:
-        out.append("")
-        write("\n".join(out))
+    for piece in out:
+        write(piece)
 
 
 def _round(
