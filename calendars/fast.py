@@ -272,14 +272,27 @@ class Plan:
     def settle(
         self, forward: bool, adds: bool, first: int
     ) -> tuple[date, datetime, tuple[Reading, ...]] | tuple[()]:
-        """The answer of a period whose unrolled last day is ``first`` (kept in ``after``,
-        ``after3`` or ``before``), or () when the tables do not settle it."""
-        end = self.forward(first) if forward else self.back(first)
-        if end and adds and forward:
-            end = self.forward(end + 3)
-        found = self.answer(end) if end and end <= LAST_ORDINAL else ()
-        (self.before if not forward else self.after3 if adds else self.after)[first] = found
-        return found
+        """The answer of a period whose unrolled last day is ``first``, or () when the tables
+        do not settle it; every day of that year is settled at once and kept in ``after``,
+        ``after3`` or ``before``."""
+        table = self.before if not forward else self.after3 if adds else self.after
+        roll = self.forward if forward else self.back
+        year = date.fromordinal(first).year
+        roll.fill_year(year)
+        rolled = roll.rolled
+        ahead = self.forward
+        answers = self.answers
+        for o in range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1):
+            end = rolled.get(o)
+            if end is None:
+                end = roll(o)
+            if end and adds:
+                end = ahead(end + 3)
+            if end and end <= LAST_ORDINAL:
+                table[o] = answers.get(end) or self.answer(end)
+            else:
+                table[o] = ()
+        return table[first]
 
     # -- the pieces of a line -------------------------------------------------------------------
 
