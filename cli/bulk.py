@@ -474,6 +474,7 @@ def _round(
         _write(quick.block(data, number), write)
         return 0
     first, second = data[:middle], data[middle:]
+    halfway = number + first.count(b"\n")
     flush()  # nothing this process has buffered may be written twice
     child = os.fork()
     if child == 0:  # pragma: no cover (the child's coverage is not collected)
@@ -483,13 +484,27 @@ def _round(
             flush()
             return 0
 
-        os._exit(guard(answer_first))
+        code = 1
+        try:
+            code = guard(answer_first)
+        finally:  # never back into the command's own code: this process only answers its half
+            os._exit(code)
     try:
-        out = quick.block(second, number + first.count(b"\n"))
+        out = quick.block(second, halfway)
     finally:
         _, status = os.waitpid(child, 0)
     code = os.waitstatus_to_exitcode(status)
+    if code < 0:  # ended by a signal: nothing reported it
+        import signal
+        import sys
+
+        print(
+            f"docketcal: the process answering lines {number} to {halfway - 1}"
+            f" was ended by {signal.Signals(-code).name}; nothing more was written",
+            file=sys.stderr,
+        )
+        return 1
     if code:
-        return code if code > 0 else 1
+        return code
     _write(out, write)
     return 0

@@ -259,3 +259,22 @@ def test_when_the_second_process_fails_nothing_more_is_written(
     code, written = _split_run(_mixed_lines(40), tmp_path / "out", monkeypatch, guard)
     assert code == 3
     assert written == b""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="two processes need fork")
+def test_a_second_process_ended_by_a_signal_is_said_and_fails_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import signal
+
+    parent = os.getpid()
+
+    def guard(work: Any) -> int:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return int(work())
+
+    code, written = _split_run(_mixed_lines(40), tmp_path / "out", monkeypatch, guard)
+    assert code == 1
+    assert written == b""
+    assert "was ended by SIGKILL; nothing more was written" in capsys.readouterr().err
