@@ -580,6 +580,17 @@ def _quick_days(
     return Due(due, due_at, due, readings, notes, None, p.explain, (court, req))
 
 
+def unsettled_answer(p: Plan, court: Court, req: Request, rules: str | None) -> Due | None:
+    """``quick_days``'s answer to a plain period that ``line_of`` found ``UNSETTLED`` (its
+    tables give () for that last day), without settling the year of its tables: the bulk
+    calculator's lines keep their own, and would not use it."""
+    anchor = req.anchor
+    period = req.period
+    assert isinstance(anchor, date) and period is not None
+    days = period.n * 7 if period.unit is _WEEKS else period.n
+    return _quick_days(p, court, req, rules, anchor.toordinal(), days)
+
+
 #: days beyond the unrolled last day that no roll, service days and roll again reach
 REACH = 30
 

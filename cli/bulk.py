@@ -153,8 +153,8 @@ class Quick:
     """The quick answers of one run: the courts and periods it has met, looked up once."""
 
     def __init__(self, trace: bool) -> None:
-        from calendars import Direction, Period, Request, Unit, compute
-        from calendars.fast import UNSETTLED, Plan, line_of
+        from calendars import Direction, Period, Request, Unit, compute_general
+        from calendars.fast import UNSETTLED, Plan, line_of, unsettled_answer
 
         self.trace = trace
         #: court id -> (the court, its plan), or None for an id the quick path does not take
@@ -167,7 +167,8 @@ class Quick:
         self.ways = {"after": Direction.AFTER, "before": Direction.BEFORE}
         self.period = Period
         self.request = Request
-        self.compute = compute
+        self.unsettled_answer = unsettled_answer
+        self.compute_general = compute_general
 
     def plain(self, line: str) -> str | None:
         """The line of a request of the commonest shape (``_LINE``), or None."""
@@ -194,7 +195,7 @@ class Quick:
         if type(text) is str:
             return text
         if text == self.unsettled:
-            return self.computed(court[0], None, anchor, period, way, method, traced)
+            return self.computed(court[0], court[1], None, anchor, period, way, method, traced)
         return None
 
     def shape(self, amount: str) -> tuple[int, Any, str]:
@@ -226,6 +227,7 @@ class Quick:
     def computed(
         self,
         court: Any,
+        plan: Any,
         rules: str | None,
         anchor: date,
         period: Any,
@@ -234,13 +236,16 @@ class Quick:
         trace: bool,
     ) -> str | None:
         """A plain period whose last day meets an unsettled day, computed as ``calculate``
-        computes it (the phrase read as the pattern reads it), or None for one it refuses (the
-        general way writes the error)."""
+        computes it with ``calendars.compute`` (the phrase read as the pattern reads it; the
+        answer ``compute`` gives from the tables, ``unsettled_answer``, else its general one),
+        or None for one it refuses (the general way writes the error)."""
         from calendars.errors import DocketcalError
 
         req = self.request(anchor=anchor, period=period, direction=self.ways[way], service=method)
         try:
-            due = self.compute(court, req, rules=rules)
+            due = self.unsettled_answer(plan, court, req, rules) or self.compute_general(
+                court, req, rules=rules
+            )
         except DocketcalError:
             return None
         return json.dumps(due.to_json(trace=trace), ensure_ascii=False)
@@ -288,7 +293,7 @@ class Quick:
         if type(text) is str:
             return text
         if text == self.unsettled:
-            return self.computed(court[0], rules, anchor, period, way, method, trace)
+            return self.computed(court[0], court[1], rules, anchor, period, way, method, trace)
         return None
 
     def slow(self, number: int, raw: bytes) -> str | None:
