@@ -55,6 +55,7 @@ LONGEST = 3660
 _DAYS = Unit.DAYS
 _WEEKS = Unit.WEEKS
 _AFTER = Direction.AFTER
+_BEFORE = Direction.BEFORE
 _SHORT = tuple(name[:3] for name in WEEKDAY_NAMES)
 
 
@@ -85,14 +86,19 @@ class Plan:
     __slots__ = (
         "_adds",
         "_before",
+        "after",
+        "after3",
         "ahead",
         "answers",
         "asker",
         "ats",
         "back",
+        "before",
         "behind",
+        "by_version",
         "court",
         "declared",
+        "ends",
         "eod",
         "explain",
         "family",
@@ -105,6 +111,7 @@ class Plan:
         "roll_json",
         "roll_words",
         "rolls",
+        "rules",
         "ruleset",
         "since",
         "skips",
@@ -115,16 +122,18 @@ class Plan:
         "zone",
     )
 
-    def __init__(self, court: Court, ruleset: Federal) -> None:
+    def __init__(self, court: Court, ruleset: Federal, rules: str | None = None) -> None:
         self.court = court
         self.ruleset = ruleset
+        #: the rule set asked for by name (None: the court's own)
+        self.rules = rules
         self.zone = court.zone
         #: the rule set's own trace of a request (a bound method made once)
         self.explain = ruleset.explain
         book = ruleset.book(court)
         roll = partial(ruleset._quick_roll, book)
-        self.forward = RollTable(roll, True)
-        self.back = RollTable(roll, False)
+        self.forward = RollTable(roll, True, book.marked)
+        self.back = RollTable(roll, False, book.marked)
         self.ahead = self.forward.rolled
         self.behind = self.back.rolled
         #: year * 2 + (1 forward, 0 backward) -> the rule set's warnings of that year and way
@@ -141,9 +150,9 @@ class Plan:
         self._before: dict[tuple[int, str], tuple[str, ...]] = {}
         #: due ordinal -> (due, due_at, readings), shared by every answer with that due date
         self.answers: dict[int, tuple[date, datetime, tuple[Reading, ...]]] = {}
-        #: (kind, ordinal) -> the JSON of a roll step after its number (kind 0: the last day
-        #: forward, 1: backward, 2: the extended last day after service)
-        self.rolls: dict[tuple[int, int], str] = {}
+        #: by kind of roll step (0: the last day forward, 1: backward, 2: the extended last day
+        #: after service): ordinal -> the JSON of the step after its number
+        self.rolls: tuple[dict[int, str], ...] = ({}, {}, {})
         #: the rule and the words of each kind of roll step (as ``period_end`` and ``service``
         #: pass them to ``roll``)
         self.roll_words = (
@@ -176,12 +185,29 @@ class Plan:
         self.eod: dict[int, tuple[str, str]] = {}
         #: warnings -> their JSON
         self.warned: dict[tuple[str, ...], str] = {}
-        #: (version index, direction, method, unit) -> the pieces of its lines
-        self.kinds: dict[tuple[int, bool, str, Unit], _Kind] = {}
+        #: (``bisect_right(since, anchor)``, direction, method, in weeks) -> the pieces of its
+        #: lines
+        self.kinds: dict[tuple[int, bool, str, bool], _Kind] = {}
         #: due ordinal -> the line up to its warnings, and the instant the due date ends
         #: (shared by the courts of one time zone: the head says nothing else of the court)
         self.heads, self.ats = _zone_heads.setdefault(court.tz, ({}, {}))
         self.templated = self._check_rolls()
+        #: by ``bisect_right(since, anchor)``: whether each service method adds 3 days under the
+        #: version then in force (the first entry, before any version, knows no method)
+        self.by_version: list[dict[str, bool]] = [
+            {},
+            *({m: m in adds for m in self.methods} for adds in self._adds),
+        ]
+        #: the unrolled last day -> the answer's (due, due_at, readings), or () when the tables
+        #: do not settle it (an unsettled day met, or a due date past the supported years): a
+        #: period counted forward, the same with 3 days added after it, and one counted backward
+        self.after: dict[int, tuple[date, datetime, tuple[Reading, ...]] | tuple[()]] = {}
+        #: the unrolled last day -> the due day, or 0 when the tables do not settle it (the lines'
+        #: ``_Kind.end``), by direction * 2 + whether 3 days are added: backward, -, forward,
+        #: forward with 3 days added
+        self.ends: tuple[dict[int, int], ...] = ({}, {}, {}, {})
+        self.after3: dict[int, tuple[date, datetime, tuple[Reading, ...]] | tuple[()]] = {}
+        self.before: dict[int, tuple[date, datetime, tuple[Reading, ...]] | tuple[()]] = {}
 
     def adds(self, method: str, served: int) -> bool:
         """Whether service by ``method`` on the day ``served`` adds 3 days (``Federal.adds``)."""
@@ -243,15 +269,41 @@ class Plan:
             )
         return found
 
+    def settle(
+        self, forward: bool, adds: bool, first: int
+    ) -> tuple[date, datetime, tuple[Reading, ...]] | tuple[()]:
+        """The answer of a period whose unrolled last day is ``first``, or () when the tables
+        do not settle it; every day of that year is settled at once and kept in ``after``,
+        ``after3`` or ``before``."""
+        table = self.before if not forward else self.after3 if adds else self.after
+        roll = self.forward if forward else self.back
+        year = date.fromordinal(first).year
+        roll.fill_year(year)
+        rolled = roll.rolled
+        ahead = self.forward
+        answers = self.answers
+        for o in range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1):
+            end = rolled.get(o)
+            if end is None:
+                end = roll(o)
+            if end and adds:
+                end = ahead(end + 3)
+            if end and end <= LAST_ORDINAL:
+                table[o] = answers.get(end) or self.answer(end)
+            else:
+                table[o] = ()
+        return table[first]
+
     # -- the pieces of a line -------------------------------------------------------------------
 
     def roll_step(self, kind: int, k: int, ordinal: int) -> str:
         """The rule set's roll step off the day ``ordinal`` under version ``k``, as JSON after
         its number (kind 0: the last day forward, 1: backward, 2: the extended last day)."""
         if self.templated:
-            found = self.rolls.get((kind, ordinal))
+            texts = self.rolls[kind]
+            found = texts.get(ordinal)
             if found is None:
-                found = self.rolls[(kind, ordinal)] = self._roll_text(kind, ordinal)
+                found = texts[ordinal] = self._roll_text(kind, ordinal)
             return found
         return self._own_roll(kind, k, ordinal)
 
@@ -385,7 +437,7 @@ def plan(court: Court, rules: str | None) -> Plan | None:
     except ComputeError:
         found = None
     else:
-        found = Plan(court, ruleset) if _like_federal(ruleset) else None
+        found = Plan(court, ruleset, rules) if _like_federal(ruleset) else None
     _plans[key] = found
     if rules is None:
         _by_court[court.id] = found
@@ -421,80 +473,11 @@ def _like_federal(ruleset: RuleSet) -> TypeGuard[Federal]:
     )
 
 
-#: what ``_solve`` finds: the plan, the version index, whether the period runs forward, the
-#: unrolled last day, the rolled one, the day 3 service days reach (0: none added), the due day
-#: and the warnings (every day as an ordinal)
-_Found = tuple[Plan, int, bool, int, int, int, int, tuple[str, ...]]
-
-
-def _solve(
-    court: Court, rules: str | None, anchor: date, period: Period, direction: Direction, method: str
-) -> _Found | None:
-    p = _by_court.get(court.id, False) if rules is None else _plans.get((court.id, rules), False)
-    if p is None:
-        return None
-    unit = period.unit
-    if unit is _DAYS:
-        days = period.n
-    elif unit is _WEEKS:
-        days = period.n * 7
-    else:
-        return None
-    if p is False:
-        p = plan(court, rules)
-        if p is None:
-            return None
-    assert isinstance(p, Plan)
-    start = anchor.toordinal()
-    if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
-        return None
-    if method not in p.methods:
-        return None
-    k = bisect_right(p.since, start) - 1
-    if k < 0:
-        return None
-    adds = False
-    if method != "none":
-        if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
-            return None  # the period may straddle the 2016 amendment: the general path decides
-        adds = method in p._adds[k]
-    if direction is _AFTER:
-        forward = True
-        first = start + days
-        rolled = p.ahead.get(first)
-        if rolled is None:
-            rolled = p.forward(first)
-        notes = p.years.get(anchor.year * 2 + 1)
-    else:
-        forward = False
-        first = start - days
-        rolled = p.behind.get(first)
-        if rolled is None:
-            rolled = p.back(first)
-        notes = p.years.get(anchor.year * 2)
-    if notes is None:
-        notes = p.year_notes(anchor, direction)
-    if not rolled:
-        return p, k, forward, first, 0, 0, 0, notes  # unsettled: see ``_unsettled``
-    added = 0
-    end = rolled
-    if adds:
-        if forward:
-            added = rolled + 3
-            end = p.forward(added)
-            if not end:
-                return p, k, forward, first, 0, 0, 0, notes
-        else:  # service adds nothing to a period counted before an event: the rule set says so
-            notes = notes + p.not_before(k, method, anchor, rolled)
-    if end > LAST_ORDINAL:
-        return None
-    return p, k, forward, first, rolled, added, end, notes
-
-
 def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | None:
     """``req``'s answer when it is a plain period in days or weeks (see the module's text), or
-    None: the caller then computes it the general way. (``_solve`` step for step, written out:
-    this is the core's hottest path.)"""
+    None: the caller then computes it the general way. Answered from the plan's answers by the
+    unrolled last day (``Plan.settle``); a last day they do not settle by ``_quick_days``.
+    (Written out: this is the core's hottest path.)"""
     anchor = req.anchor
     period = req.period
     if type(anchor) is not date or period is None or req.closures or req.rules_as_of is not None:
@@ -515,6 +498,46 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
             return None
     assert isinstance(p, Plan)
     start = anchor.toordinal()
+    if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
+        return None
+    method = req.service
+    adds = p.by_version[bisect_right(p.since, start)].get(method)
+    if adds is None:
+        return None  # no version in force, or a method the rule set does not know
+    if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+        return None  # the period may straddle the 2016 amendment: the general path decides
+    if req.direction is _AFTER:
+        first = start + days
+        found = (p.after3 if adds else p.after).get(first)
+        if found is None:
+            found = p.settle(True, adds, first)
+        notes = p.years.get(anchor.year * 2 + 1)
+        if notes is None:
+            notes = p.year_notes(anchor, _AFTER)
+    else:
+        first = start - days
+        found = p.before.get(first)
+        if found is None:
+            found = p.settle(False, False, first)
+        notes = p.years.get(anchor.year * 2)
+        if notes is None:
+            notes = p.year_notes(anchor, req.direction)
+        if adds and found:
+            k = bisect_right(p.since, start) - 1
+            notes = notes + p.not_before(k, method, anchor, found[0].toordinal())
+    if not found:
+        return _quick_days(p, court, req, rules, start, days)
+    due, due_at, readings = found
+    return Due(due, due_at, due, readings, notes, None, p.explain, (court, req))
+
+
+def _quick_days(
+    p: Plan, court: Court, req: Request, rules: str | None, start: int, days: int
+) -> Due | None:
+    """``quick_days`` for a last day the plan's answers do not settle: one that meets an
+    unsettled day (``_unsettled``), or a due date past the supported years (None)."""
+    anchor = req.anchor
+    assert isinstance(anchor, date)
     if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
         return None
     method = req.service
@@ -555,6 +578,17 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
         return None
     due, due_at, readings = p.answers.get(end) or p.answer(end)
     return Due(due, due_at, due, readings, notes, None, p.explain, (court, req))
+
+
+def unsettled_answer(p: Plan, court: Court, req: Request, rules: str | None) -> Due | None:
+    """``quick_days``'s answer to a plain period that ``line_of`` found ``UNSETTLED`` (its
+    tables give () for that last day), without settling the year of its tables: the bulk
+    calculator's lines keep their own, and would not use it."""
+    anchor = req.anchor
+    period = req.period
+    assert isinstance(anchor, date) and period is not None
+    days = period.n * 7 if period.unit is _WEEKS else period.n
+    return _quick_days(p, court, req, rules, anchor.toordinal(), days)
 
 
 #: days beyond the unrolled last day that no roll, service days and roll again reach
@@ -604,59 +638,118 @@ def quick_line(
     """The answer to ``period`` ``direction`` ``anchor`` with service by ``method`` as
     ``docketcal compute --jsonl`` writes it (``json.dumps`` of ``Due.to_json(trace=trace)``,
     ``ensure_ascii=False``), or None (see the module's text)."""
-    found = _solve(court, rules, anchor, period, direction, method)
-    if found is None:
+    p = _by_court.get(court.id, False) if rules is None else _plans.get((court.id, rules), False)
+    if p is False:
+        p = plan(court, rules)
+    if p is None:
         return None
-    p, k, forward, first, rolled, added, end, notes = found
-    if not end:
+    assert isinstance(p, Plan)
+    unit = period.unit
+    if unit is _DAYS:
+        days = period.n
+    elif unit is _WEEKS:
+        days = period.n * 7
+    else:
         return None
-    key = (k, forward, method, period.unit)
+    found = line_of(p, anchor, days, period, str(period), direction is _AFTER, method, trace)
+    return found if type(found) is str else None
+
+
+#: what ``line_of`` gives for a plain period whose last day the tables do not settle (an
+#: unsettled day met): the caller computes it with ``calendars.compute``
+UNSETTLED = 0
+
+
+def line_of(
+    p: Plan,
+    anchor: date,
+    days: int,
+    period: Period,
+    period_text: str,
+    forward: bool,
+    method: str,
+    trace: bool,
+) -> str | int | None:
+    """``quick_line`` for a plan, a period of ``days`` days stated as ``period`` (written
+    ``period_text``) and a direction; ``UNSETTLED`` when the period's last day meets a day whose
+    status is unsettled (``calendars.compute`` answers those the rule set's way, and keeps the
+    dates), None for anything else the pieces do not answer."""
+    start = anchor.toordinal()
+    if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
+        return None
+    i = bisect_right(p.since, start)
+    adds = p.by_version[i].get(method)
+    if adds is None:
+        return None  # no version in force, or a method the rule set does not know
+    if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+        return None  # the period may straddle the 2016 amendment: the general path decides
+    key = (i, forward, method, period.unit is _WEEKS)
     kind = p.kinds.get(key)
     if kind is None:
-        kind = p.kinds[key] = _Kind(p, k, forward, method)
+        kind = p.kinds[key] = _Kind(p, i - 1, forward, method)
     if kind.exact is False:
         return None
-    head = p.head(end) + p.warnings(notes)
-    if kind.exact and not trace:
-        return head + "}"
-    a_iso, a_name = _names.get(anchor.toordinal()) or _name(anchor.toordinal())
+    first = start + days if forward else start - days
+    end = kind.ends.get(first)
+    if end is None:
+        end = kind.end(first)
+    if not end:
+        return UNSETTLED
+    head = p.heads.get(end)
+    if head is None:
+        head = p.head(end)
+    notes = p.years.get(anchor.year * 2 + forward)
+    if notes is None:
+        notes = p.year_notes(anchor, _AFTER if forward else _BEFORE)
+    if adds and not forward:  # service adds nothing to a period counted before an event
+        notes = notes + p.not_before(i - 1, method, anchor, end)
+    warned = p.warned.get(notes)
+    if warned is None:
+        warned = p.warnings(notes)
+    if not trace and kind.exact:
+        return f"{head}{warned}}}"
+    tail = kind.tails.get(first)
+    if tail is None:
+        tail = kind.tail(first)
+    a_iso, a_name = _names.get(start) or _name(start)
     f_iso, f_name = _names.get(first) or _name(first)
     line = (
-        f'{head}{kind.add}{a_iso}", "to": "{f_iso}{kind.counted}{period}{kind.way}{a_name} is'
-        f' {f_name}"}}, {{"step": 2{p.roll_step(kind.roll, k, first)}'
+        f'{head}{warned}{kind.add}{a_iso}", "to": "{f_iso}{kind.counted}{period_text}'
+        f"{kind.way}{a_name} is {f_name}{tail}"
     )
-    if kind.service is not None:
-        r_iso, r_name = _names.get(rolled) or _name(rolled)
-        if added:
-            t_iso, t_name = _names.get(added) or _name(added)
-            line = (
-                f'{line}{kind.service}{r_iso}", "to": "{t_iso}{kind.three}{r_name} + 3 ='
-                f' {t_name}"}}, {{"step": 4{p.roll_step(2, k, added)}'
-            )
-        else:
-            line = f'{line}{kind.service}{r_iso}", "to": "{r_iso}{kind.three}'
-    line = f"{line}{kind.end_added if added else kind.end}{p.answer_at(end)}{kind.end_note}"
     if kind.exact is None:
-        req = Request(anchor=anchor, period=period, direction=direction, service=method)
-        kind.exact = line == _general(court, req, rules)
+        req = Request(
+            anchor=anchor,
+            period=period,
+            direction=_AFTER if forward else _BEFORE,
+            service=method,
+        )
+        kind.exact = line == _general(p.court, req, p.rules)
         if not kind.exact:
             return None
-    return line if trace else head + "}"
+    return line if trace else f"{head}{warned}}}"
 
 
 class _Kind:
     """The constant pieces of the lines of one kind of request (version, direction, method),
-    and whether they were found to give the rule set's own line (None: not yet checked)."""
+    whether they were found to give the rule set's own line (None: not yet checked), and the
+    part of each line that depends on its unrolled last day alone, kept by that day."""
 
     __slots__ = (
         "add",
+        "adds",
         "counted",
-        "end",
         "end_added",
+        "end_at",
         "end_note",
+        "ends",
         "exact",
+        "forward",
+        "k",
+        "p",
         "roll",
         "service",
+        "tails",
         "three",
         "way",
     )
@@ -664,6 +757,16 @@ class _Kind:
     def __init__(self, p: Plan, k: int, forward: bool, method: str) -> None:
         rs = p.ruleset
         version = p.family[k]
+        self.p = p
+        self.k = k
+        self.forward = forward
+        #: whether 3 days are added after the period (service that adds them, counted forward)
+        self.adds = forward and method in version.adds
+        #: the unrolled last day -> the due day, or 0 when the tables do not settle it (shared
+        #: by the kinds of one direction whose service adds days or not alike)
+        self.ends = p.ends[forward * 2 + self.adds]
+        #: the unrolled last day -> the line after the first step's note
+        self.tails: dict[int, str] = {}
         self.exact: bool | None = None
         if (
             not version.current_style
@@ -699,9 +802,46 @@ class _Kind:
                 self.three = '", "note": ' + _q(why) + "}"
                 last = 4
         rule, note = p.end_step(k)
-        self.end = f', {{"step": {last}, "rule": {rule}, "from": "'
+        self.end_at = f', {{"step": {last}, "rule": {rule}, "from": "'
         self.end_added = f', {{"step": 5, "rule": {rule}, "from": "'
         self.end_note = f'", "note": {note}}}]}}'
+
+    def end(self, first: int) -> int:
+        """The due day of the unrolled last day ``first``, or 0 when the tables do not settle it
+        (an unsettled day met, or a due date past the supported years); kept in ``ends``."""
+        p = self.p
+        end = p.forward(first) if self.forward else p.back(first)
+        if end and self.adds:
+            end = p.forward(end + 3)
+        if end > LAST_ORDINAL:
+            end = 0
+        self.ends[first] = end
+        return end
+
+    def tail(self, first: int) -> str:
+        """The line after the first step's note for the unrolled last day ``first`` (one the
+        tables settle), kept in ``tails``."""
+        p = self.p
+        k = self.k
+        rolled = (p.ahead if self.forward else p.behind)[first]  # filled by ``end``
+        end = self.ends[first]
+        text = f'"}}, {{"step": 2{p.roll_step(self.roll, k, first)}'
+        added = 0
+        if self.service is not None:
+            r_iso, r_name = _names.get(rolled) or _name(rolled)
+            if self.adds:
+                added = rolled + 3
+                t_iso, t_name = _names.get(added) or _name(added)
+                text = (
+                    f'{text}{self.service}{r_iso}", "to": "{t_iso}{self.three}{r_name} + 3'
+                    f' = {t_name}"}}, {{"step": 4{p.roll_step(2, k, added)}'
+                )
+            else:
+                text = f'{text}{self.service}{r_iso}", "to": "{r_iso}{self.three}'
+        found = self.tails[first] = (
+            f"{text}{self.end_added if added else self.end_at}{p.answer_at(end)}{self.end_note}"
+        )
+        return found
 
 
 def _general(court: Court, req: Request, rules: str | None) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -43,12 +43,20 @@ _TEXT = r'"([^"\\\x00-\x1f]*)"'
 #: read without the JSON parser (json.loads reads it as exactly these values)
 _LINE = re.compile(
     rf'{_WS}\{{{_WS}"court"{_WS}:{_WS}{_TEXT}{_WS},{_WS}"when"{_WS}:{_WS}'
-    r'"([1-9][0-9]{0,3}) (days|weeks) (after|before) ([0-9]{4}-[0-9]{2}-[0-9]{2})"'
+    r'"([1-9][0-9]{0,3} (?:days|weeks)) (after|before) ([0-9]{4}-[0-9]{2}-[0-9]{2})"'
     rf'(?:{_WS},{_WS}"service"{_WS}:{_WS}(?:{_TEXT}|null))?'
     rf"(?:{_WS},{_WS}\"trace\"{_WS}:{_WS}(true|false))?{_WS}\}}{_WS}"
 )
-#: lines written at once
+#: answered lines joined and written at once (a piece small enough to be joined and encoded
+#: while its lines are still in the processor's caches)
 _CHUNK = 512
+#: bytes read at once (at most: what the input has ready) from a stream
+_BLOCK = 1 << 20
+#: ``run_split``: the input is answered in rounds of about this many bytes, each by two
+#: processes at once when it has at least ``_SPLIT_LINES`` lines (fewer cost more to split than
+#: they save)
+_ROUND = 1 << 22
+_SPLIT_LINES = 8192
 
 
 class BadLine(ValueError):
@@ -145,55 +153,102 @@ class Quick:
     """The quick answers of one run: the courts and periods it has met, looked up once."""
 
     def __init__(self, trace: bool) -> None:
-        from calendars import Direction, Period, Unit
-        from calendars.fast import quick_line
+        from calendars import Direction, Period, Request, Unit, compute_general
+        from calendars.fast import UNSETTLED, Plan, line_of, unsettled_answer
 
         self.trace = trace
-        self.courts: dict[str, Any] = {}
-        self.periods: dict[tuple[str, str], Period] = {}
-        self.line = quick_line
+        #: court id -> (the court, its plan), or None for an id the quick path does not take
+        self.courts: dict[str, tuple[Any, Plan] | None] = {}
+        #: "N days" or "N weeks" -> (days, the period, its words in a trace)
+        self.shapes: dict[str, tuple[int, Period, str]] = {}
+        self.line = line_of
+        self.unsettled = UNSETTLED
         self.units = {"days": Unit.DAYS, "weeks": Unit.WEEKS}
         self.ways = {"after": Direction.AFTER, "before": Direction.BEFORE}
         self.period = Period
+        self.request = Request
+        self.unsettled_answer = unsettled_answer
+        self.compute_general = compute_general
 
     def plain(self, line: str) -> str | None:
         """The line of a request of the commonest shape (``_LINE``), or None."""
         found = _LINE.fullmatch(line)
         if found is None:
             return None
-        court_id, n, unit, way, day, service, trace = found.groups()
-        court = self.courts.get(court_id)
+        court_id, amount, way, day, service, trace = found.groups()
+        court: Any = self.courts.get(court_id, False)
+        if court is False:
+            court = self.court(court_id, None)
         if court is None:
-            court = self.court(court_id)
-            if court is None:
-                return None
-        key = (n, unit)
-        period = self.periods.get(key)
-        if period is None:
-            period = self.periods[key] = self.period(int(n), self.units[unit])
+            return None
+        shape = self.shapes.get(amount)
+        if shape is None:
+            shape = self.shape(amount)
         try:
             anchor = date.fromisoformat(day)
         except ValueError:
             return None
-        return self.line(
-            court,
-            None,
-            anchor,
-            period,
-            self.ways[way],
-            service or "none",
-            self.trace if trace is None else trace == "true",
-        )
+        days, period, words = shape
+        method = service or "none"
+        traced = self.trace if trace is None else trace == "true"
+        text = self.line(court[1], anchor, days, period, words, way == "after", method, traced)
+        if type(text) is str:
+            return text
+        if text == self.unsettled:
+            return self.computed(court[0], court[1], None, anchor, period, way, method, traced)
+        return None
 
-    def court(self, court_id: str) -> Any:
-        """The court of an id as ``calculate`` finds it, or None when it finds none."""
+    def shape(self, amount: str) -> tuple[int, Any, str]:
+        """The days, the period and its words of "N days" or "N weeks" (kept)."""
+        n, unit = amount.split(" ")
+        period = self.period(int(n), self.units[unit])
+        days = period.n * 7 if unit == "weeks" else period.n
+        found = self.shapes[amount] = (days, period, str(period))
+        return found
+
+    def court(self, court_id: str, rules: str | None) -> tuple[Any, Any] | None:
+        """The court of an id as ``calculate`` finds it and its plan under ``rules``, or None
+        when it finds none or the rule set answers in its own way (kept for the court's own
+        rule set)."""
         from calendars import UnknownCourt, get_court
+        from calendars.fast import plan
 
         try:
-            court = self.courts[court_id] = get_court(court_id)
+            court = get_court(court_id)
         except UnknownCourt:
+            found = None
+        else:
+            p = plan(court, rules)
+            found = None if p is None else (court, p)
+        if rules is None:
+            self.courts[court_id] = found
+        return found
+
+    def computed(
+        self,
+        court: Any,
+        plan: Any,
+        rules: str | None,
+        anchor: date,
+        period: Any,
+        way: str,
+        method: str,
+        trace: bool,
+    ) -> str | None:
+        """A plain period whose last day meets an unsettled day, computed as ``calculate``
+        computes it with ``calendars.compute`` (the phrase read as the pattern reads it; the
+        answer ``compute`` gives from the tables, ``unsettled_answer``, else its general one),
+        or None for one it refuses (the general way writes the error)."""
+        from calendars.errors import DocketcalError
+
+        req = self.request(anchor=anchor, period=period, direction=self.ways[way], service=method)
+        try:
+            due = self.unsettled_answer(plan, court, req, rules) or self.compute_general(
+                court, req, rules=rules
+            )
+        except DocketcalError:
             return None
-        return court
+        return json.dumps(due.to_json(trace=trace), ensure_ascii=False)
 
     def answer(self, req: Any) -> str | None:
         """The line of a request the quick path takes, or None."""
@@ -218,44 +273,243 @@ class Quick:
             or type(trace) is not bool
         ):
             return None
-        court = self.courts.get(court_id)
+        court: Any = self.courts.get(court_id, False) if rules is None else False
+        if court is False:
+            court = self.court(court_id, rules)
         if court is None:
-            court = self.court(court_id)
-            if court is None:
-                return None
+            return None
         n, unit, way, day = found.groups()
-        key = (n, unit)
-        period = self.periods.get(key)
-        if period is None:
-            period = self.periods[key] = self.period(int(n), self.units[unit])
+        amount = f"{n} {unit}"
+        shape = self.shapes.get(amount)
+        if shape is None:
+            shape = self.shape(amount)
         try:
             anchor = date.fromisoformat(day)
         except ValueError:
             return None
-        return self.line(court, rules, anchor, period, self.ways[way], service or "none", trace)
+        days, period, words = shape
+        method = service or "none"
+        text = self.line(court[1], anchor, days, period, words, way == "after", method, trace)
+        if type(text) is str:
+            return text
+        if text == self.unsettled:
+            return self.computed(court[0], court[1], rules, anchor, period, way, method, trace)
+        return None
 
-
-def run(lines: Iterable[bytes], write: Callable[[str], object], trace: bool = True) -> None:
-    """Answer every line of ``lines`` (bytes, as read), writing the answers in order."""
-    quick = Quick(trace)
-    out: list[str] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    def slow(self, number: int, raw: bytes) -> str | None:
+        """The answer to a line that is not of the commonest shape (``raw``, as read), or None
+        for a blank line (skipped)."""
+        if not raw.strip():
+            return None
         try:
-            decoded = line.decode("utf-8")
-            text = quick.plain(decoded)
-            if text is None:
-                text = quick.answer(json.loads(decoded))
+            text = self.answer(json.loads(raw.decode("utf-8")))
         except (ValueError, RecursionError):  # not UTF-8, or not JSON: the general way says which
             text = None
         if text is None:
-            text = general(number, line, trace)
-        out.append(text)
+            text = general(number, raw, self.trace)
+        return text
+
+    def block(self, data: bytes, number: int) -> list[str]:
+        """The answers to the lines of ``data`` (whole lines, the last one's newline perhaps
+        missing at the end of the input), the first of them line ``number``: in pieces of
+        ``_CHUNK`` answered lines, each line ended by a newline (each piece joined as soon as
+        its lines are written, while they are at hand)."""
+        out: list[str] = []
+        done: list[str] = []
+        append = done.append
+        plain = self.plain
+        try:
+            lines = data.decode("utf-8").split("\n")
+        except UnicodeDecodeError:  # a line that is not UTF-8: each line on its own
+            for raw in _split(data):
+                text = self.slow(number, raw)
+                if text is not None:
+                    append(text)
+                number += 1
+            _piece(done, out)
+            return out
+        last = len(lines) - 1
+        if not lines[last]:
+            del lines[last]  # the newline that ends the input
+            last = -1
+        for k, line in enumerate(lines):
+            text = plain(line)
+            if text is None:
+                raw = line.encode("utf-8")
+                text = self.slow(number + k, raw if k == last else raw + b"\n")
+                if text is None:
+                    continue
+            append(text)
+            if len(done) >= _CHUNK:
+                _piece(done, out)
+        _piece(done, out)
+        return out
+
+
+def _piece(done: list[str], out: list[str]) -> None:
+    """The lines of ``done`` joined into one piece of ``out`` (``done`` is emptied)."""
+    if done:
+        done.append("")
+        out.append("\n".join(done))
+        done.clear()
+
+
+def _split(data: bytes) -> list[bytes]:
+    """The lines of ``data`` as a binary stream gives them (split after each newline only)."""
+    lines = [line + b"\n" for line in data.split(b"\n")]
+    lines[-1] = lines[-1][:-1]
+    if not lines[-1]:
+        del lines[-1]
+    return lines
+
+
+def _blocks(stream: Any) -> Iterator[tuple[int, bytes]]:
+    """The input in blocks of whole lines (the last one perhaps without its newline), each with
+    the number of its first line."""
+    read = getattr(stream, "read1", None) or stream.read
+    number = 1
+    rest = b""
+    while True:
+        chunk = read(_BLOCK)
+        if not chunk:
+            if rest:
+                yield number, rest
+            return
+        if rest:
+            chunk = rest + chunk
+        cut = chunk.rfind(b"\n") + 1
+        if cut == 0:
+            rest = chunk
+            continue
+        rest = chunk[cut:]
+        block = chunk[:cut] if rest else chunk
+        yield number, block
+        number += block.count(b"\n")
+
+
+def run(lines: Iterable[bytes], write: Callable[[str], object], trace: bool = True) -> None:
+    """Answer every line of ``lines`` (a binary stream, or its lines as read), writing the
+    answers in order."""
+    quick = Quick(trace)
+    if hasattr(lines, "read"):
+        for number, block in _blocks(lines):
+            _write(quick.block(block, number), write)
+        return
+    out: list[str] = []
+    for number, line in enumerate(lines, 1):
+        out.extend(quick.block(line, number))
         if len(out) >= _CHUNK:
-            out.append("")
-            write("\n".join(out))
+            write("".join(out))
             out.clear()
     if out:
-        out.append("")
-        write("\n".join(out))
+        write("".join(out))
+
+
+def run_split(
+    stream: Any,
+    write: Callable[[str], object],
+    flush: Callable[[], object],
+    trace: bool,
+    guard: Callable[[Callable[[], int]], int],
+) -> int:
+    """``run`` over a binary stream, answering large inputs in two processes at once where
+    the machine has two processors or more: the exit code.
+
+    The input is read in rounds of about ``_ROUND`` bytes. A round of ``_SPLIT_LINES`` lines or
+    more is split at a line in its middle; a child process (forked with everything this one has
+    loaded and found so far) answers the first half and writes it, while this one answers the
+    second half, waits for the child and writes it after; so the lines come out in their order.
+    The child runs under ``guard`` (the exit code of the command's own handling of errors: an
+    error is reported there, once); when it fails, this one stops with its exit code and
+    writes nothing more.
+    """
+    quick = Quick(trace)
+    if not _two_processors():
+        for number, block in _blocks(stream):
+            _write(quick.block(block, number), write)
+        return 0
+    pending: list[bytes] = []
+    size = 0
+    start = 1
+    for number, block in _blocks(stream):
+        if not pending:
+            start = number
+        pending.append(block)
+        size += len(block)
+        if size >= _ROUND:
+            code = _round(quick, b"".join(pending), start, write, flush, guard)
+            if code:
+                return code
+            pending.clear()
+            size = 0
+    if pending:
+        return _round(quick, b"".join(pending), start, write, flush, guard)
+    return 0
+
+
+def _two_processors() -> bool:
+    import os
+
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except AttributeError:  # no affinity on this system: what it has
+        return (os.cpu_count() or 1) >= 2
+
+
+def _write(out: list[str], write: Callable[[str], object]) -> None:
+    for piece in out:
+        write(piece)
+
+
+def _round(
+    quick: Quick,
+    data: bytes,
+    number: int,
+    write: Callable[[str], object],
+    flush: Callable[[], object],
+    guard: Callable[[Callable[[], int]], int],
+) -> int:
+    """One round of ``run_split``: the exit code (0: answered and written)."""
+    import os
+
+    middle = data.find(b"\n", len(data) // 2) + 1
+    if data.count(b"\n") < _SPLIT_LINES or not 0 < middle < len(data):
+        _write(quick.block(data, number), write)
+        return 0
+    first, second = data[:middle], data[middle:]
+    halfway = number + first.count(b"\n")
+    flush()  # nothing this process has buffered may be written twice
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child's coverage is not collected)
+
+        def answer_first() -> int:
+            _write(quick.block(first, number), write)
+            flush()
+            return 0
+
+        code = 1
+        try:
+            code = guard(answer_first)
+        finally:  # never back into the command's own code: this process only answers its half
+            os._exit(code)
+    try:
+        out = quick.block(second, halfway)
+    finally:
+        _, status = os.waitpid(child, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:  # ended by a signal: nothing reported it
+        import signal
+        import sys
+
+        print(
+            f"docketcal: the process answering lines {number} to {halfway - 1}"
+            f" was ended by {signal.Signals(-code).name}; nothing more was written",
+            file=sys.stderr,
+        )
+        return 1
+    if code:
+        return code
+    _write(out, write)
+    return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 #: the command lines answered here
@@ -43,15 +44,26 @@ def main() -> None:
 
 def bulk(trace: bool) -> int:
     """``docketcal compute --jsonl``: the exit code."""
+
+    def answer() -> int:
+        _settings()
+        from cli.bulk import run_split
+
+        code = run_split(sys.stdin.buffer, sys.stdout.write, sys.stdout.flush, trace, guard)
+        sys.stdout.flush()
+        return code
+
+    return guard(answer)
+
+
+def guard(work: Callable[[], int]) -> int:
+    """The exit code of ``work``, with the errors of every command handled as ``cli.main``
+    handles them (the module's text); the bulk calculator's second process runs under it too."""
     from calendars.errors import UNEXPECTED, DocketcalError, escape
 
     try:
         try:
-            _settings()
-            from cli.bulk import run
-
-            run(sys.stdin.buffer, sys.stdout.write, trace=trace)
-            sys.stdout.flush()
+            return work()
         except DocketcalError as exc:
             for line in escape(str(exc), keep_newlines=True).split("\n"):
                 print(f"docketcal: {line}", file=sys.stderr)
@@ -73,7 +85,6 @@ def bulk(trace: bool) -> int:
             return UNEXPECTED
     except KeyboardInterrupt:
         return 130
-    return 0
 
 
 def _settings() -> None:

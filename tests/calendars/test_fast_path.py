@@ -9,10 +9,12 @@ bulk calculator's output line by line, with and without the trace.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from typing import Any
 from unittest import mock
 
@@ -207,15 +209,75 @@ def answers(text: bytes, trace: bool) -> list[str]:
     return "".join(out).splitlines()
 
 
+def streamed(text: bytes, trace: bool, block: int) -> list[str]:
+    """The answers of a run reading ``text`` as a stream, in blocks of at most ``block`` bytes
+    (a block boundary inside a line, a line longer than a block)."""
+    out: list[str] = []
+    with mock.patch.object(bulk, "_BLOCK", block):
+        bulk.run(io.BytesIO(text), out.append, trace=trace)
+    joined = "".join(out)
+    assert not out or joined.endswith("\n")
+    return joined.split("\n")[:-1]
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(lines(), min_size=1, max_size=25), st.booleans())
-def test_the_bulk_calculator_writes_the_general_lines(batch: list[str], trace: bool) -> None:
-    text = ("\n".join(batch) + "\n").encode("utf-8")
-    fast = answers(text, trace)
+@given(
+    st.lists(lines(), min_size=1, max_size=25),
+    st.booleans(),
+    st.sampled_from([1, 7, 64, 1 << 20]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_the_bulk_calculator_writes_the_general_lines(
+    batch: list[str], trace: bool, block: int, newline: str, last_newline: bool
+) -> None:
+    text = (newline.join(batch) + (newline if last_newline else "")).encode("utf-8")
+    fast = streamed(text, trace, block)
+    if b"\r" not in text:  # the same lines given one by one
+        assert fast == answers(text, trace)
     with general_path():
         expected = [
             bulk.general(number, line, trace)
-            for number, line in enumerate(text.splitlines(keepends=True), 1)
+            for number, line in enumerate(io.BytesIO(text), 1)
+            if line.strip()
+        ]
+    assert fast == expected
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            lines().map(lambda line: line.encode("utf-8")),
+            st.sampled_from(
+                [
+                    b'{"court": "caed", "when": "14 days after 2014-03-11", "service": "\xff"}',
+                    b"\xc3",
+                    b'{"court": "caed", "when": "14 days after 2014-03-11"}\r',
+                    b"\r",
+                    b" \x0b\x0c",
+                    "\u00a0".encode(),
+                    b'{"court": "caed",\r"when": "14 days after 2014-03-11"}',
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.booleans(),
+    st.sampled_from([1, 16, 1 << 20]),
+)
+def test_lines_that_are_not_utf_8_or_hold_carriage_returns_are_answered_as_read(
+    batch: list[bytes], trace: bool, block: int
+) -> None:
+    """A line is what a binary stream reads up to each newline (a carriage return inside it
+    stays in it); a block with a line that is not UTF-8 is answered line by line."""
+    text = b"\n".join(batch) + b"\n"
+    fast = streamed(text, trace, block)
+    with general_path():
+        expected = [
+            bulk.general(number, line, trace)
+            for number, line in enumerate(io.BytesIO(text), 1)
             if line.strip()
         ]
     assert fast == expected
@@ -308,15 +370,23 @@ def test_an_unsettled_answer_kept_for_its_last_day_is_the_general_answer(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.sampled_from(["caed", "txsd", "nysd", "dcd", "ca2", "nysb", "uscfc"]),
-    st.lists(st.dates(min_value=date(2009, 12, 1), max_value=date(2031, 12, 31)), min_size=1),
+    st.sampled_from(["caed", "txsd", "nysd", "dcd", "ca2", "nysb", "uscfc", "flsd", "mdd"]),
+    st.lists(
+        st.one_of(
+            st.dates(min_value=date(2009, 12, 1), max_value=date(2031, 12, 31)),
+            UNSETTLED_DAYS,
+            st.sampled_from([date(2020, 12, 31), date(2021, 1, 1), date(2022, 12, 31)]),
+        ),
+        min_size=1,
+    ),
     st.booleans(),
 )
 def test_a_roll_table_says_what_the_rule_set_s_roll_says(
     court_id: str, days: list[date], forward: bool
 ) -> None:
-    """The table fills every day a roll steps over from one roll: asked in any order, each day
-    still rolls where the rule set's own roll (``Federal._quick_roll``) takes it."""
+    """The table fills every day a roll steps over from one roll, or a whole year from the
+    year's marked days: asked in any order, each day still rolls where the rule set's own roll
+    (``Federal._quick_roll``) takes it, at the edges of a year too."""
     from calendars.days import RollTable
     from calendars.rulesets import get_ruleset
 
@@ -325,6 +395,7 @@ def test_a_roll_table_says_what_the_rule_set_s_roll_says(
     assert isinstance(rs, Federal)
     book = rs.book(court)
     table = RollTable(lambda d, way: rs._quick_roll(book, d, way), forward)
+    by_year = RollTable(lambda d, way: rs._quick_roll(book, d, way), forward, book.marked)
     for day in days:
         for d in (
             day,
@@ -332,4 +403,28 @@ def test_a_roll_table_says_what_the_rule_set_s_roll_says(
             date.fromordinal(day.toordinal() - 1),
         ):
             to = rs._quick_roll(book, d, forward)
-            assert table(d.toordinal()) == (0 if to is None else to.toordinal())
+            expected = 0 if to is None else to.toordinal()
+            assert table(d.toordinal()) == expected
+            assert by_year(d.toordinal()) == expected
+
+
+def test_a_roll_table_filled_by_year_agrees_with_the_roll_on_every_day() -> None:
+    """Every day of years with the holidays that move or are unsettled (Juneteenth's first
+    year, an inauguration, executive-order closures), both ways, in courts with and without
+    their state's holidays and Inauguration Day."""
+    from calendars.days import RollTable
+    from calendars.rulesets import get_ruleset
+
+    for court_id in ["caed", "txsd", "dcd", "mdd", "flsd", "ca2"]:
+        court = get_court(court_id)
+        rs = get_ruleset(court.ruleset)
+        assert isinstance(rs, Federal)
+        book = rs.book(court)
+        for forward in (True, False):
+            table = RollTable(partial(rs._quick_roll, book), forward, book.marked)
+            for year in (2010, 2019, 2020, 2021, 2025):
+                o = date(year, 1, 1).toordinal()
+                while date.fromordinal(o).year == year:
+                    to = rs._quick_roll(book, date.fromordinal(o), forward)
+                    assert table(o) == (0 if to is None else to.toordinal()), (court_id, o)
+                    o += 1

@@ -5,11 +5,13 @@ Claims."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -172,3 +174,107 @@ def test_a_line_nested_too_deep_for_the_json_reader_gets_its_own_error_line() ->
         lines = run.stdout.splitlines()
         assert json.loads(lines[0]) == {"error": "line 1: not JSON (nested too deep)"}
         assert len(lines) == 2
+
+
+# -- two processes at once (cli/bulk.py, run_split) --------------------------------------------
+
+
+def _mixed_lines(n: int) -> bytes:
+    """Lines of every kind the bulk calculator meets: plain periods in several courts (some
+    meeting an unsettled day), other phrases, courts that count in their own way, errors."""
+    kinds = [
+        {"court": "caed", "when": "14 days after 2014-03-11", "service": "mail"},
+        {"court": "flsd", "when": "14 days after 2018-05-31"},  # Flag Day: unsettled
+        {"court": "txsd", "when": "3 weeks before 2022-11-30", "service": "consented"},
+        {"court": "tax", "when": "30 days after 2024-07-08"},
+        {"court": "njd", "when": "2 months after 2020-01-31"},
+        {"court": "nowhere", "when": "1 day after 2020-01-01"},
+        {"court": "caed", "when": "14 days after 2014-03-11", "trace": False},
+    ]
+    out = []
+    for k in range(n):
+        line = dict(kinds[k % len(kinds)])
+        if k % 11 == 0:
+            out.append("not json")
+            continue
+        if "days after 2014" in line["when"]:
+            line["when"] = f"{1 + k % 90} days after 2014-03-11"
+        out.append(json.dumps(line))
+    return ("\n".join(out) + "\n").encode()
+
+
+def _split_run(
+    data: bytes, path: Path, monkeypatch: pytest.MonkeyPatch, guard: Any = None
+) -> tuple[int, bytes]:
+    """``run_split`` in this process, forced to split rounds of a few lines, writing to a
+    file as a command writes to its standard output (the child writes its half itself)."""
+    from cli import bulk
+
+    monkeypatch.setattr(bulk, "_two_processors", lambda: True)
+    monkeypatch.setattr(bulk, "_SPLIT_LINES", 4)
+    monkeypatch.setattr(bulk, "_ROUND", 2000)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        code = bulk.run_split(
+            io.BytesIO(data),
+            lambda text: os.write(fd, text.encode("utf-8")),
+            lambda: None,
+            True,
+            guard or entry.guard,
+        )
+    finally:
+        os.close(fd)
+    return code, path.read_bytes()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="two processes need fork")
+def test_two_processes_write_the_lines_one_process_writes_in_their_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli import bulk
+
+    data = _mixed_lines(300)
+    alone: list[str] = []
+    bulk.run(io.BytesIO(data), alone.append, trace=True)
+    code, written = _split_run(data, tmp_path / "out", monkeypatch)
+    assert code == 0
+    assert written.decode("utf-8") == "".join(alone)
+    assert written.count(b"\n") == 300  # every line answered, none twice
+    assert b'"error": "line 298: ' in written  # line numbers count on across the halves
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="two processes need fork")
+def test_when_the_second_process_fails_nothing_more_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's error is reported by the command's own handling (``guard``) and its exit
+    code is the run's; the other half is not written after a gap."""
+    parent = os.getpid()
+
+    def guard(work: Any) -> int:
+        if os.getpid() != parent:
+            return 3  # as if the child had met an error and reported it
+        return int(work())
+
+    code, written = _split_run(_mixed_lines(40), tmp_path / "out", monkeypatch, guard)
+    assert code == 3
+    assert written == b""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="two processes need fork")
+def test_a_second_process_ended_by_a_signal_is_said_and_fails_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import signal
+
+    parent = os.getpid()
+
+    def guard(work: Any) -> int:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return int(work())
+
+    code, written = _split_run(_mixed_lines(40), tmp_path / "out", monkeypatch, guard)
+    assert code == 1
+    assert written == b""
+    assert "was ended by SIGKILL; nothing more was written" in capsys.readouterr().err
