@@ -383,18 +383,19 @@ class DeskPages:
     def _dated(
         self, r: Reader, first: date, last: date, person: str | None, today: date
     ) -> list[Row]:
-        from obligations.store.read import duties_of
+        from obligations.store.read import duties_from
 
         where = (
             "o.active = ? AND o.state IN ('open', 'waiting', 'done') AND o.due >= ? AND o.due <= ?"
         )
         params: list[Any] = [True, first.isoformat(), last.isoformat()]
+        source = "obligation o"
         if person:
-            condition, values = duties_of(person)
+            source, condition, before, values = duties_from(person)
             where += " AND " + condition
-            params += values
+            params = before + params + values
         sql = (
-            f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM obligation o WHERE {where}"
+            f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM {source} WHERE {where}"
             " ORDER BY o.due, o.case_id, o.ref LIMIT 2000"
         )
         return [r._row(x, today) for x in r.query(sql, params)]

@@ -23,7 +23,7 @@ from obligations.store.errors import (
     check_name,
 )
 
-HEAD = "0009"  # kept equal to obligations.store.db.HEAD (a test checks)
+HEAD = "0010"  # kept equal to obligations.store.db.HEAD (a test checks)
 
 COLUMNS = (
     "ref", "case_id", "order_id", "obligation_id", "party", "text", "cite", "state", "due",
@@ -99,6 +99,27 @@ def duties_of(person: str) -> tuple[str, list[Any]]:
         " AND (a.party IS NULL OR a.party = o.party OR o.party = 'both')"
         " AND (a.obligation_ref IS NULL OR a.obligation_ref = o.ref))",
         [email, email],
+    )
+
+
+def duties_from(person: str) -> tuple[str, str, list[Any], list[Any]]:
+    """The duties ``person`` is assigned, as ``duties_of`` gives them, read case by case: the
+    FROM clause (the person's cases, then ``obligation o``, in that order: CROSS JOIN fixes it
+    on SQLite, where a docket is seldom analysed and the planner would otherwise take the
+    firm-wide (state, due) index and test every row of the firm's), the condition, and the
+    parameters of each. With the (case, state, due) index each case gives only the rows of
+    the state and window asked for (the desk's agenda and calendar)."""
+    email = person.lower()
+    return (
+        "(SELECT DISTINCT a.case_id FROM assignment a JOIN person p ON p.id = a.person_id"
+        " WHERE p.email = ?) AS mine CROSS JOIN obligation o",
+        "o.case_id = mine.case_id AND "
+        "EXISTS (SELECT 1 FROM assignment a JOIN person p ON p.id = a.person_id"
+        " WHERE p.email = ? AND a.case_id = o.case_id"
+        " AND (a.party IS NULL OR a.party = o.party OR o.party = 'both')"
+        " AND (a.obligation_ref IS NULL OR a.obligation_ref = o.ref))",
+        [email],
+        [email],
     )
 
 
@@ -217,12 +238,15 @@ class Reader:
             # a party's duties include those the order puts on both parties, as its feed does
             where.append("(o.party = ? OR o.party = 'both')")
             params.append(party)
+        source = "obligation o"
+        source_params: list[Any] = []
         if person:
-            condition, values = duties_of(person)
+            source, condition, source_params, values = duties_from(person)
             where.append(condition)
             params += values
+        params = source_params + params
         sql = (
-            f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM obligation o WHERE {' AND '.join(where)}"
+            f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM {source} WHERE {' AND '.join(where)}"
             " ORDER BY CASE WHEN o.due IS NULL THEN 1 ELSE 0 END, o.due, o.case_id, o.ref"
             f" LIMIT {int(limit) + 1}"
         )
@@ -231,7 +255,7 @@ class Reader:
         if len(rows) > limit and not count:
             return rows[:limit], 1
         if len(rows) > limit:
-            count_sql = f"SELECT count(*) FROM obligation o WHERE {' AND '.join(where)}"
+            count_sql = f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}"
             more = int(self.query(count_sql, params)[0][0]) - limit
             rows = rows[:limit]
         return rows, more
@@ -279,8 +303,10 @@ class Reader:
         if party:
             extra.append("(o.party = ? OR o.party = 'both')")
             values.append(party)
+        source = "obligation o"
+        source_params: list[Any] = []
         if person:
-            condition, who = duties_of(person)
+            source, condition, source_params, who = duties_from(person)
             extra.append(condition)
             values += who
         cols = ", ".join("o." + c for c in COLUMNS)
@@ -294,10 +320,10 @@ class Reader:
             )
             parts.append(
                 f"SELECT * FROM (SELECT {cols}, CASE WHEN o.due IS NULL THEN 1 ELSE 0 END AS nodate"
-                f" FROM obligation o WHERE {pick} AND {' AND '.join(extra)}"
+                f" FROM {source} WHERE {pick} AND {' AND '.join(extra)}"
                 f" ORDER BY {ordered} LIMIT {int(limit) + 1}) AS b{n}"
             )
-            params += [*picked, *values]
+            params += [*source_params, *picked, *values]
         sql = (
             " UNION ALL ".join(parts)
             + f" ORDER BY nodate, due, case_id, ref LIMIT {int(limit) + 1}"
