@@ -277,6 +277,11 @@ class Reader:
         costs a page, not a sort of all of them (the desk's agenda)."""
         day, last = today.isoformat(), until.isoformat()
         branches: list[tuple[str, list[Any]]] = []
+        if "overdue" in states and "open" in states and until >= today:
+            # overdue and due in the window: one range of the index each, not two
+            branches.append(("o.state = 'open' AND o.due <= ?", [last]))
+            branches.append(("o.state = 'waiting' AND o.due <= ? AND o.opens_on <= ?", [last, day]))
+            states = [s for s in states if s not in ("overdue", "open")]
         if "overdue" in states:
             branches.append(("o.state = 'open' AND o.due < ?", [day]))
             branches.append(("o.state = 'waiting' AND o.due < ? AND o.opens_on <= ?", [day, day]))
@@ -449,17 +454,19 @@ class Reader:
         return out
 
     def _row(self, r: Sequence[Any], today: date) -> Row:
-        d = dict(zip(COLUMNS, r, strict=True))
-        due = _date(d["due"])
-        opens_on = _date(d["opens_on"])
-        state = effective_state(d["state"], due, opens_on, today)
+        # fmt: off
+        (ref, case, order, obligation, party, text, cite, state, due, due_at, safe_due,
+         waiting_on, court, kind, done_on, uid, revision, summary, opens_on) = r  # COLUMNS
+        # fmt: on
+        due = _date(due)
+        opens_on = _date(opens_on)
         return Row(
-            ref=d["ref"], case=d["case_id"], order=d["order_id"], obligation=d["obligation_id"],
-            party=d["party"], text=d["text"], cite=d["cite"], state=state, due=due,
-            due_at=_instant(d["due_at"]), safe_due=_date(d["safe_due"]),
-            waiting_on=tuple(_json(d["waiting_on"]) or ()), court=d["court"], kind=d["kind"],
-            done_on=_date(d["done_on"]), uid=d["uid"], revision=int(d["revision"]), summary=d["summary"],
-            opens_on=opens_on,
+            ref=ref, case=case, order=order, obligation=obligation, party=party, text=text,
+            cite=cite, state=effective_state(state, due, opens_on, today), due=due,
+            due_at=_instant(due_at), safe_due=_date(safe_due),
+            waiting_on=() if waiting_on in ("[]", []) else tuple(_json(waiting_on) or ()),
+            court=court, kind=kind, done_on=_date(done_on), uid=uid, revision=int(revision),
+            summary=summary, opens_on=opens_on,
         )  # fmt: skip
 
 
