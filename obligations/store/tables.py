@@ -141,7 +141,7 @@ class Person(SQLModel, table=True):
 class Assignment(SQLModel, table=True):
     """Who is responsible: for a whole case, one party in it, or one obligation."""
 
-    __table_args__ = (Index("ix_assignment_case_person", "case_id", "person_id"),)
+    __table_args__ = (Index("ix_assignment_person_case", "person_id", "case_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
