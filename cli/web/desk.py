@@ -370,7 +370,7 @@ class DeskPages:
         person = viewer.person.email if whose != "firm" else None
         with self.publisher.reader() as r:
             rows = self._dated(r, first, last, person, today)
-            waiting, _ = r.upcoming(today, today, person=person, states=("waiting",), limit=200)
+            waiting, _ = r.first_due(today, today, person=person, states=("waiting",), limit=200)
         by_day: dict[date, list[Row]] = {}
         for row in rows:
             if row.due is not None:

@@ -108,7 +108,9 @@ def duties_from(person: str) -> tuple[str, str, list[Any], list[Any]]:
     on SQLite, where a docket is seldom analysed and the planner would otherwise take the
     firm-wide (state, due) index and test every row of the firm's), the condition, and the
     parameters of each. With the (case, state, due) index each case gives only the rows of
-    the state and window asked for (the desk's agenda and calendar)."""
+    the state and window asked for (the desk's agenda and calendar, through ``first_due``).
+    ``upcoming`` keeps ``duties_of``: with its states in one OR, PostgreSQL would read every
+    assignment for the person's cases."""
     email = person.lower()
     return (
         "(SELECT DISTINCT a.case_id FROM assignment a JOIN person p ON p.id = a.person_id"
@@ -238,15 +240,12 @@ class Reader:
             # a party's duties include those the order puts on both parties, as its feed does
             where.append("(o.party = ? OR o.party = 'both')")
             params.append(party)
-        source = "obligation o"
-        source_params: list[Any] = []
         if person:
-            source, condition, source_params, values = duties_from(person)
+            condition, values = duties_of(person)
             where.append(condition)
             params += values
-        params = source_params + params
         sql = (
-            f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM {source} WHERE {' AND '.join(where)}"
+            f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM obligation o WHERE {' AND '.join(where)}"
             " ORDER BY CASE WHEN o.due IS NULL THEN 1 ELSE 0 END, o.due, o.case_id, o.ref"
             f" LIMIT {int(limit) + 1}"
         )
@@ -255,7 +254,7 @@ class Reader:
         if len(rows) > limit and not count:
             return rows[:limit], 1
         if len(rows) > limit:
-            count_sql = f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}"
+            count_sql = f"SELECT count(*) FROM obligation o WHERE {' AND '.join(where)}"
             more = int(self.query(count_sql, params)[0][0]) - limit
             rows = rows[:limit]
         return rows, more
