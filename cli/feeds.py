@@ -3,8 +3,11 @@ clerks and attorneys subscribe to (docs/feeds.md)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -355,6 +358,17 @@ def serve_command(
             " the proxy can then be anyone: docs/desk.md).",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Processes answering on the one port, each with its own connections to the"
+            " database (one per core is a good start; sessions and throttling are in the"
+            " database, so any process answers any browser).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the desk (sign in at /login) and the feeds at /feeds/<token>.ics over HTTP (put
     HTTPS in front of it)."""
@@ -388,39 +402,153 @@ def serve_command(
         sys.stderr.write(f"docketcal serve: {message}\n")
         sys.stderr.flush()
 
+    if workers > 1 and not hasattr(os, "fork"):
+        db.dispose()
+        fail("--workers: this system cannot start worker processes; run one serve per port")
+    windows, feed_url = _windows(), _base_url()
     try:
         sock = _listen(host, port)
     except OSError as exc:
         db.dispose()
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", UNEXPECTED)
     bound = sock.getsockname()[1]
-    publisher = Publisher(
-        url,
-        windows=_windows(),
-        as_of=as_of,
-        record=Tokens(db, "serve").record_fetches,
-        log=log,
-        db=db,
+    listening = (
+        f"listening on http://{host}:{bound}/feeds/<token>.ics; the desk at"
+        f" http://{host}:{bound}/login"
     )
-    try:
+
+    def serve(database: Database, started: Callable[[], None]) -> None:
+        publisher = Publisher(
+            url,
+            windows=windows,
+            as_of=as_of,
+            record=Tokens(database, "serve").record_fetches,
+            log=log,
+            db=database,
+        )
         _run(
             sock,
             publisher,
-            db=db,
+            db=database,
             secret=secret,
-            feed_url=_base_url(),
+            feed_url=feed_url,
             trust_header=trust_header,
             log=log,
             quiet=quiet,
-            started=lambda: log(
-                f"listening on http://{host}:{bound}/feeds/<token>.ics; the desk at"
-                f" http://{host}:{bound}/login"
-            ),
+            started=started,
         )
+
+    try:
+        if workers == 1:
+            serve(db, lambda: log(listening))
+        else:
+            db.dispose()  # each worker opens its own connections
+
+            def worker(started: Callable[[], None]) -> None:
+                own = Database(url)
+                try:
+                    serve(own, started)
+                finally:
+                    own.dispose()
+
+            if not _workers(workers, worker, log, listening):
+                fail("a worker process could not start (its error is above)", UNEXPECTED)
     finally:
         sock.close()
         db.dispose()
         log("stopped")
+
+
+def _workers(
+    count: int,
+    serve: Callable[[Callable[[], None]], None],
+    log: Callable[[str], None],
+    listening: str,
+) -> bool:
+    """``count`` worker processes answering on the listening socket (the kernel hands each
+    new connection to one of them); one that dies after it was ready is started again, one
+    that dies before stops them all (it could not start: the others would not either).
+    SIGTERM or SIGINT stops them all. "listening" is logged once every worker is ready.
+    False when a worker could not start."""
+    import select
+    import signal
+
+    ready_r, ready_w = os.pipe()
+    children: dict[int, bool] = {}  # pid: ready
+    stopping = failed = False
+
+    def started() -> None:
+        os.write(ready_w, f"{os.getpid()}\n".encode())  # one write under PIPE_BUF: atomic
+
+    def start() -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker: serves until SIGTERM, then leaves without the parent's exit
+            code = 0
+            try:
+                os.close(ready_r)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                serve(started)
+            except BaseException as exc:
+                if not isinstance(exc, KeyboardInterrupt | SystemExit):
+                    log(f"worker {os.getpid()} failed: {exc!r}")
+                    code = 1
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        children[pid] = False
+
+    def stop(_signum: int, _frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    def reap() -> None:
+        nonlocal failed
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                children.clear()
+                return
+            if pid == 0:
+                return
+            was_ready = children.pop(pid, None)
+            if was_ready is None or stopping:
+                continue
+            code = os.waitstatus_to_exitcode(status)
+            if was_ready:
+                log(f"worker {pid} ended (exit {code}): starting another")
+                start()
+            else:
+                log(f"worker {pid} could not start (exit {code}): stopping")
+                failed = True
+                stop(signal.SIGTERM, None)
+
+    for _ in range(count):
+        start()
+    old_term = signal.signal(signal.SIGTERM, stop)
+    old_int = signal.signal(signal.SIGINT, stop)
+    try:
+        announced, pending = False, b""
+        while children:
+            if select.select([ready_r], [], [], 0.5)[0]:
+                *lines, pending = (pending + os.read(ready_r, 4096)).split(b"\n")
+                for line in lines:
+                    if int(line) in children:
+                        children[int(line)] = True
+            if not announced and not stopping and children and all(children.values()):
+                log(f"{listening} ({count} worker processes)")
+                announced = True
+            reap()
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGINT, old_int)
+        os.close(ready_r)
+        os.close(ready_w)
+    return not failed
 
 
 def _listen(host: str, port: int) -> Any:

@@ -103,15 +103,19 @@ class DeskPages:
         self.feed_url = feed_url if feed_url.endswith("/") else feed_url + "/"
         self.trust_header = trust_header.lower() if trust_header else None
         self.log = log
+        # Built once: each template compiled at its first use and kept (auto_reload off: the
+        # templates are the installed package's, not re-read from disk on every page).
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,
         )
         self.env.filters["day"] = _day
         self.env.filters["party"] = lambda p: "Both parties" if p == "both" else str(p).capitalize()
-        self.env.filters["q"] = lambda v: quote(str(v), safe="/")
+        self.env.filters["q"] = _quoted
+        self.env.filters["court_time"] = _court_time
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -367,7 +371,7 @@ class DeskPages:
         person = viewer.person.email if whose != "firm" else None
         with self.publisher.reader() as r:
             rows = self._dated(r, first, last, person, today)
-            waiting, _ = r.upcoming(today, today, person=person, states=("waiting",), limit=200)
+            waiting, _ = r.first_due(today, today, person=person, states=("waiting",), limit=200)
         by_day: dict[date, list[Row]] = {}
         for row in rows:
             if row.due is not None:
@@ -377,25 +381,26 @@ class DeskPages:
         nxt = last + timedelta(days=1)
         return self.render(
             "calendar.html", viewer=viewer, first=first, weeks=weeks, by_day=by_day,
-            waiting=[_item(w) for w in waiting], whose=whose,
+            waiting=waiting, whose=whose,
             prev=prev.strftime("%Y-%m"), next=nxt.strftime("%Y-%m"),
         )  # fmt: skip
 
     def _dated(
         self, r: Reader, first: date, last: date, person: str | None, today: date
     ) -> list[Row]:
-        from obligations.store.read import duties_of
+        from obligations.store.read import duties_from
 
         where = (
             "o.active = ? AND o.state IN ('open', 'waiting', 'done') AND o.due >= ? AND o.due <= ?"
         )
         params: list[Any] = [True, first.isoformat(), last.isoformat()]
+        source = "obligation o"
         if person:
-            condition, values = duties_of(person)
+            source, condition, before, values = duties_from(person)
             where += " AND " + condition
-            params += values
+            params = before + params + values
         sql = (
-            f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM obligation o WHERE {where}"
+            f"SELECT {', '.join('o.' + c for c in COLUMNS)} FROM {source} WHERE {where}"
             " ORDER BY o.due, o.case_id, o.ref LIMIT 2000"
         )
         return [r._row(x, today) for x in r.query(sql, params)]
@@ -441,7 +446,7 @@ class DeskPages:
         return self.render(
             "case.html", viewer=viewer, case=case, court=found[0][1],
             orders=[(o[0], o[1], _date(o[2]), o[3], _instant(o[4]), o[5]) for o in orders],
-            duties=[_item(d) for d in duties],
+            duties=duties,
             facts=[(f[0], f[1], _date(f[2]), _instant(f[3]), f[4], f[5], f[6], f[7], _instant(f[8]), f[9], f[10], f[11]) for f in facts],
             history=[(_instant(h[0]), h[1], h[2], h[3], h[4]) for h in history],
             people=people,
@@ -667,22 +672,38 @@ def _next(value: str | None) -> str:
     return "/"
 
 
+#: The day's name as ``%a`` gives it in the C locale (the server's), without strftime.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: What ``quote(v, safe="/")`` leaves as it is.
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")
+
+
 def _day(d: date | str | None) -> str:
     if d is None:
         return "-"
     if isinstance(d, str):
         d = date.fromisoformat(d[:10])
-    return f"{d.strftime('%a')} {d.isoformat()}"
+    return f"{_WEEKDAYS[d.weekday()]} {d.isoformat()}"
 
 
-def _item(row: Row) -> dict[str, Any]:
-    """An ``upcoming`` item (obligations.contract), with the duty's summary and court."""
-    return {**row.to_json(), "summary": row.summary, "court": row.court, "done_on": row.done_on}
+def _quoted(value: Any) -> str:
+    """A path segment of a link (a ref: most need no quoting)."""
+    text = str(value)
+    return text if _URL_SAFE.fullmatch(text) else quote(text, safe="/")
 
 
-def _grouped(rows: list[Row], today: date) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Overdue first, then day by day, then the waiting ones."""
-    groups: dict[str, list[dict[str, Any]]] = {}
+def _court_time(at: datetime, court: str) -> str:
+    """The hour a duty's last day ends, in the court's own time zone (as ``upcoming`` gives
+    ``due_at``)."""
+    from calendars import get_court
+
+    return at.astimezone(get_court(court).zone).strftime("%H:%M")
+
+
+def _grouped(rows: list[Row], today: date) -> list[tuple[str, list[Row]]]:
+    """Overdue first, then day by day, then the waiting ones. The pages show the rows as the
+    store reads them (the values of an ``upcoming`` item, dates as dates)."""
+    groups: dict[str, list[Row]] = {}
     for row in rows:
         if row.state == "overdue":
             key = "Overdue"
@@ -690,7 +711,7 @@ def _grouped(rows: list[Row], today: date) -> list[tuple[str, list[dict[str, Any
             key = "Waiting (no date yet)"
         else:
             key = "Today" if row.due == today else _day(row.due)
-        groups.setdefault(key, []).append(_item(row))
+        groups.setdefault(key, []).append(row)
     order = ["Overdue"] + [k for k in groups if k not in ("Overdue", "Waiting (no date yet)")]
     order.append("Waiting (no date yet)")
     return [(k, groups[k]) for k in order if k in groups]

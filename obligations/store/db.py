@@ -20,7 +20,7 @@ from sqlmodel import Session
 from obligations.store.errors import BUSY_MESSAGE, StoreBusy, StoreNotReady, cannot_open
 
 BUSY_TIMEOUT_MS = 5000
-HEAD = "0009"  # the newest migration; a database at another revision is upgraded by ``init``
+HEAD = "0010"  # the newest migration; a database at another revision is upgraded by ``init``
 
 T = TypeVar("T")
 

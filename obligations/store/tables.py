@@ -88,6 +88,7 @@ class Obligation(SQLModel, table=True):
         Index("ix_obligation_due_state", "due", "state"),
         Index("ix_obligation_state_due", "state", "due"),
         Index("ix_obligation_obligation_id", "obligation_id", "order_id"),
+        Index("ix_obligation_case_state_due", "case_id", "state", "due"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -139,6 +140,8 @@ class Person(SQLModel, table=True):
 
 class Assignment(SQLModel, table=True):
     """Who is responsible: for a whole case, one party in it, or one obligation."""
+
+    __table_args__ = (Index("ix_assignment_person_case", "person_id", "case_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)

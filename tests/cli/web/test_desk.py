@@ -348,3 +348,65 @@ def test_a_session_made_by_one_serve_process_is_good_at_another(
         assert status == 303 and desk.request("GET", "/")[0] == 303  # signed out at both
     finally:
         other.stop()
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_workers_answer_on_one_port_one_session_for_all_and_stop_together(
+    desk_env: dict[str, str], tmp_path: Path
+) -> None:
+    """``serve --workers 2``: two processes on the one port, a session good at whichever
+    answers (each request here is a new connection), a worker that dies replaced, and
+    SIGTERM stopping them all."""
+    import os
+    import signal
+    import time
+
+    server = start(desk_env, tmp_path, "--workers", "2")
+    try:
+        assert "(2 worker processes)" in server.log.read_text()
+        workers = _children(server.proc.pid)
+        assert len(workers) == 2
+        assert server.sign_in(CLERK) == 303
+        for _ in range(12):
+            status, _, page = server.request("GET", "/")
+            assert status == 200 and "Ada Clerk" in page
+        csrf = server.csrf("/record")
+        status, _, page = server.request(
+            "POST", "/record/done", {"csrf": csrf, "ref": "produce-documents", "on": "2013-11-22"}
+        )
+        assert status == 200 and "recorded produce-documents done 2013-11-22" in page
+        # a worker that dies is replaced
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while len(_children(server.proc.pid) - {victim}) < 2:
+            assert time.monotonic() < deadline, server.log.read_text()
+            time.sleep(0.1)
+        assert "starting another" in server.log.read_text()
+        for _ in range(6):
+            assert server.request("GET", "/")[0] == 200
+        workers = _children(server.proc.pid)
+    finally:
+        server.stop()
+    assert server.proc.returncode == 0
+    assert not workers & _children(server.proc.pid)
+    assert server.log.read_text().count("stopped") == 1
+
+
+def test_workers_is_refused_out_of_range(desk_env: dict[str, str]) -> None:
+    done = docketcal(desk_env, "serve", "--workers", "0")
+    assert done.returncode == 2 and "--workers" in done.stderr
