@@ -111,8 +111,7 @@ def apply(
             )
             order = _parsed(_sha(text), text, f"rules:{event}")
             orders = d._orders(s, case)
-            if label is not None:
-                _check_taken(lib, trigger, label, [o for o in orders if o.id == oid])
+            _check_taken(lib, trigger, label, [o for o in orders if o.id == oid])
             others = [o for o in orders if o.id != order.id]
             check_orders([*others, order])
             out.warnings.extend(_also_set(order, [o for o in others if o.source != SOURCE]))
@@ -156,23 +155,28 @@ def apply(
     return retrying(work)
 
 
-def _check_taken(lib: Library, trigger: str, label: str, same_id: list[Any]) -> None:
-    """Refuse a labelled occurrence whose order id the case already has for an order of
-    another kind: one loaded from an order file, or the rules' order of another trigger."""
+def _check_taken(lib: Library, trigger: str, label: str | None, same_id: list[Any]) -> None:
+    """Refuse an occurrence whose order id the case already has for an order of another kind:
+    one loaded from an order file (for a labelled occurrence; without a label, as before, the
+    rules' order replaces it), or the rules' order of another trigger's occurrence (the rules
+    changed since it was applied)."""
     oid = order_id(trigger, label)
     for o in same_id:
         if o.source != SOURCE:
+            if label is None:
+                continue
             raise DocketError(
                 f"the label '{label}' would make order {oid}, but the case already has an order"
                 f" {oid} that was not put on by rules apply: choose another label"
             )
-        if occurrence_of(lib, oid.removeprefix("rules-"), [ob.id for ob in o.obligations]) != (
-            trigger,
-            label,
-        ):
+        other, other_label = occurrence_of(
+            lib, oid.removeprefix("rules-"), [ob.id for ob in o.obligations]
+        )
+        if (other, other_label) != (trigger, label):
+            whose = f"trigger {other}" + (f" as {other_label}" if other_label else "")
             raise DocketError(
-                f"the label '{label}' would make order {oid}, which the case already has for"
-                " the deadlines of another trigger: choose another label"
+                f"the case already has order {oid} for the deadlines of {whose}"
+                + (": choose another label" if label else "")
             )
 
 

@@ -868,3 +868,38 @@ def test_a_label_making_another_triggers_order_is_refused(where: Where) -> None:
     assert code == 2 and out == ""
     assert "the order of trigger 'frcp-waiver-sent-abroad'" in err
     assert run("order", "list", "--case", "acme", db=db)[0] == 3
+
+
+def test_an_occurrence_keeps_its_order_when_the_rules_gain_a_trigger_of_that_name(
+    where: Where, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    db = where.url
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for p in FIXTURES.glob("*.toml"):
+        (folder / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("DOCKETCAL_RULES", str(folder))
+    js("rules", "apply", "acme", "fx-trial", "2025-03-14", "--court", "nysd", "--as", "set", db=db)
+    civil = folder / "fixture-civil.toml"
+    civil.write_text(
+        civil.read_text(encoding="utf-8")
+        + '\n[[trigger]]\nid = "fx-trial-set"\nname = "Trial set"\ncite = "Fed. R. Civ. P. 16"\n'
+        '\n[[deadline]]\nid = "fx-trial-set-notice"\ntrigger = "fx-trial-set"\ntitle = "Notice"\n'
+        'party = "both"\ndue = "7 days after trigger"\ncite = "Fixture"\nexcerpt = "7 days"\n',
+        encoding="utf-8",
+    )
+    before = js("history", "--case", "acme", db=db)
+    code, out, err = run("rules", "apply", "acme", "fx-trial-set", "2025-03-14", db=db)
+    assert code == 2 and out == ""
+    assert (
+        "already has order rules-fx-trial-set for the deadlines of trigger fx-trial as set" in err
+    )
+    assert js("history", "--case", "acme", db=db) == before
+    # nor may the occurrence be applied again under that label, which now names the trigger;
+    # its event is still corrected as any event is: 30 days before Mon 2025-03-17, Sat
+    # 2025-02-15, backward to Fri 2025-02-14 (Fed. R. Civ. P. 26(a)(3)(B), 6(a)(5))
+    code, _, err = run("rules", "apply", "acme", "fx-trial", "2025-03-17", "--as", "set", db=db)
+    assert code == 2 and "the order of trigger 'fx-trial-set'" in err
+    js("event", "record", "acme", "fx-trial-set", "2025-03-17", db=db)
+    item = js("explain", "acme/rules-fx-trial-set/fx-pretrial-disclosures", db=db)
+    assert item["due"] == "2025-02-14"
