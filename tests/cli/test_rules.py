@@ -671,6 +671,7 @@ def test_two_occurrences_of_one_trigger_each_get_their_deadlines(where: Where) -
         "event": f"{INTERROGATORIES}-1st-interrogatories",
     }
     assert second["label"] == "2nd-interrogatories"
+    assert "warnings" not in second  # the first occurrence's answers are not another order's
     for body, (_, _, _, due, source) in zip((first, second), TWO_SETS, strict=True):
         added = [h for h in body["changes"] if h["what"] == "obligation added"]
         assert [(h["ref"].rsplit("/", 1)[-1], h["after"]["due"]) for h in added] == [
