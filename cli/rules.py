@@ -88,7 +88,12 @@ def preview_command(
 
 @rules_app.command(
     "apply",
-    epilog="Example:  docketcal rules apply acme-v-widget frcp-complaint-served 2025-01-22 --service mail",
+    epilog=(
+        "Examples:  docketcal rules apply acme-v-widget frcp-complaint-served 2025-01-22"
+        " --service mail\n\n"
+        "           docketcal rules apply acme-v-widget frcp-interrogatories-served 2025-04-25"
+        ' --as "2nd interrogatories"'
+    ),
 )
 def apply_command(
     ctx: typer.Context,
@@ -127,6 +132,7 @@ def apply_command(
         str | None,
         typer.Option(
             "--as",
+            metavar="LABEL",
             help="Name this occurrence of a trigger that happens more than once on the case"
             ' (--as "2nd interrogatories", --as def-acme): its own order rules-TRIGGER-LABEL,'
             " event TRIGGER-LABEL and deadlines. The same label again corrects it.",
