@@ -1015,6 +1015,11 @@ def check_label(lib: Library, trigger: str, label: str) -> None:
     of another trigger's occurrence: ``fx-motion`` labelled ``served`` would be
     ``fx-motion-served``. Every occurrence's order then names one trigger (``occurrence_of``)."""
     event = event_of(trigger, label)
+    if event in lib.deadlines:  # a due rule would read the name as that deadline, not the event
+        raise BadInput(
+            f"the label {shown(label)} would name the occurrence's event {event}, the id of the"
+            " deadline of that name: choose another label"
+        )
     for other in lib.triggers:
         if len(other) > len(trigger) and (event == other or event.startswith(f"{other}-")):
             whose = f"trigger '{other}'" if event == other else f"an occurrence of '{other}'"

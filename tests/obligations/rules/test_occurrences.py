@@ -6,6 +6,7 @@ texts, one source per row; the commands on a docket are in tests/cli/test_rules.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from obligations.rules import (
     Library,
     check_label,
     event_of,
+    library_of_texts,
     load_library,
     occurrence_label,
     occurrence_of,
@@ -155,3 +157,18 @@ def test_two_occurrences_of_one_trigger_are_dated_each_from_its_own_event(lib: L
     for label, _, _, due, source in TWO_SETS:
         key = (order_id(INTERROGATORIES, label), "frcp-interrogatory-answers")
         assert got[key] == due, source
+
+
+def test_a_label_that_names_the_event_like_a_deadline_is_refused() -> None:
+    good = Path(__file__).parent / "fixtures" / "good"
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(good.glob("*.toml"))}
+    # a deadline whose id begins with its trigger's: a due rule naming fx-trial-notice would
+    # mean the deadline (its day done), never an occurrence's event
+    texts["fixture-civil.toml"] += (
+        '\n[[deadline]]\nid = "fx-trial-notice"\ntrigger = "fx-trial"\ntitle = "Notice"\n'
+        'party = "both"\ndue = "7 days before trigger"\ncite = "Fixture"\nexcerpt = "7 days"\n'
+    )
+    lib = library_of_texts(texts)
+    with pytest.raises(BadInput, match="the id of the deadline of that name"):
+        check_label(lib, "fx-trial", "notice")
+    check_label(lib, "fx-trial", "notice-2")
