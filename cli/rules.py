@@ -88,7 +88,12 @@ def preview_command(
 
 @rules_app.command(
     "apply",
-    epilog="Example:  docketcal rules apply acme-v-widget frcp-complaint-served 2025-01-22 --service mail",
+    epilog=(
+        "Examples:  docketcal rules apply acme-v-widget frcp-complaint-served 2025-01-22"
+        " --service mail\n\n"
+        "           docketcal rules apply acme-v-widget frcp-interrogatories-served 2025-04-25"
+        ' --as "2nd interrogatories"'
+    ),
 )
 def apply_command(
     ctx: typer.Context,
@@ -123,26 +128,60 @@ def apply_command(
             " version that rules changes lists).",
         ),
     ] = None,
+    label: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="LABEL",
+            help="Name this occurrence of a trigger that happens more than once on the case"
+            ' (--as "2nd interrogatories", --as def-acme): its own order rules-TRIGGER-LABEL,'
+            " event TRIGGER-LABEL and deadlines. The same label again corrects it.",
+        ),
+    ] = None,
 ) -> None:
     """Put a trigger's deadlines on a case, as an order of their own (rules-TRIGGER), and record
     the trigger's date as the case event of that name. Run again with a corrected date or
-    method, it moves them."""
+    method, it moves them. With --as LABEL, one occurrence of a trigger that happens more than
+    once (rules-TRIGGER-LABEL)."""
     from cli.docket import _changes, docket
-    from obligations.rules import order_id
+    from obligations.rules import check_label, event_of, occurrence_label, order_id
     from obligations.store.rules import apply
 
     at = moment_or_fail(when, "DATE")
     as_of = day_or_fail(rules_as_of, "--rules-as-of") if rules_as_of is not None else None
     where = court_id(court) if court is not None else None
+    name = occurrence_label(label) if label is not None else None
     lib = library()
+    if name is not None:
+        check_label(lib, lib.trigger(trigger).id, name)
     with docket(ctx, create=True) as d:
         changes = apply(
-            d, lib, case, trigger, at, service=service, party=party, court=where, rules_as_of=as_of
+            d,
+            lib,
+            case,
+            trigger,
+            at,
+            service=service,
+            party=party,
+            court=where,
+            rules_as_of=as_of,
+            label=name,
         )
-    if fmt(ctx) != "json":
-        for warning in changes.warnings:
-            typer.echo(clean(f"docketcal: {warning}"), err=True)
-    _changes(ctx, changes, f"rules {trigger} applied to {case} for {when} ({order_id(trigger)})")
+    oid = order_id(trigger, name)
+    if fmt(ctx) == "json":
+        emit_json(
+            {
+                **changes.to_json(),
+                "trigger": trigger,
+                "label": name,
+                "order": oid,
+                "event": event_of(trigger, name),
+            }
+        )
+        return
+    for warning in changes.warnings:
+        typer.echo(clean(f"docketcal: {warning}"), err=True)
+    _changes(ctx, changes, f"rules {trigger} applied to {case} for {when} ({oid})")
 
 
 @rules_app.command("changes", epilog="Example:  docketcal rules changes --case acme-v-widget")
@@ -167,7 +206,10 @@ def changes_command(
         return
     for r in clean(rows):
         now, cur = r["now"], r["current"]
-        typer.echo(f"{r['ref']}: {r['change']} (trigger {r['trigger']} on {r['trigger_date']})")
+        which = f", occurrence {r['label']}," if r["label"] else ""
+        typer.echo(
+            f"{r['ref']}: {r['change']} (trigger {r['trigger']}{which} on {r['trigger_date']})"
+        )
         if now is not None:
             typer.echo(f"    has:     {now['due'] or now['state']}  '{now['rule']}'  {now['cite']}")
         if cur is not None:

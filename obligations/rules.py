@@ -64,7 +64,11 @@ __all__ = [
     "RuleSet",
     "Trigger",
     "Version",
+    "check_label",
+    "event_of",
     "load_library",
+    "occurrence_label",
+    "occurrence_of",
     "order_id",
     "order_text",
     "preview",
@@ -967,9 +971,79 @@ def _library(files: list[_File], errors: list[RuleFileError]) -> Library:
 # --- Into an order ---------------------------------------------------------------------------
 
 
-def order_id(trigger: str) -> str:
-    """The id of the order ``rules apply`` puts a trigger's deadlines in."""
-    return f"rules-{trigger}"
+#: The longest label ``rules apply --as`` takes for one occurrence of a trigger.
+LONGEST_LABEL = 64
+#: A label as an id: the names due rules give events (``obligations.when``'s names).
+_LABEL = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_SPACES = re.compile(" +")
+
+
+def occurrence_label(text: str) -> str:
+    """The label of one occurrence of a trigger (``rules apply --as``) as an id, normalised as
+    an event's name is: surrounding spaces dropped, lower case; a run of spaces inside becomes
+    one ``-`` ("2nd interrogatories" is ``2nd-interrogatories``). Refused (``BadInput``) when
+    empty, longer than ``LONGEST_LABEL``, or not letters, digits, '-' and '_'."""
+    label = _SPACES.sub("-", text.strip()).lower()
+    if not label:
+        raise BadInput("the label (--as) is empty: name the occurrence, e.g. --as def-acme")
+    if len(label) > LONGEST_LABEL:
+        raise BadInput(
+            f"the label (--as) is {len(label):,} characters long: at most {LONGEST_LABEL}"
+        )
+    if not _LABEL.fullmatch(label):
+        raise BadInput(
+            f"the label (--as) {shown(text)} is not a name an order or event can have:"
+            " letters, digits, '-' and '_', starting with a letter or digit (2nd-interrogatories)"
+        )
+    return label
+
+
+def event_of(trigger: str, label: str | None = None) -> str:
+    """The case event an occurrence of ``trigger`` is recorded as: the trigger's id, or with
+    a label, ``TRIGGER-LABEL``."""
+    return f"{trigger}-{label}" if label else trigger
+
+
+def order_id(trigger: str, label: str | None = None) -> str:
+    """The id of the order ``rules apply`` puts a trigger's deadlines in: ``rules-TRIGGER``, or
+    for a labelled occurrence ``rules-TRIGGER-LABEL``."""
+    return f"rules-{event_of(trigger, label)}"
+
+
+def check_label(lib: Library, trigger: str, label: str) -> None:
+    """Refuse (``BadInput``) a label that would make the event and order of another trigger, or
+    of another trigger's occurrence: ``fx-motion`` labelled ``served`` would be
+    ``fx-motion-served``. Every occurrence's order then names one trigger (``occurrence_of``)."""
+    event = event_of(trigger, label)
+    if event in lib.deadlines:  # a due rule would read the name as that deadline, not the event
+        raise BadInput(
+            f"the label {shown(label)} would name the occurrence's event {event}, the id of the"
+            " deadline of that name: choose another label"
+        )
+    for other in lib.triggers:
+        if len(other) > len(trigger) and (event == other or event.startswith(f"{other}-")):
+            whose = f"trigger '{other}'" if event == other else f"an occurrence of '{other}'"
+            raise BadInput(
+                f"the label {shown(label)} would make {order_id(trigger, label)}, the order of"
+                f" {whose}: choose another label"
+            )
+
+
+def occurrence_of(
+    lib: Library, event: str, deadlines: Sequence[str] = ()
+) -> tuple[str, str | None]:
+    """The trigger and label of an occurrence's event (an order of rules' id without
+    ``rules-``): the trigger of its deadlines when the rules still have them, else the longest
+    trigger the name begins with; a name no trigger begins (one the rules no longer have) is
+    the trigger itself."""
+    known = [lib.deadlines[d].trigger for d in deadlines if d in lib.deadlines]
+    candidates = [t for t in known if event == t or event.startswith(f"{t}-")]
+    if not candidates:
+        candidates = [t for t in lib.triggers if event == t or event.startswith(f"{t}-")]
+    if not candidates:
+        return event, None
+    trigger = max(candidates, key=len)
+    return trigger, event[len(trigger) + 1 :] or None
 
 
 def _anchor(a: SimpleAnchor, trigger: str) -> SimpleAnchor:
@@ -1052,10 +1126,12 @@ def choose(
     *,
     rules_as_of: date | None = None,
     party: str | None = None,
+    label: str | None = None,
 ) -> tuple[Chosen, ...]:
     """The trigger's deadlines in ``court`` with the versions in force on the trigger's day (or
     on ``rules_as_of``); with ``party``, that party's (and those of both or any party, and those
-    they count from)."""
+    they count from). Their due rules count from the event of the occurrence (``event_of``)."""
+    event = event_of(trigger, label)
     day = rules_as_of or (at.date() if isinstance(at, datetime) else at)
     every = lib.set_by(trigger, court)
     if party is not None:
@@ -1085,9 +1161,9 @@ def choose(
         if v is not None:
             own = v.due_for(service)
             due = (
-                rewrite(v.due, trigger, v.service, service)
+                rewrite(v.due, event, v.service, service)
                 if own is v.due
-                else _no_service(rewrite(own, trigger, False, None))
+                else _no_service(rewrite(own, event, False, None))
             )
         out.append(Chosen(d, v, due))
     return tuple(out)
@@ -1104,20 +1180,26 @@ def rules_order(
     rules_as_of: date | None = None,
     party: str | None = None,
     earliest: bool = False,
+    label: str | None = None,
 ) -> Order:
     """The trigger's deadlines as an order: one obligation per deadline, in the version in force
     on the trigger's day, its due rule counting from the trigger's event (named by the trigger's
-    id). An earliest day is not a duty: it is left out unless ``earliest`` (a preview, where no
+    id; for an occurrence with a ``label``, ``TRIGGER-LABEL``, its order ``rules-TRIGGER-LABEL``).
+    An earliest day is not a duty: it is left out unless ``earliest`` (a preview, where no
     state is kept). A deadline with no version in force then has no due rule and is flagged for
     review."""
     from obligations.model import Obligation, Order
 
     t = lib.trigger(trigger)
     day = at.date() if isinstance(at, datetime) else at
-    chosen = choose(lib, trigger, at, court, service, rules_as_of=rules_as_of, party=party)
+    chosen = choose(
+        lib, trigger, at, court, service, rules_as_of=rules_as_of, party=party, label=label
+    )
     sets = sorted({c.deadline.ruleset for c in chosen} | {t.ruleset})
     note = (
-        f"Deadlines set by rule once {t.name.lower()} ({t.cite}) on {day.isoformat()}"
+        f"Deadlines set by rule once {t.name.lower()} ({t.cite})"
+        + (f" (the occurrence '{label}', event {event_of(trigger, label)})" if label else "")
+        + f" on {day.isoformat()}"
         + (f", served by {service}" if service else "")
         + (f"; rules as in force on {rules_as_of.isoformat()}" if rules_as_of else "")
         + "; from "
@@ -1154,11 +1236,11 @@ def rules_order(
             )
         )
     return Order(
-        id=order_id(trigger),
+        id=order_id(trigger, label),
         case=case,
         court=court,
         entered=day,
-        title=f"{t.name} ({t.cite})",
+        title=f"{t.name} ({t.cite})" + (f": {label}" if label else ""),
         source=SOURCE,
         note=note,
         obligations=tuple(obligations),
@@ -1208,6 +1290,7 @@ def rules_order_text(
     rules_as_of: date | None = None,
     party: str | None = None,
     earliest: bool = False,
+    label: str | None = None,
 ) -> str:
     """``rules_order`` as an order file."""
     return order_text(
@@ -1221,6 +1304,7 @@ def rules_order_text(
             rules_as_of=rules_as_of,
             party=party,
             earliest=earliest,
+            label=label,
         )
     )
 

@@ -7,6 +7,11 @@ then on the deadlines are ordinary obligations: done, extend, vacate, feeds, rem
 history work on them as on any order's, a corrected event moves them, and a later order's
 ``[[amend]] ... action = "supersede"`` replaces one.
 
+A trigger that happens more than once on a case (interrogatories served again, a second
+defendant served on another day) is applied once per occurrence with a label (``--as``): each
+occurrence has its own order (``rules-TRIGGER-LABEL``) and event (``TRIGGER-LABEL``), so its
+deadlines, corrections and history are its own.
+
 ``changes`` lists the duties put on by rule whose rule the data now says differently (a newer
 version in force, or the data corrected), with the date each would have, for a person to apply
 (``rules apply ... --rules-as-of DATE``) or ignore. Nothing here changes the schema.
@@ -24,8 +29,13 @@ from obligations.orderfile import check_orders
 from obligations.rules import (
     SOURCE,
     Library,
+    check_label,
     check_request,
     choose,
+    event_of,
+    occurrence_label,
+    occurrence_of,
+    order_id,
     preview,
     rules_order_text,
 )
@@ -55,12 +65,21 @@ def apply(
     party: str | None = None,
     court: str | None = None,
     rules_as_of: date | None = None,
+    label: str | None = None,
 ) -> Changes:
     """Put ``trigger``'s deadlines on ``case`` (created in ``court`` if new) and record the
     trigger's date; applied again, a corrected date or method moves them (a new version of the
-    order, the event corrected)."""
+    order, the event corrected). With a ``label`` (``--as``), one occurrence of a trigger that
+    happens more than once on a case: its own order (``rules-TRIGGER-LABEL``), event
+    (``TRIGGER-LABEL``), obligations and history; the same label again corrects it."""
     case = check_name(case, "the case")
     lib.trigger(trigger)  # an unknown trigger: NotFound, before anything is opened
+    if label is not None:
+        label = occurrence_label(label)
+        check_label(lib, trigger, label)
+    oid, event = order_id(trigger, label), event_of(trigger, label)
+    said = f"rules apply {trigger}" + (f" --as {label}" if label else "")
+    why = f"rules {trigger} applied" + (f" as {label}" if label else "")
 
     def work() -> Changes:
         out = Changes()
@@ -80,12 +99,22 @@ def apply(
             where = row.court
             check_request(lib, trigger, at, where, service)
             text = rules_order_text(
-                lib, trigger, at, where, case, service, rules_as_of=rules_as_of, party=party
+                lib,
+                trigger,
+                at,
+                where,
+                case,
+                service,
+                rules_as_of=rules_as_of,
+                party=party,
+                label=label,
             )
-            order = _parsed(_sha(text), text, f"rules:{trigger}")
-            others = [o for o in d._orders(s, case) if o.id != order.id]
+            order = _parsed(_sha(text), text, f"rules:{event}")
+            orders = d._orders(s, case)
+            _check_taken(lib, trigger, label, [o for o in orders if o.id == oid])
+            others = [o for o in orders if o.id != order.id]
             check_orders([*others, order])
-            out.warnings.extend(_also_set(order, others))
+            out.warnings.extend(_also_set(order, [o for o in others if o.source != SOURCE]))
             d._load_one(s, order, text, True, out)
             day, instant = _split(at, where)
             latest = s.exec(
@@ -93,7 +122,7 @@ def apply(
                 .where(
                     Fact.kind == "event",
                     Fact.case_id == case,
-                    Fact.name == trigger,
+                    Fact.name == event,
                     Fact.occurrence == "",
                 )
                 .order_by(col(Fact.id).desc())
@@ -110,21 +139,45 @@ def apply(
                     Fact(
                         kind="event",
                         case_id=case,
-                        name=trigger,
+                        name=event,
                         day=day,
                         at=instant,
                         service=service or None,
-                        note=f"rules apply {trigger}",
+                        note=said,
                     ),
                 )
                 d._history(
-                    s, out, "event recorded", case, None, f"rules apply {trigger}", None,
-                    _fact_json(fact),
+                    s, out, "event recorded", case, None, said, None, _fact_json(fact),
                 )  # fmt: skip
-            d._recompute(s, case, f"rules {trigger} applied", out)
+            d._recompute(s, case, why, out)
         return out
 
     return retrying(work)
+
+
+def _check_taken(lib: Library, trigger: str, label: str | None, same_id: list[Any]) -> None:
+    """Refuse an occurrence whose order id the case already has for an order of another kind:
+    one loaded from an order file (for a labelled occurrence; without a label, as before, the
+    rules' order replaces it), or the rules' order of another trigger's occurrence (the rules
+    changed since it was applied)."""
+    oid = order_id(trigger, label)
+    for o in same_id:
+        if o.source != SOURCE:
+            if label is None:
+                continue
+            raise DocketError(
+                f"the label '{label}' would make order {oid}, but the case already has an order"
+                f" {oid} that was not put on by rules apply: choose another label"
+            )
+        other, other_label = occurrence_of(
+            lib, oid.removeprefix("rules-"), [ob.id for ob in o.obligations]
+        )
+        if (other, other_label) != (trigger, label):
+            whose = f"trigger {other}" + (f" as {other_label}" if other_label else "")
+            raise DocketError(
+                f"the case already has order {oid} for the deadlines of {whose}"
+                + (": choose another label" if label else "")
+            )
 
 
 def _also_set(order: Any, others: list[Any]) -> list[str]:
@@ -165,13 +218,14 @@ def changes(d: Docket, lib: Library, case: str | None = None) -> list[dict[str, 
             order = _parsed(row.sha256, row.text, row.path)
             if order.source != SOURCE:
                 continue
-            trigger = oid.removeprefix("rules-")
+            name = oid.removeprefix("rules-")  # the occurrence's event
+            trigger, label = occurrence_of(lib, name, [ob.id for ob in order.obligations])
             event = s.exec(
                 select(Fact)
                 .where(
                     Fact.kind == "event",
                     Fact.case_id == case_id,
-                    Fact.name == trigger,
+                    Fact.name == name,
                     Fact.occurrence == "",
                 )
                 .order_by(col(Fact.id).desc())
@@ -194,7 +248,7 @@ def changes(d: Docket, lib: Library, case: str | None = None) -> list[dict[str, 
                     zone = get_court(order.court).zone
                     at = event.at.astimezone(zone).replace(tzinfo=None)
                 service = event.service or None
-            out.extend(_differences(lib, case_id, order, trigger, at, service, rows))
+            out.extend(_differences(lib, case_id, order, trigger, label, at, service, rows))
     return out
 
 
@@ -203,12 +257,20 @@ def _differences(
     case: str,
     order: Any,
     trigger: str,
+    label: str | None,
     at: date | datetime,
     service: str | None,
     rows: dict[str, Obligation],
 ) -> list[dict[str, Any]]:
     when = at.isoformat(timespec="minutes") if isinstance(at, datetime) else at.isoformat()
-    base = {"case": case, "order": order.id, "trigger": trigger, "trigger_date": when}
+    base = {
+        "case": case,
+        "order": order.id,
+        "trigger": trigger,
+        "label": label,
+        "event": event_of(trigger, label),
+        "trigger_date": when,
+    }
     if trigger not in lib.triggers:
         return [
             {
@@ -222,9 +284,9 @@ def _differences(
         ]
     current = {
         c.deadline.id: c
-        for c in choose(lib, trigger, at, order.court, service, rules_as_of=date.max)
+        for c in choose(lib, trigger, at, order.court, service, rules_as_of=date.max, label=label)
     }
-    then = {c.deadline.id: c for c in choose(lib, trigger, at, order.court, service)}
+    then = {c.deadline.id: c for c in choose(lib, trigger, at, order.court, service, label=label)}
     rules_now = {
         ob.id: str(c.due) if (c := current.get(ob.id)) is not None and c.due is not None else None
         for ob in order.obligations

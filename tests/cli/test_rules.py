@@ -455,6 +455,9 @@ FUZZ_DATES = [
     "today",
 ]
 FUZZ_TRIGGERS = ["fx-complaint-served", "fx-motion-served", "fx-trial", "fx-nope", "FX-TRIAL"]
+FUZZ_LABELS = [
+    "def-acme", "2nd interrogatories", " Def-Acme ", "ecf-41", "a/b", "-x", "x" * 65, "\t", "_",
+]  # fmt: skip
 
 
 def _pick(*pools: list[str]) -> Any:
@@ -472,24 +475,20 @@ def fuzz_docket(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "DOCKETCAL_CONFIG": str(folder / "none.toml"),
         "DOCKETCAL_USER": "fuzz",
     }
-    result = runner.invoke(
-        app,
-        hoist(
-            [
-                "rules",
-                "apply",
-                "acme",
-                "fx-motion-served",
-                "2025-01-22",
-                "--court",
-                "nysd",
-                "--db",
-                str(db),
-            ]
+    loaded = folder / "loaded.toml"  # an order of another kind with an occurrence's id
+    loaded.write_text(
+        SUPERSEDING.split("[[amend]]")[0].replace(
+            'id = "scheduling-order"', 'id = "rules-fx-motion-served-ecf-41"'
         ),
-        env=env,
+        encoding="utf-8",
     )
-    assert result.exit_code == 0, result.stderr
+    for argv in (
+        ["rules", "apply", "acme", "fx-motion-served", "2025-01-22", "--court", "nysd"],
+        ["rules", "apply", "acme", "fx-motion-served", "2025-01-31", "--as", "def-acme"],
+        ["order", "load", str(loaded)],
+    ):
+        result = runner.invoke(app, hoist([*argv, "--db", str(db)]), env=env)
+        assert result.exit_code == 0, result.stderr
     return db
 
 
@@ -536,6 +535,7 @@ def test_fuzz_the_rules_commands(fuzz_docket: Path) -> None:
             opt("--service", _pick(["mail", "hand", "owl"], FUZZ_ODD)),
             opt("--party", _pick(["movant", "x"], FUZZ_ODD)),
             opt("--rules-as-of", _pick(FUZZ_DATES, FUZZ_ODD)),
+            opt("--as", _pick(FUZZ_LABELS, FUZZ_ODD)),
         ),
         cmd(words(["rules", "changes"]), opt("--case", _pick(["acme", "nope"], FUZZ_ODD))),
     )
@@ -613,3 +613,294 @@ def test_preview_jsonl_keeps_each_answer_on_one_line_for_every_reader() -> None:
     assert code == 0
     (line,) = out.splitlines()  # str.splitlines breaks at U+2028 and U+0085 too
     assert "x\u2028y\x85" in json.loads(line)["error"]
+
+
+# -- one trigger, many occurrences (--as) -------------------------------------------------------
+
+INTERROGATORIES = "frcp-interrogatories-served"
+ANSWERS = "frcp-interrogatory-answers"
+FIRST = f"acme/rules-{INTERROGATORIES}-1st-interrogatories/{ANSWERS}"
+SECOND = f"acme/rules-{INTERROGATORIES}-2nd-interrogatories/{ANSWERS}"
+
+# Two sets of interrogatories served on one case in S.D.N.Y. (the installed rules), each
+# answered on its own date: (label, served, service, answers due, source).
+TWO_SETS = [
+    (
+        "1st interrogatories",
+        "2025-03-03",
+        None,
+        "2025-04-02",
+        "Fed. R. Civ. P. 33(b)(2), 6(a)(1): 30 days after Mon. Mar. 3, 2025 is Wed. Apr. 2, 2025,"
+        " no holiday (https://www.law.cornell.edu/rules/frcp/rule_33)",
+    ),
+    (
+        "2nd interrogatories",
+        "2025-04-25",
+        "mail",
+        "2025-05-30",
+        "Fed. R. Civ. P. 33(b)(2), 6(a)(1)(C), 6(d): 30 days after Fri. Apr. 25, 2025 is Sun."
+        " May 25; Mon. May 26 is Memorial Day, so the period ends Tue. May 27; served by mail,"
+        " 3 days are added after it: Fri. May 30, 2025"
+        " (https://www.law.cornell.edu/rules/frcp/rule_33, rule_6)",
+    ),
+]
+
+
+def _two_sets(db: str) -> list[Any]:
+    bodies = []
+    for label, served, how, _, _ in TWO_SETS:
+        service = ["--service", how] if how else []
+        args = ["rules", "apply", "acme", INTERROGATORIES, served, *service, "--court", "nysd"]
+        bodies.append(js(*args, "--as", label, db=db))
+    return bodies
+
+
+@pytest.fixture
+def installed_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DOCKETCAL_RULES")
+
+
+@pytest.mark.usefixtures("installed_rules")
+def test_two_occurrences_of_one_trigger_each_get_their_deadlines(where: Where) -> None:
+    db = where.url
+    first, second = _two_sets(db)
+    assert {k: first[k] for k in ("trigger", "label", "order", "event")} == {
+        "trigger": INTERROGATORIES,
+        "label": "1st-interrogatories",
+        "order": f"rules-{INTERROGATORIES}-1st-interrogatories",
+        "event": f"{INTERROGATORIES}-1st-interrogatories",
+    }
+    assert second["label"] == "2nd-interrogatories"
+    assert "warnings" not in second  # the first occurrence's answers are not another order's
+    for body, (_, _, _, due, source) in zip((first, second), TWO_SETS, strict=True):
+        added = [h for h in body["changes"] if h["what"] == "obligation added"]
+        assert [(h["ref"].rsplit("/", 1)[-1], h["after"]["due"]) for h in added] == [
+            (ANSWERS, due)
+        ], source
+        (event,) = [h for h in body["changes"] if h["what"] == "event recorded"]
+        assert event["after"]["name"] == body["event"]
+    # the first occurrence is untouched by the second
+    assert [h["ref"] for h in second["changes"] if h["ref"] and "1st" in h["ref"]] == []
+    for ref, (_, _, _, due, source) in zip((FIRST, SECOND), TWO_SETS, strict=True):
+        assert js("explain", ref, db=db)["due"] == due, source
+    upcoming = js("--as-of", "2025-03-01", "upcoming", "--within", "120d", db=db)
+    assert [(i["ref"], i["due"]) for i in upcoming] == [
+        (FIRST, "2025-04-02"),
+        (SECOND, "2025-05-30"),
+    ]
+    orders = {o["order"] for o in js("order", "list", "--case", "acme", db=db)}
+    assert orders == {
+        f"rules-{INTERROGATORIES}-1st-interrogatories",
+        f"rules-{INTERROGATORIES}-2nd-interrogatories",
+    }
+    # each has its own history, and the trigger without a label is as before: an order of its own
+    history = js("history", SECOND, db=db)
+    assert history[0]["why"] == f"rules {INTERROGATORIES} applied as 2nd-interrogatories"
+    assert all("1st" not in (h["ref"] or "") for h in history)
+    plain = js("rules", "apply", "acme", INTERROGATORIES, "2025-03-10", db=db)
+    assert plain["label"] is None and plain["order"] == f"rules-{INTERROGATORIES}"
+    # 30 days after Mon. Mar. 10, 2025: Wed. Apr. 9 (Fed. R. Civ. P. 33(b)(2), 6(a)(1))
+    assert js("explain", f"acme/rules-{INTERROGATORIES}/{ANSWERS}", db=db)["due"] == "2025-04-09"
+    code, _, err = run(
+        "rules", "apply", "acme", INTERROGATORIES, "2025-03-03", "--as", "1st  Interrogatories",
+        db=db,
+    )  # fmt: skip
+    assert code == 0 and "rules-frcp-interrogatories-served-1st-interrogatories" in err
+
+
+@pytest.mark.usefixtures("installed_rules")
+def test_correcting_one_occurrence_moves_only_its_deadlines(where: Where) -> None:
+    db = where.url
+    _two_sets(db)
+    # the same label and date again: nothing changes
+    again = js(
+        "rules", "apply", "acme", INTERROGATORIES, "2025-04-25", "--service", "mail",
+        "--as", "2nd interrogatories", db=db,
+    )  # fmt: skip
+    assert again["changes"] == []
+    # the second set was served on Mon. Apr. 28, 2025, by mail: 30 days is Wed. May 28; 3 days
+    # added (Fed. R. Civ. P. 6(d)) is Sat. May 31, so Mon. Jun. 2 (6(a)(1)(C))
+    moved = js(
+        "rules", "apply", "acme", INTERROGATORIES, "2025-04-28", "--service", "mail",
+        "--as", "2nd-interrogatories", db=db,
+    )  # fmt: skip
+    changed = {
+        h["ref"]: h["after"]["due"] for h in moved["changes"] if h["what"] == "schedule changed"
+    }
+    assert changed == {SECOND: "2025-06-02"}
+    assert js("explain", FIRST, db=db)["due"] == "2025-04-02"
+    assert [
+        v["version"] for v in js("order", "show", SECOND.rsplit("/", 1)[0], db=db)["versions"]
+    ] == [1, 2]
+    assert len(js("order", "show", FIRST.rsplit("/", 1)[0], db=db)["versions"]) == 1
+    # the occurrence's event corrected as any event is, back to Fri. Apr. 25: Fri. May 30
+    js(
+        "event", "record", "acme", f"{INTERROGATORIES}-2nd-interrogatories", "2025-04-25",
+        "--service", "mail", db=db,
+    )  # fmt: skip
+    assert js("explain", SECOND, db=db)["due"] == "2025-05-30"
+    assert js("explain", FIRST, db=db)["due"] == "2025-04-02"
+
+
+@pytest.mark.usefixtures("installed_rules")
+def test_done_and_extend_on_one_occurrence_leave_the_other(where: Where) -> None:
+    db = where.url
+    _two_sets(db)
+    js("done", FIRST, "--on", "2025-03-28", db=db)
+    js("extend", SECOND, "--to", "2025-06-13", "--reason", "stipulation (Rule 29(b))", db=db)
+    first = js("--as-of", "2025-03-29", "explain", FIRST, db=db)
+    second = js("--as-of", "2025-03-29", "explain", SECOND, db=db)
+    assert (first["state"], first["due"]) == ("done", "2025-04-02")
+    assert (second["state"], second["due"]) == ("open", "2025-06-13")
+    upcoming = js("--as-of", "2025-03-29", "upcoming", "--within", "120d", db=db)
+    assert [(i["ref"], i["due"]) for i in upcoming] == [(SECOND, "2025-06-13")]
+    # correcting the first occurrence's date leaves the second's extension as it is
+    js(
+        "rules", "apply", "acme", INTERROGATORIES, "2025-03-04", "--as", "1st interrogatories",
+        db=db,
+    )  # fmt: skip
+    assert js("explain", SECOND, db=db)["due"] == "2025-06-13"
+
+
+def test_a_later_order_amends_one_occurrence_by_its_order_id(where: Where, tmp_path: Path) -> None:
+    db = where.url
+    for label, served in (("def-acme", "2025-01-22"), ("def-beta", "2025-01-31")):
+        js(
+            "rules", "apply", "acme", "fx-motion-served", served, "--service", "mail",
+            "--court", "nysd", "--as", label, db=db,
+        )  # fmt: skip
+    order = tmp_path / "scheduling.toml"
+    order.write_text(
+        SUPERSEDING.replace('"rules-fx-motion-served"', '"rules-fx-motion-served-def-acme"'),
+        encoding="utf-8",
+    )
+    code, _, err = run("order", "load", str(order), db=db)
+    assert code == 0, err
+    acme = js("explain", "acme/rules-fx-motion-served-def-acme/fx-opposition", db=db)
+    assert acme["state"] == "vacated"
+    assert any("superseded by opposition (order scheduling-order)" in a for a in acme["amendments"])
+    # the other occurrence's opposition keeps its date: Fri 2025-01-31 + 14 = Fri 2025-02-14,
+    # + 3 (6(d)) = Mon 2025-02-17, Washington's Birthday, to Tue 2025-02-18
+    beta = js(
+        "--as-of",
+        "2025-02-01",
+        "explain",
+        "acme/rules-fx-motion-served-def-beta/fx-opposition",
+        db=db,
+    )
+    assert (beta["state"], beta["due"]) == ("open", "2025-02-18")
+
+
+def test_changes_lists_each_occurrence_separately(where: Where) -> None:
+    db = where.url
+    for label, served in (("def-a", "2009-11-20"), ("def-b", "2009-11-24")):
+        js(
+            "rules", "apply", "acme", "fx-complaint-served", served, "--court", "nysd",
+            "--as", label, db=db,
+        )  # fmt: skip
+    rows = js("rules", "changes", db=db)
+    # def-a: 20 days after Fri 2009-11-20, Thu 2009-12-10; 21 days, Fri 2009-12-11.
+    # def-b: 20 days after Tue 2009-11-24, Mon 2009-12-14; 21 days, Tue 2009-12-15 (Fed. R.
+    # Civ. P. 12(a)(1)(A), the 1993 text and the 2009 one)
+    answers = [
+        (r["label"], r["order"], r["event"], r["now"]["due"], r["current"]["due"])
+        for r in rows
+        if r["deadline"] == "fx-answer"
+    ]
+    assert answers == [
+        ("def-a", "rules-fx-complaint-served-def-a", "fx-complaint-served-def-a", "2009-12-10", "2009-12-11"),
+        ("def-b", "rules-fx-complaint-served-def-b", "fx-complaint-served-def-b", "2009-12-14", "2009-12-15"),
+    ]  # fmt: skip
+    assert {r["trigger"] for r in rows} == {"fx-complaint-served"}
+    code, out, _ = run("rules", "changes", db=db)
+    assert code == 0 and "occurrence def-b, on 2009-11-24" in out
+    js(
+        "rules", "apply", "acme", "fx-complaint-served", "2009-11-20", "--as", "def-a",
+        "--rules-as-of", "2026-01-01", db=db,
+    )  # fmt: skip
+    assert {r["label"] for r in js("rules", "changes", db=db)} == {"def-b"}
+
+
+def test_bad_labels_are_refused_and_nothing_is_written(where: Where, tmp_path: Path) -> None:
+    db = where.url
+    js("rules", "apply", "acme", "fx-motion-served", "2025-01-22", "--court", "nysd", db=db)
+    loaded = tmp_path / "loaded.toml"
+    loaded.write_text(
+        SUPERSEDING.split("[[amend]]")[0].replace(
+            'id = "scheduling-order"', 'id = "rules-fx-motion-served-ecf-41"'
+        ),
+        encoding="utf-8",
+    )
+    assert run("order", "load", str(loaded), db=db)[0] == 0
+    before = (js("history", "--case", "acme", db=db), js("order", "list", "--case", "acme", db=db))
+    for label, says in [
+        ("", "the label (--as) is empty"),
+        ("   ", "the label (--as) is empty"),
+        ("x" * 65, "at most 64"),
+        ("def/acme", "is not a name an order or event can have"),
+        ("-acme", "is not a name an order or event can have"),
+        ("défendeur", "is not a name an order or event can have"),
+        ("ECF 41", "not put on by rules apply"),
+    ]:
+        code, out, err = run(
+            "rules", "apply", "acme", "fx-motion-served", "2025-01-31", "--as", label, db=db
+        )
+        assert code == 2 and says in err and out == "", (label, err)
+        assert "Traceback" not in err
+    assert (
+        js("history", "--case", "acme", db=db),
+        js("order", "list", "--case", "acme", db=db),
+    ) == before
+    # a new case is not made either
+    code, _, err = run(
+        "rules", "apply", "other", "fx-trial", "2025-01-22", "--court", "nysd", "--as", "", db=db
+    )
+    assert code == 2
+    assert run("order", "list", "--case", "other", db=db)[0] == 3
+
+
+@pytest.mark.usefixtures("installed_rules")
+def test_a_label_making_another_triggers_order_is_refused(where: Where) -> None:
+    db = where.url
+    code, out, err = run(
+        "rules", "apply", "acme", "frcp-waiver-sent", "2025-01-22", "--court", "nysd",
+        "--as", "abroad", db=db,
+    )  # fmt: skip
+    assert code == 2 and out == ""
+    assert "the order of trigger 'frcp-waiver-sent-abroad'" in err
+    assert run("order", "list", "--case", "acme", db=db)[0] == 3
+
+
+def test_an_occurrence_keeps_its_order_when_the_rules_gain_a_trigger_of_that_name(
+    where: Where, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    db = where.url
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for p in FIXTURES.glob("*.toml"):
+        (folder / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("DOCKETCAL_RULES", str(folder))
+    js("rules", "apply", "acme", "fx-trial", "2025-03-14", "--court", "nysd", "--as", "set", db=db)
+    civil = folder / "fixture-civil.toml"
+    civil.write_text(
+        civil.read_text(encoding="utf-8")
+        + '\n[[trigger]]\nid = "fx-trial-set"\nname = "Trial set"\ncite = "Fed. R. Civ. P. 16"\n'
+        '\n[[deadline]]\nid = "fx-trial-set-notice"\ntrigger = "fx-trial-set"\ntitle = "Notice"\n'
+        'party = "both"\ndue = "7 days after trigger"\ncite = "Fixture"\nexcerpt = "7 days"\n',
+        encoding="utf-8",
+    )
+    before = js("history", "--case", "acme", db=db)
+    code, out, err = run("rules", "apply", "acme", "fx-trial-set", "2025-03-14", db=db)
+    assert code == 2 and out == ""
+    assert (
+        "already has order rules-fx-trial-set for the deadlines of trigger fx-trial as set" in err
+    )
+    assert js("history", "--case", "acme", db=db) == before
+    # nor may the occurrence be applied again under that label, which now names the trigger;
+    # its event is still corrected as any event is: 30 days before Mon 2025-03-17, Sat
+    # 2025-02-15, backward to Fri 2025-02-14 (Fed. R. Civ. P. 26(a)(3)(B), 6(a)(5))
+    code, _, err = run("rules", "apply", "acme", "fx-trial", "2025-03-17", "--as", "set", db=db)
+    assert code == 2 and "the order of trigger 'fx-trial-set'" in err
+    js("event", "record", "acme", "fx-trial-set", "2025-03-17", db=db)
+    item = js("explain", "acme/rules-fx-trial-set/fx-pretrial-disclosures", db=db)
+    assert item["due"] == "2025-02-14"
