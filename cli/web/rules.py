@@ -271,6 +271,7 @@ class Rules:
         return self.page(
             viewer, asked, lib, stage="applied", history=shown, warnings=changes.warnings,
             order=order_id(v["trigger"]),
+            titles={d["id"]: d["title"] for d in asked.result["deadlines"]},
         )  # fmt: skip
 
     def _moves(self, case: str, trigger: str, asked: Asked) -> dict[str, Any] | None:
