@@ -4,6 +4,8 @@ clerk previews a trigger's deadlines and puts them on a case, with the keyboard;
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from .conftest import CAED, CLERK, Desk
@@ -12,6 +14,18 @@ from .test_desk_browser import browser, pytestmark, shot, sign_in, site
 __all__ = ["browser", "pytestmark", "site"]  # the fixtures and the skip, shared
 
 TRIGGER = "frcp-judgment-entered"
+
+
+def _top(page: Any, name: str, height: int) -> None:
+    """The top of the whole page (a long preview), saved as ``shot`` saves pages."""
+    folder = os.environ.get("DOCKETCAL_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=str(Path(folder) / f"{name}.png"),
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1200, "height": height},
+        )
 
 
 def _ask(page: Any, date: str) -> None:
@@ -47,7 +61,9 @@ def test_preview_and_apply(browser: Any, site: Desk) -> None:
     appeal.locator("summary").focus()
     page.keyboard.press("Enter")
     assert trace.is_visible() and trace.locator("li").count() >= 2
-    shot(page, "rules")
+    page.locator("li.deadline summary").first.click()  # the mouse opens one too
+    assert page.locator("li.deadline ol.trace").first.is_visible()
+    _top(page, "rules", 1250)
     page.get_by_role("button", name="Put them on the case").click()
     page.wait_for_url(site.base + "/rules/apply")
     done = page.locator(".done")
@@ -81,5 +97,7 @@ def test_the_rules_page_fits_360_px(browser: Any, site: Desk) -> None:
     assert page.locator("li.deadline").count() >= 5
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the rules page is {width} px wide"
+    page.locator("li.deadline summary").first.click()
+    page.evaluate("document.getElementById('preview-h').scrollIntoView()")
     shot(page, "rules-360", full=False)
     context.close()
