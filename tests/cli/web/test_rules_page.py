@@ -125,14 +125,45 @@ def test_bad_input_is_shown_at_its_field(desk: Desk) -> None:
     assert "<script>x" not in page and "&lt;script&gt;" in page
 
 
+def test_a_case_lists_its_courts_triggers(desk: Desk) -> None:
+    assert desk.sign_in(ATTORNEY) == 303
+    status, _, page = desk.request("GET", f"/rules?case={CASE}")
+    assert status == 200
+    assert 'value="frcp-judgment-entered"' in page and 'value="ny-summons-delivered"' not in page
+    assert "<optgroup" in page
+    status, _, page = desk.request("GET", "/rules")
+    assert 'value="ny-summons-delivered"' in page  # no court yet: every rule set's
+
+
+def test_party_and_time_errors_at_their_field(desk: Desk) -> None:
+    assert desk.sign_in(ATTORNEY) == 303
+    status, _, page = desk.request(
+        "POST", "/rules/preview",
+        _form(desk, case=CASE, trigger=TRIGGER, date="2013-11-12", party="intervenor"),
+    )  # fmt: skip
+    assert status == 400 and "is for party" in _at_field(page, "party")
+    status, _, page = desk.request(
+        "POST", "/rules/preview",
+        _form(desk, case=CASE, trigger=TRIGGER, date="2013-11-12", time="25:00"),
+    )  # fmt: skip
+    assert status == 400 and "25:00" in _at_field(page, "time")
+    status, _, page = desk.request(
+        "POST",
+        "/rules/preview",
+        _form(desk, case=CASE, court="njd", trigger=TRIGGER, date="2013-11-12"),
+    )
+    assert status == 400 and "is in court caed" in _at_field(page, "court")
+
+
 def test_dates_equal_the_command_line(desk: Desk) -> None:
     assert desk.sign_in(ATTORNEY) == 303
-    for trigger, when, service in (
-        (TRIGGER, "2013-11-12", ""),
-        ("frcp-complaint-served", "2013-12-20", "mail"),
-        ("frcp-motion-hearing", "2014-01-06", ""),
+    for court, trigger, when, service in (
+        ("caed", TRIGGER, "2013-11-12", ""),
+        ("caed", "frcp-complaint-served", "2013-12-20", "mail"),
+        ("caed", "frcp-motion-hearing", "2014-01-06", ""),
+        ("nysd", "frcp-complaint-served", "2025-01-22", "mail"),  # two readings, a safe date
     ):
-        args = ["--format", "json", "rules", "preview", trigger, when, "--court", "caed"]
+        args = ["--format", "json", "rules", "preview", trigger, when, "--court", court]
         if service:
             args += ["--service", service]
         done = docketcal(desk.env, *args)
@@ -140,7 +171,7 @@ def test_dates_equal_the_command_line(desk: Desk) -> None:
         cli = json.loads(done.stdout)
         status, _, page = desk.request(
             "POST", "/rules/preview",
-            _form(desk, court="caed", trigger=trigger, date=when, service=service),
+            _form(desk, court=court, trigger=trigger, date=when, service=service),
         )  # fmt: skip
         assert status == 200, page
         shown = re.findall(
@@ -154,6 +185,12 @@ def test_dates_equal_the_command_line(desk: Desk) -> None:
             if d["safe_due"] and d["safe_due"] != d["due"]:
                 assert f"safe date {_dayname(d['safe_due'])} {d['safe_due']}" in block
             assert block.count("<li><strong>") == len(d["trace"])
+            text = html.unescape(block)
+            if len(d["readings"]) > 1:
+                for r in d["readings"]:
+                    assert f"{_dayname(r['due'])} {r['due']} if {r['assumes']}" in text
+            for w in d["warnings"]:
+                assert w in text
 
 
 def _dayname(iso: str) -> str:
