@@ -121,6 +121,7 @@ class DeskPages:
 
     def routes(self) -> list[BaseRoute]:
         from cli.web.intake import Intake  # it imports this module
+        from cli.web.rules import Rules
 
         return [
             Route("/login", self._login_form, methods=["GET"]),
@@ -136,6 +137,7 @@ class DeskPages:
             Route("/subscribe", self._get(self.subscribe), methods=["GET"]),
             Route("/subscribe/{action}", self._post(self.subscribe_change), methods=["POST"]),
             *Intake(self).routes(),
+            *Rules(self).routes(),
         ]
 
     def close(self) -> None:
