@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from obligations.rules import Library
 
 #: The form's fields, in the order they are shown.
-FIELDS = ("case", "court", "trigger", "date", "time", "service", "party")
+FIELDS = ("case", "court", "trigger", "date", "time", "service", "party", "label")
 
 
 @dataclass(slots=True)
@@ -40,6 +40,7 @@ class Asked:
     court: str | None = None  # the court the rules are those of (the case's, or the one given)
     new_case: bool = False  # the case is not on the docket yet: apply starts it in ``court``
     at: date | datetime | None = None
+    label: str | None = None  # this occurrence of the trigger (``rules apply --as``), as an id
     result: dict[str, Any] | None = None  # the preview, as ``rules preview --format json``
 
     def error(self, where: str, message: object) -> None:
@@ -248,6 +249,7 @@ class Rules:
             asked.error("case", "give the case to put them on")
         lib = self._library(asked)
         self.read(asked.values, lib, asked)
+        self._label(lib, asked)
         if not asked.ok or lib is None or asked.result is None or asked.at is None:
             return self.page(viewer, asked, lib)
         v = asked.values
@@ -258,7 +260,7 @@ class Rules:
             changes = apply(
                 Docket(self.desk.db, viewer.person.email), lib, v["case"], v["trigger"],
                 asked.at, service=v["service"] or None, party=v["party"] or None,
-                court=asked.court if asked.new_case else None,
+                court=asked.court if asked.new_case else None, label=asked.label,
             )  # fmt: skip
         except DocketcalError as exc:
             asked.top.append(str(exc))
@@ -270,20 +272,34 @@ class Rules:
         ]
         return self.page(
             viewer, asked, lib, stage="applied", history=shown, warnings=changes.warnings,
-            order=order_id(v["trigger"]),
+            order=order_id(v["trigger"], asked.label),
             titles={d["id"]: d["title"] for d in asked.result["deadlines"]},
         )  # fmt: skip
+
+    def _label(self, lib: Library | None, asked: Asked) -> None:
+        """The occurrence's label, normalised and checked as ``rules apply --as`` does."""
+        from obligations.rules import check_label, occurrence_label
+
+        text = asked.values["label"]
+        if not text or lib is None or "trigger" in asked.errors:
+            return
+        try:
+            asked.label = occurrence_label(text)
+            check_label(lib, lib.trigger(asked.values["trigger"]).id, asked.label)
+        except DocketcalError as exc:
+            asked.label = None
+            asked.error("label", exc)
 
     def _moves(self, case: str, trigger: str, asked: Asked) -> dict[str, Any] | None:
         """For a trigger already applied to the case with another date or method: the date it
         has and the one asked, and each deadline's date on the case beside the date the new
         request gives (the preview's; None: nothing would move)."""
         from calendars import get_court
-        from obligations.rules import order_id
+        from obligations.rules import event_of, order_id
         from obligations.store.read import _date, _instant
 
         assert asked.result is not None and asked.court is not None
-        oid = order_id(trigger)
+        oid = order_id(trigger, asked.label)
         with self.desk.publisher.reader() as r:
             if not r.query(
                 "SELECT 1 FROM order_version WHERE case_id = ? AND order_id = ? LIMIT 1",
@@ -293,7 +309,7 @@ class Rules:
             event = r.query(
                 "SELECT day, at, service FROM fact WHERE kind = ? AND case_id = ? AND name = ?"
                 " AND occurrence = ? ORDER BY id DESC LIMIT 1",
-                ("event", case, trigger, ""),
+                ("event", case, event_of(trigger, asked.label), ""),
             )
             rows = r.query(
                 "SELECT obligation_id, ref, due, state FROM obligation"

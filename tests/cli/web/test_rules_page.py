@@ -15,7 +15,7 @@ TRIGGER = "frcp-judgment-entered"
 
 def _form(desk: Desk, **values: str) -> dict[str, str]:
     return {"csrf": desk.csrf("/rules"), "case": "", "court": "", "trigger": "", "date": "",
-            "time": "", "service": "", "party": "", **values}  # fmt: skip
+            "time": "", "service": "", "party": "", "label": "", **values}  # fmt: skip
 
 
 def _at_field(page: str, field: str) -> str:
@@ -76,6 +76,7 @@ def test_clerk_previews_and_applies(desk: Desk) -> None:
     status, _, case = desk.request("GET", f"/case/{CASE}")
     assert f"rules-{TRIGGER}" in case
     assert "Fed. R. App. P. 4(a)(1)(A)" in case  # each duty with its citation
+    assert f'href="/rules?case={CASE}"' in case  # the case page leads to its rules
     status, _, duty = desk.request("GET", f"/duty/{refs[0]}")
     assert "How the date was found" in duty
     assert status == 200
@@ -197,3 +198,22 @@ def _dayname(iso: str) -> str:
     from datetime import date
 
     return date.fromisoformat(iso).strftime("%a")
+
+
+def test_two_occurrences_of_one_trigger_each_get_their_deadlines(desk: Desk) -> None:
+    """The form's Occurrence is ``rules apply --as``: two sets of interrogatories on one case,
+    each its own order; a bad label is refused at its field with nothing written."""
+    trigger = "frcp-interrogatories-served"
+    assert desk.sign_in(CLERK) == 303
+    first = _form(desk, case=CASE, trigger=trigger, date="2013-11-12", label="1st set")
+    status, _, page = desk.request("POST", "/rules/apply", first)
+    assert status == 200 and f"rules-{trigger}-1st-set" in page, page
+    second = _form(desk, case=CASE, trigger=trigger, date="2014-01-06", label="2nd set")
+    status, _, page = desk.request("POST", "/rules/apply", second)
+    assert status == 200 and f"rules-{trigger}-2nd-set" in page, page
+    case = desk.request("GET", f"/case/{CASE}")[2]
+    assert f"rules-{trigger}-1st-set" in case and f"rules-{trigger}-2nd-set" in case
+    bad = _form(desk, case=CASE, trigger=trigger, date="2014-01-06", label="a/b")
+    status, _, page = desk.request("POST", "/rules/apply", bad)
+    assert status == 400 and _at_field(page, "label")
+    assert "rules-frcp-interrogatories-served-a" not in desk.request("GET", f"/case/{CASE}")[2]
