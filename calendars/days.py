@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 
+from calendars.data import kept
 from calendars.holidays import Holiday
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -18,10 +20,11 @@ def day_name(d: date) -> str:
 class DayBook:
     """Every holiday a court's rule set may look at, indexed by date, filled a year at a time."""
 
-    __slots__ = ("_days", "_marked", "_source", "_years")
+    __slots__ = ("_days", "_kept", "_marked", "_source", "_years")
 
     def __init__(self, source: Callable[[int], Iterable[Holiday]]) -> None:
         self._source = source
+        self._kept = False
         self._days: dict[date, tuple[Holiday, ...]] = {}
         self._years: set[int] = set()
         #: year -> the days of that year with a holiday, in order
@@ -49,6 +52,20 @@ class DayBook:
             if all((x.name, x.layer, x.state) != (h.name, h.layer, h.state) for x in have):
                 self._days[h.day] = (*have, h)
         self._marked[year] = sorted(marked)
+
+    def keep_years(self, name: str, sources: Callable[[], Sequence[Path]]) -> None:
+        """From now on, each year's holidays are read through ``calendars.data.kept`` under
+        ``name`` and the year (a copy kept between runs while ``sources``, the files the days are
+        made of, are unchanged, when a keeper is set; made as before otherwise). Once per book."""
+        if self._kept:
+            return
+        self._kept = True
+        source = self._source
+
+        def kept_source(year: int) -> tuple[Holiday, ...]:
+            return kept(f"{name} {year}", sources, lambda: tuple(source(year)))
+
+        self._source = kept_source
 
     def marked(self, year: int) -> list[date]:
         """The days of ``year`` that have a holiday of any layer, in order."""

@@ -32,12 +32,16 @@ on.
 from __future__ import annotations
 
 import json
+import sys
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
+from pathlib import Path
 from typing import TypeGuard
 
 from calendars.courts import Court
+from calendars.data import data_path
 from calendars.days import WEEKDAY_NAMES, RollTable
 from calendars.due import Due, Reading
 from calendars.errors import LAST_YEAR
@@ -131,6 +135,7 @@ class Plan:
         #: the rule set's own trace of a request (a bound method made once)
         self.explain = ruleset.explain
         book = ruleset.book(court)
+        book.keep_years(_book_name(ruleset, court), _book_sources(ruleset, court))
         roll = partial(ruleset._quick_roll, book)
         self.forward = RollTable(roll, True, book.marked)
         self.back = RollTable(roll, False, book.marked)
@@ -413,6 +418,43 @@ class Plan:
         if found is None:
             found = self.warned[notes] = json.dumps(list(notes), ensure_ascii=False)
         return found
+
+
+def _book_name(ruleset: Federal, court: Court) -> str:
+    """What a court's holidays under a rule set are kept by (with the year)."""
+    kind = type(ruleset)
+    states = ",".join(ruleset.book_states(court))
+    return f"book {kind.__module__}.{kind.__qualname__} {court.id} {states}"
+
+
+def _book_sources(ruleset: Federal, court: Court) -> Callable[[], list[Path]]:
+    """The files a court's holidays are made of: the federal list and the holidays package's
+    files, the court's states' files (and their folder, where a state's file may be added), and
+    the code of the rule set and of the book; found once."""
+    found: list[Path] = []
+
+    def sources() -> list[Path]:
+        if not found:
+            import calendars.days
+            from calendars.holidays import _federal_sources
+
+            out = _federal_sources()
+            folder = data_path("holidays")
+            out.append(folder)
+            for state in ruleset.book_states(court):
+                path = folder / f"{state.lower()}.toml"
+                if path.exists():
+                    out.append(path)
+            for kind in type(ruleset).__mro__:
+                module = sys.modules.get(kind.__module__)
+                where = getattr(module, "__file__", None)
+                if where and kind.__module__.startswith("calendars"):
+                    out.append(Path(where))
+            out.append(Path(calendars.days.__file__))
+            found.extend(dict.fromkeys(out))
+        return found
+
+    return sources
 
 
 _plans: dict[tuple[str, str | None], Plan | None] = {}

@@ -48,8 +48,10 @@ def bulk(trace: bool) -> int:
     def answer() -> int:
         _settings()
         from cli.bulk import run_split
+        from cli.kept import keeping
 
-        code = run_split(sys.stdin.buffer, sys.stdout.write, sys.stdout.flush, trace, guard)
+        with keeping():  # the data files and the courts' holidays: copies kept between runs
+            code = run_split(sys.stdin.buffer, sys.stdout.write, sys.stdout.flush, trace, guard)
         sys.stdout.flush()
         return code
 
