@@ -57,6 +57,8 @@ _BLOCK = 1 << 20
 #: they save)
 _ROUND = 1 << 22
 _SPLIT_LINES = 8192
+#: at most this many of the first round's lines are answered before it is split (``_round``)
+_WARM = 1024
 
 
 class BadLine(ValueError):
@@ -157,6 +159,8 @@ class Quick:
         from calendars.fast import UNSETTLED, Plan, line_of, unsettled_answer
 
         self.trace = trace
+        #: whether a round was split after this process answered its first lines (``_round``)
+        self.warmed = False
         #: court id -> (the court, its plan), or None for an id the quick path does not take
         self.courts: dict[str, tuple[Any, Plan] | None] = {}
         #: "N days" or "N weeks" -> (days, the period, its words in a trace)
@@ -447,6 +451,16 @@ def run_split(
     return 0
 
 
+def _after_lines(data: bytes, n: int) -> int:
+    """The offset just after the ``n``th line of ``data`` (0 for n = 0)."""
+    at = 0
+    for _ in range(n):
+        at = data.find(b"\n", at) + 1
+        if at == 0:
+            return len(data)
+    return at
+
+
 def _two_processors() -> bool:
     import os
 
@@ -471,11 +485,30 @@ def _round(
     flush: Callable[[], object],
     guard: Callable[[Callable[[], int]], int],
 ) -> int:
-    """One round of ``run_split``: the exit code (0: answered and written)."""
+    """One round of ``run_split``: the exit code (0: answered and written).
+
+    Before the first split, this process answers the round's first lines (up to ``_WARM``)
+    itself, so that what they find out once (the courts' plans and tables, the years' roll
+    tables and warnings, each kind of line checked against the general path) is found once and
+    shared by both processes; their answers are written by the child, before its half."""
     import os
 
+    first_line = number
+    lines = data.count(b"\n")
+    if lines < _SPLIT_LINES:
+        _write(quick.block(data, number), write)
+        return 0
+    warm: list[str] = []
+    if not quick.warmed:
+        quick.warmed = True
+        cut = _after_lines(data, min(_WARM, lines // 8))
+        if 0 < cut < len(data):
+            warm = quick.block(data[:cut], number)
+            number += data.count(b"\n", 0, cut)
+            data = data[cut:]
     middle = data.find(b"\n", len(data) // 2) + 1
-    if data.count(b"\n") < _SPLIT_LINES or not 0 < middle < len(data):
+    if not 0 < middle < len(data):
+        _write(warm, write)
         _write(quick.block(data, number), write)
         return 0
     first, second = data[:middle], data[middle:]
@@ -485,6 +518,7 @@ def _round(
     if child == 0:  # pragma: no cover (the child's coverage is not collected)
 
         def answer_first() -> int:
+            _write(warm, write)
             _write(quick.block(first, number), write)
             flush()
             return 0
@@ -504,7 +538,7 @@ def _round(
         import sys
 
         print(
-            f"docketcal: the process answering lines {number} to {halfway - 1}"
+            f"docketcal: the process answering lines {first_line} to {halfway - 1}"
             f" was ended by {signal.Signals(-code).name}; nothing more was written",
             file=sys.stderr,
         )
