@@ -409,10 +409,6 @@ class Plan:
             self.ats[ordinal] = at
         return found
 
-    def answer_at(self, ordinal: int) -> str:
-        """The last step's dates: the due date, and the instant it ends."""
-        return _name(ordinal)[0] + '", "to": "' + self.ats[ordinal]
-
     def warnings(self, notes: tuple[str, ...]) -> str:
         found = self.warned.get(notes)
         if found is None:
@@ -750,9 +746,7 @@ def line_of(
         warned = p.warnings(notes)
     if not trace and kind.exact:
         return f"{head}{warned}}}"
-    tail = kind.tails.get(first)
-    if tail is None:
-        tail = kind.tail(first)
+    tail = kind.tail(first)
     a_iso, a_name = _names.get(start) or _name(start)
     f_iso, f_name = _names.get(first) or _name(first)
     line = (
@@ -775,7 +769,7 @@ def line_of(
 class _Kind:
     """The constant pieces of the lines of one kind of request (version, direction, method),
     whether they were found to give the rule set's own line (None: not yet checked), and the
-    part of each line that depends on its unrolled last day alone, kept by that day."""
+    part of each line that depends on its unrolled last day alone (``tail``)."""
 
     __slots__ = (
         "add",
@@ -791,7 +785,6 @@ class _Kind:
         "p",
         "roll",
         "service",
-        "tails",
         "three",
         "way",
     )
@@ -807,8 +800,6 @@ class _Kind:
         #: the unrolled last day -> the due day, or 0 when the tables do not settle it (shared
         #: by the kinds of one direction whose service adds days or not alike)
         self.ends = p.ends[forward * 2 + self.adds]
-        #: the unrolled last day -> the line after the first step's note
-        self.tails: dict[int, str] = {}
         self.exact: bool | None = None
         if (
             not version.current_style
@@ -862,28 +853,29 @@ class _Kind:
 
     def tail(self, first: int) -> str:
         """The line after the first step's note for the unrolled last day ``first`` (one the
-        tables settle), kept in ``tails``."""
+        tables settle; ``end`` has found its due day). Built for each line: few lines share
+        one, and keeping them costs more memory than it saves."""
         p = self.p
         k = self.k
-        rolled = (p.ahead if self.forward else p.behind)[first]  # filled by ``end``
         end = self.ends[first]
-        text = f'"}}, {{"step": 2{p.roll_step(self.roll, k, first)}'
-        added = 0
-        if self.service is not None:
-            r_iso, r_name = _names.get(rolled) or _name(rolled)
-            if self.adds:
-                added = rolled + 3
-                t_iso, t_name = _names.get(added) or _name(added)
-                text = (
-                    f'{text}{self.service}{r_iso}", "to": "{t_iso}{self.three}{r_name} + 3'
-                    f' = {t_name}"}}, {{"step": 4{p.roll_step(2, k, added)}'
-                )
-            else:
-                text = f'{text}{self.service}{r_iso}", "to": "{r_iso}{self.three}'
-        found = self.tails[first] = (
-            f"{text}{self.end_added if added else self.end_at}{p.answer_at(end)}{self.end_note}"
+        step2 = p.roll_step(self.roll, k, first)
+        last = f'{_names[end][0]}", "to": "{p.ats[end]}{self.end_note}'
+        if self.service is None:
+            return f'"}}, {{"step": 2{step2}{self.end_at}{last}'
+        rolled = (p.ahead if self.forward else p.behind)[first]  # filled by ``end``
+        r_iso, r_name = _names.get(rolled) or _name(rolled)
+        if self.adds:
+            added = rolled + 3
+            t_iso, t_name = _names.get(added) or _name(added)
+            return (
+                f'"}}, {{"step": 2{step2}{self.service}{r_iso}", "to": "{t_iso}{self.three}'
+                f'{r_name} + 3 = {t_name}"}}, {{"step": 4{p.roll_step(2, k, added)}'
+                f"{self.end_added}{last}"
+            )
+        return (
+            f'"}}, {{"step": 2{step2}{self.service}{r_iso}", "to": "{r_iso}{self.three}'
+            f"{self.end_at}{last}"
         )
-        return found
 
 
 def _general(court: Court, req: Request, rules: str | None) -> str:

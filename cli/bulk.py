@@ -48,8 +48,9 @@ _LINE = re.compile(
     rf"(?:{_WS},{_WS}\"trace\"{_WS}:{_WS}(true|false))?{_WS}\}}{_WS}"
 )
 #: answered lines joined and written at once (a piece small enough to be joined and encoded
-#: while its lines are still in the processor's caches)
-_CHUNK = 512
+#: while its lines are still in the processor's caches, and for the memory of one piece to
+#: serve the next: a piece of a few hundred kilobytes is given fresh pages each time)
+_CHUNK = 64
 #: bytes read at once (at most: what the input has ready) from a stream
 _BLOCK = 1 << 20
 #: ``run_split``: the input is answered in rounds of about this many bytes, each by two
@@ -313,11 +314,15 @@ class Quick:
             text = general(number, raw, self.trace)
         return text
 
-    def block(self, data: bytes, number: int) -> list[str]:
+    def block(
+        self, data: bytes, number: int, write: Callable[[str], object] | None = None
+    ) -> list[str]:
         """The answers to the lines of ``data`` (whole lines, the last one's newline perhaps
         missing at the end of the input), the first of them line ``number``: in pieces of
         ``_CHUNK`` answered lines, each line ended by a newline (each piece joined as soon as
-        its lines are written, while they are at hand)."""
+        its lines are written, while they are at hand); with ``write``, each piece is written
+        as soon as it is joined (the memory of one piece then serves the next), and none is
+        returned."""
         out: list[str] = []
         done: list[str] = []
         append = done.append
@@ -330,7 +335,7 @@ class Quick:
                 if text is not None:
                     append(text)
                 number += 1
-            _piece(done, out)
+            _piece(done, out, write)
             return out
         last = len(lines) - 1
         if not lines[last]:
@@ -345,16 +350,20 @@ class Quick:
                     continue
             append(text)
             if len(done) >= _CHUNK:
-                _piece(done, out)
-        _piece(done, out)
+                _piece(done, out, write)
+        _piece(done, out, write)
         return out
 
 
-def _piece(done: list[str], out: list[str]) -> None:
-    """The lines of ``done`` joined into one piece of ``out`` (``done`` is emptied)."""
+def _piece(done: list[str], out: list[str], write: Callable[[str], object] | None = None) -> None:
+    """The lines of ``done`` joined into one piece of ``out``, or written with ``write``
+    (``done`` is emptied)."""
     if done:
         done.append("")
-        out.append("\n".join(done))
+        if write is None:
+            out.append("\n".join(done))
+        else:
+            write("\n".join(done))
         done.clear()
 
 
@@ -397,7 +406,7 @@ def run(lines: Iterable[bytes], write: Callable[[str], object], trace: bool = Tr
     quick = Quick(trace)
     if hasattr(lines, "read"):
         for number, block in _blocks(lines):
-            _write(quick.block(block, number), write)
+            quick.block(block, number, write)
         return
     out: list[str] = []
     for number, line in enumerate(lines, 1):
@@ -430,7 +439,7 @@ def run_split(
     quick = Quick(trace)
     if not _two_processors():
         for number, block in _blocks(stream):
-            _write(quick.block(block, number), write)
+            quick.block(block, number, write)
         return 0
     pending: list[bytes] = []
     size = 0
@@ -496,7 +505,7 @@ def _round(
     first_line = number
     lines = data.count(b"\n")
     if lines < _SPLIT_LINES:
-        _write(quick.block(data, number), write)
+        quick.block(data, number, write)
         return 0
     warm: list[str] = []
     if not quick.warmed:
@@ -509,7 +518,7 @@ def _round(
     middle = data.find(b"\n", len(data) // 2) + 1
     if not 0 < middle < len(data):
         _write(warm, write)
-        _write(quick.block(data, number), write)
+        quick.block(data, number, write)
         return 0
     first, second = data[:middle], data[middle:]
     halfway = number + first.count(b"\n")
@@ -519,7 +528,7 @@ def _round(
 
         def answer_first() -> int:
             _write(warm, write)
-            _write(quick.block(first, number), write)
+            quick.block(first, number, write)
             flush()
             return 0
 
