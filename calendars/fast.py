@@ -107,9 +107,12 @@ class Plan:
         "explain",
         "family",
         "forward",
+        "forward_by",
         "heads",
         "kinds",
         "methods",
+        "newest",
+        "newest_from",
         "notes",
         "reasons",
         "roll_json",
@@ -213,6 +216,15 @@ class Plan:
         self.ends: tuple[dict[int, int], ...] = ({}, {}, {}, {})
         self.after3: dict[int, tuple[date, datetime, tuple[Reading, ...]] | tuple[()]] = {}
         self.before: dict[int, tuple[date, datetime, tuple[Reading, ...]] | tuple[()]] = {}
+        #: the same by version as ``by_version``: each service method's table of a period
+        #: counted forward (``after3`` where it adds 3 days, else ``after``)
+        self.forward_by = [
+            {m: self.after3 if adds else self.after for m, adds in methods.items()}
+            for methods in self.by_version
+        ]
+        #: the index in ``by_version`` of the newest version, and the day it is in force from
+        self.newest = len(self.since)
+        self.newest_from = self.since[-1] if self.since else LAST_ORDINAL + 1
 
     def adds(self, method: str, served: int) -> bool:
         """Whether service by ``method`` on the day ``served`` adds 3 days (``Federal.adds``)."""
@@ -520,7 +532,13 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
     period = req.period
     if type(anchor) is not date or period is None or req.closures or req.rules_as_of is not None:
         return None
-    p = _by_court.get(court.id, False) if rules is None else _plans.get((court.id, rules), False)
+    if rules is None:
+        try:
+            p = _by_court[court.id]
+        except KeyError:
+            p = plan(court, None)
+    else:
+        p = plan(court, rules)
     if p is None:
         return None
     unit = period.unit
@@ -530,29 +548,30 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
         days = period.n * 7
     else:
         return None
-    if p is False:
-        p = plan(court, rules)
-        if p is None:
-            return None
-    assert isinstance(p, Plan)
     start = anchor.toordinal()
     if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
         return None
     method = req.service
-    adds = p.by_version[bisect_right(p.since, start)].get(method)
-    if adds is None:
-        return None  # no version in force, or a method the rule set does not know
-    if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
-        return None  # the period may straddle the 2016 amendment: the general path decides
+    i = p.newest if start >= p.newest_from else bisect_right(p.since, start)
     if req.direction is _AFTER:
+        table = p.forward_by[i].get(method)
+        if table is None:
+            return None  # no version in force, or a method the rule set does not know
+        if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+            return None  # the period may straddle the 2016 amendment: the general path decides
         first = start + days
-        found = (p.after3 if adds else p.after).get(first)
+        found = table.get(first)
         if found is None:
-            found = p.settle(True, adds, first)
+            found = p.settle(True, table is p.after3, first)
         notes = p.years.get(anchor.year * 2 + 1)
         if notes is None:
             notes = p.year_notes(anchor, _AFTER)
     else:
+        adds = p.by_version[i].get(method)
+        if adds is None:
+            return None
+        if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+            return None
         first = start - days
         found = p.before.get(first)
         if found is None:
@@ -561,8 +580,7 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
         if notes is None:
             notes = p.year_notes(anchor, req.direction)
         if adds and found:
-            k = bisect_right(p.since, start) - 1
-            notes = notes + p.not_before(k, method, anchor, found[0].toordinal())
+            notes = notes + p.not_before(i - 1, method, anchor, found[0].toordinal())
     if not found:
         return _quick_days(p, court, req, rules, start, days)
     due, due_at, readings = found
