@@ -424,9 +424,12 @@ def run_split(
     flush: Callable[[], object],
     trace: bool,
     guard: Callable[[Callable[[], int]], int],
+    binary: tuple[Callable[[str], bytes], Callable[[bytes], object]] | None = None,
 ) -> int:
     """``run`` over a binary stream, answering large inputs in two processes at once where
-    the machine has two processors or more: the exit code.
+    the machine has two processors or more: the exit code. ``binary`` (how ``write`` encodes
+    its text, and the writer of the bytes beneath it) lets the half that waits encode its
+    answers while the other half is answered, rather than after.
 
     The input is read in rounds of about ``_ROUND`` bytes. A round of ``_SPLIT_LINES`` lines or
     more is split at a line in its middle; a child process (forked with everything this one has
@@ -450,13 +453,13 @@ def run_split(
         pending.append(block)
         size += len(block)
         if size >= _ROUND:
-            code = _round(quick, b"".join(pending), start, write, flush, guard)
+            code = _round(quick, b"".join(pending), start, write, flush, guard, binary)
             if code:
                 return code
             pending.clear()
             size = 0
     if pending:
-        return _round(quick, b"".join(pending), start, write, flush, guard)
+        return _round(quick, b"".join(pending), start, write, flush, guard, binary)
     return 0
 
 
@@ -493,6 +496,7 @@ def _round(
     write: Callable[[str], object],
     flush: Callable[[], object],
     guard: Callable[[Callable[[], int]], int],
+    binary: tuple[Callable[[str], bytes], Callable[[bytes], object]] | None = None,
 ) -> int:
     """One round of ``run_split``: the exit code (0: answered and written).
 
@@ -537,8 +541,17 @@ def _round(
             code = guard(answer_first)
         finally:  # never back into the command's own code: this process only answers its half
             os._exit(code)
+    held: list[Any] = []
+    if binary is None:
+        hold: Callable[[str], object] = held.append
+    else:
+        encode = binary[0]
+
+        def hold(text: str) -> None:
+            held.append(encode(text))
+
     try:
-        out = quick.block(second, halfway)
+        quick.block(second, halfway, hold)
     finally:
         _, status = os.waitpid(child, 0)
     code = os.waitstatus_to_exitcode(status)
@@ -554,5 +567,10 @@ def _round(
         return 1
     if code:
         return code
-    _write(out, write)
+    if binary is None:
+        _write(held, write)
+    else:
+        flush()  # what was written as text before goes first
+        for piece in held:
+            binary[1](piece)
     return 0
