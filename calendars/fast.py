@@ -37,6 +37,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TypeGuard
 
@@ -64,8 +65,9 @@ _SHORT = tuple(name[:3] for name in WEEKDAY_NAMES)
 
 
 def _q(text: str) -> str:
-    """A JSON string, as ``json.dumps(..., ensure_ascii=False)`` writes it."""
-    return json.dumps(text, ensure_ascii=False)
+    """A JSON string, as ``json.dumps(..., ensure_ascii=False)`` writes it (its own encoder of
+    a string, without the rest of ``dumps``)."""
+    return encode_basestring(text)
 
 
 _SETTLED_JSON = '[{"due": "%s", "assumes": ' + _q(SETTLED).replace("%", "%%") + "}]"
@@ -861,9 +863,19 @@ class _Kind:
         """The due day of the unrolled last day ``first``, or 0 when the tables do not settle it
         (an unsettled day met, or a due date past the supported years); kept in ``ends``."""
         p = self.p
-        end = p.forward(first) if self.forward else p.back(first)
+        if self.forward:
+            end = p.ahead.get(first)
+            if end is None:
+                end = p.forward(first)
+        else:
+            end = p.behind.get(first)
+            if end is None:
+                end = p.back(first)
         if end and self.adds:
-            end = p.forward(end + 3)
+            added = end + 3
+            end = p.ahead.get(added)
+            if end is None:
+                end = p.forward(added)
         if end > LAST_ORDINAL:
             end = 0
         self.ends[first] = end
