@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from calendars.data import kept
 from calendars.holidays import Holiday
@@ -62,8 +64,10 @@ class DayBook:
         self._kept = True
         source = self._source
 
-        def kept_source(year: int) -> tuple[Holiday, ...]:
-            return kept(f"{name} {year}", sources, lambda: tuple(source(year)))
+        def kept_source(year: int) -> list[Holiday]:
+            # kept as plain tuples of the fields (a dataclass's own pickling is slow to load)
+            rows = kept(f"{name} {year}", sources, lambda: _rows(source(year)))
+            return [Holiday(*row) for row in rows]
 
         self._source = kept_source
 
@@ -71,6 +75,14 @@ class DayBook:
         """The days of ``year`` that have a holiday of any layer, in order."""
         self._fill(year)
         return self._marked[year]
+
+
+_FIELDS = tuple(f.name for f in fields(Holiday))
+
+
+def _rows(days: Iterable[Holiday]) -> tuple[tuple[Any, ...], ...]:
+    """Holidays as tuples of their fields, in the order ``Holiday`` takes them."""
+    return tuple(tuple(getattr(h, name) for name in _FIELDS) for h in days)
 
 
 ONE_DAY = timedelta(days=1)
@@ -136,7 +148,7 @@ class RollTable:
         asked = {d.toordinal() for d in self._marked(year) if d.weekday() < 5}
         days = range(first, last + 1)
         rolled = self.rolled
-        rolled.update({o: o for o in days})  # a weekday with no holiday is a court day
+        rolled.update(zip(days, days, strict=True))  # a weekday with no holiday is a court day
         # the Saturdays and Sundays (day 1 of the ordinals is a Monday) and the marked weekdays,
         # walked against the way of the roll, so that the day beyond each day is known first
         saturday = first + (5 - (first - 1) % 7) % 7
