@@ -735,18 +735,17 @@ def line_of(
     start = anchor.toordinal()
     if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
         return None
-    i = bisect_right(p.since, start)
-    adds = p.by_version[i].get(method)
-    if adds is None:
-        return None  # no version in force, or a method the rule set does not know
-    if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
-        return None  # the period may straddle the 2016 amendment: the general path decides
+    i = p.newest if start >= p.newest_from else bisect_right(p.since, start)
     key = (i, forward, method, period.unit is _WEEKS)
     kind = p.kinds.get(key)
     if kind is None:
+        if p.by_version[i].get(method) is None:
+            return None  # no version in force, or a method the rule set does not know
         kind = p.kinds[key] = _Kind(p, i - 1, forward, method)
     if kind.exact is False:
         return None
+    if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+        return None  # the period may straddle the 2016 amendment: the general path decides
     first = start + days if forward else start - days
     end = kind.ends.get(first)
     if end is None:
@@ -759,7 +758,7 @@ def line_of(
     notes = p.years.get(anchor.year * 2 + forward)
     if notes is None:
         notes = p.year_notes(anchor, _AFTER if forward else _BEFORE)
-    if adds and not forward:  # service adds nothing to a period counted before an event
+    if kind.not_added:  # service adds nothing to a period counted before an event
         notes = notes + p.not_before(i - 1, method, anchor, end)
     warned = p.warned.get(notes)
     if warned is None:
@@ -802,6 +801,7 @@ class _Kind:
         "exact",
         "forward",
         "k",
+        "not_added",
         "p",
         "roll",
         "service",
@@ -817,6 +817,8 @@ class _Kind:
         self.forward = forward
         #: whether 3 days are added after the period (service that adds them, counted forward)
         self.adds = forward and method in version.adds
+        #: whether the service would add days but the period is counted before an event
+        self.not_added = not forward and method in version.adds
         #: the unrolled last day -> the due day, or 0 when the tables do not settle it (shared
         #: by the kinds of one direction whose service adds days or not alike)
         self.ends = p.ends[forward * 2 + self.adds]
@@ -888,7 +890,9 @@ class _Kind:
         p = self.p
         k = self.k
         end = self.ends[first]
-        step2 = p.roll_step(self.roll, k, first)
+        step2 = p.rolls[self.roll].get(first) if p.templated else None
+        if step2 is None:
+            step2 = p.roll_step(self.roll, k, first)
         last = f'{_names[end][0]}", "to": "{p.ats[end]}{self.end_note}'
         if self.service is None:
             return f'"}}, {{"step": 2{step2}{self.end_at}{last}'
