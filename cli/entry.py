@@ -60,7 +60,7 @@ def bulk(trace: bool) -> int:
 
         # the standard output's bytes, for the half of a split run that waits (cli/bulk.py)
         binary = (encode, beneath.write) if isinstance(encoding, str) and beneath else None
-        with keeping():  # the data files and the courts' holidays: copies kept between runs
+        with keeping(steady=True):  # the data files and the courts' holidays: kept copies
             code = run_split(sys.stdin.buffer, out.write, out.flush, trace, guard, binary)
         sys.stdout.flush()
         return code

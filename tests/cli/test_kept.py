@@ -209,3 +209,25 @@ def test_compute_jsonl_keeps_the_courts_holidays_and_answers_alike(tmp_path: Pat
         env={**env, "DOCKETCAL_KEEP": "0"},
     )
     assert again.stdout == first.stdout == fresh.stdout
+
+
+def test_a_steady_run_looks_at_each_source_once(tmp_path: Path) -> None:
+    source = tmp_path / "source.txt"
+    source.write_text("one", encoding="utf-8")
+    made: list[str] = []
+
+    def make() -> str:
+        made.append(source.read_text(encoding="utf-8"))
+        return made[-1]
+
+    with keeping(steady=True):
+        assert keep("steady", lambda: [source], make) == "one"
+        source.write_text("two", encoding="utf-8")
+        os.utime(source, ns=(3, 3))
+        assert keep("steady", lambda: [source], make) == "one"  # as the run found the file
+    assert keep("steady", lambda: [source], make) == "two"  # the next run sees the change
+    assert made == ["one", "two"]
+    with keeping():  # not steady: each copy looks again
+        source.write_text("three", encoding="utf-8")
+        os.utime(source, ns=(4, 4))
+        assert keep("steady", lambda: [source], make) == "three"
