@@ -127,7 +127,8 @@ class Plan:
         "templated",
         "unsettled",
         "warned",
-        "years",
+        "years_after",
+        "years_before",
         "zone",
     )
 
@@ -146,8 +147,9 @@ class Plan:
         self.back = RollTable(roll, False, book.marked)
         self.ahead = self.forward.rolled
         self.behind = self.back.rolled
-        #: year * 2 + (1 forward, 0 backward) -> the rule set's warnings of that year and way
-        self.years: dict[int, tuple[str, ...]] = {}
+        #: year -> the rule set's warnings of that year, counted backward and forward
+        self.years_before: dict[int, tuple[str, ...]] = {}
+        self.years_after: dict[int, tuple[str, ...]] = {}
         self.methods = frozenset(ruleset.methods) & frozenset(SERVICE_METHODS)
         #: the rule set's own cache of the warnings of a court, year and direction (filled by
         #: its general path; ``Federal.quick`` reads it too)
@@ -274,7 +276,7 @@ class Plan:
             req = Request(anchor=anchor, direction=direction)
             rs.years(Run(self.court, req, rs.default, rs.book(self.court), explain=False), anchor)
             found = self.notes[(self.court.id, anchor.year, forward)]
-        self.years[anchor.year * 2 + forward] = found
+        (self.years_after if forward else self.years_before)[anchor.year] = found
         return found
 
     def answer(self, ordinal: int) -> tuple[date, datetime, tuple[Reading, ...]]:
@@ -565,7 +567,7 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
         found = table.get(first)
         if found is None:
             found = p.settle(True, table is p.after3, first)
-        notes = p.years.get(anchor.year * 2 + 1)
+        notes = p.years_after.get(anchor.year)
         if notes is None:
             notes = p.year_notes(anchor, _AFTER)
     else:
@@ -578,7 +580,7 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
         found = p.before.get(first)
         if found is None:
             found = p.settle(False, False, first)
-        notes = p.years.get(anchor.year * 2)
+        notes = p.years_before.get(anchor.year)
         if notes is None:
             notes = p.year_notes(anchor, req.direction)
         if adds and found:
@@ -615,14 +617,14 @@ def _quick_days(
         end = p.ahead.get(first)
         if end is None:
             end = p.forward(first)
-        notes = p.years.get(anchor.year * 2 + 1)
+        notes = p.years_after.get(anchor.year)
     else:
         forward = False
         first = start - days
         end = p.behind.get(first)
         if end is None:
             end = p.back(first)
-        notes = p.years.get(anchor.year * 2)
+        notes = p.years_before.get(anchor.year)
     if notes is None:
         notes = p.year_notes(anchor, req.direction)
     if end and adds:
@@ -675,7 +677,7 @@ def _unsettled(
     # service step are in the trace, which is built from the request itself)
     method = req.service
     adds = method != "none" and method in p._adds[k]
-    key = (k, forward, adds, first, p.years[anchor.year * 2 + forward])
+    key = (k, forward, adds, first, (p.years_after if forward else p.years_before)[anchor.year])
     found = p.unsettled.get(key)
     if found is None:
         due = get_ruleset(rules or court.ruleset).compute(court, req)
@@ -755,7 +757,7 @@ def line_of(
     head = p.heads.get(end)
     if head is None:
         head = p.head(end)
-    notes = p.years.get(anchor.year * 2 + forward)
+    notes = (p.years_after if forward else p.years_before).get(anchor.year)
     if notes is None:
         notes = p.year_notes(anchor, _AFTER if forward else _BEFORE)
     if kind.not_added:  # service adds nothing to a period counted before an event
