@@ -124,6 +124,7 @@ class Plan:
         "ruleset",
         "since",
         "skips",
+        "stays",
         "templated",
         "unsettled",
         "warned",
@@ -179,6 +180,9 @@ class Plan:
         self.roll_json = tuple(
             (f', "rule": {_q(rule)}, "from": "', _q(what)[1:-1]) for rule, what in self.roll_words
         )
+        #: by kind of roll step: ordinal -> the JSON of a step off a court day, which stays
+        #: (shared by the plans whose roll steps have the same rule and words)
+        self.stays = tuple(_stays.setdefault(words, {}) for words in self.roll_json)
         self.templated = True
         self.reasons: dict[tuple[int, bool], str] = {}
         self.skips: dict[tuple[int, bool], str] = {}
@@ -339,6 +343,15 @@ class Plan:
         text = json.dumps(step.to_json(), ensure_ascii=False)
         return text[len('{"step": 1') :]
 
+    def stays_text(self, kind: int, ordinal: int) -> str:
+        """``_roll_text`` of a court day (which stays), kept in the shared ``stays``."""
+        head, what = self.roll_json[kind]
+        iso, name = _name(ordinal)
+        found = self.stays[kind][ordinal] = (
+            f'{head}{iso}", "to": "{iso}", "note": "{name} is a court day: {what} stays"}}'
+        )
+        return found
+
     def _roll_text(self, kind: int, ordinal: int) -> str:
         """The roll step from the table and the rule set's reasons, in ``roll``'s words."""
         forward = kind != 1
@@ -472,6 +485,8 @@ def _book_sources(ruleset: Federal, court: Court) -> Callable[[], list[Path]]:
 _plans: dict[tuple[str, str | None], Plan | None] = {}
 #: the same, for the court's own rule set (rules None), by court id
 _by_court: dict[str, Plan | None] = {}
+#: the rule and words of a kind of roll step -> ordinal -> the step off that court day (``Plan.stays``)
+_stays: dict[tuple[str, str], dict[int, str]] = {}
 #: time zone -> (due ordinal -> the head of a line, due ordinal -> the instant it ends)
 _zone_heads: dict[str, tuple[dict[int, str], dict[int, str]]] = {}
 
@@ -892,20 +907,30 @@ class _Kind:
         p = self.p
         k = self.k
         end = self.ends[first]
-        step2 = p.rolls[self.roll].get(first) if p.templated else None
+        rolled = (p.ahead if self.forward else p.behind)[first]  # filled by ``end``
+        step2 = None
+        if p.templated:
+            if rolled == first:  # a court day: the words every plan alike writes (shared)
+                step2 = p.stays[self.roll].get(first) or p.stays_text(self.roll, first)
+            else:
+                step2 = p.rolls[self.roll].get(first)
         if step2 is None:
             step2 = p.roll_step(self.roll, k, first)
         last = f'{_names[end][0]}", "to": "{p.ats[end]}{self.end_note}'
         if self.service is None:
             return f'"}}, {{"step": 2{step2}{self.end_at}{last}'
-        rolled = (p.ahead if self.forward else p.behind)[first]  # filled by ``end``
         r_iso, r_name = _names.get(rolled) or _name(rolled)
         if self.adds:
             added = rolled + 3
             t_iso, t_name = _names.get(added) or _name(added)
+            step4 = None
+            if p.templated and p.ahead[added] == added:  # filled by ``end``
+                step4 = p.stays[2].get(added) or p.stays_text(2, added)
+            if step4 is None:
+                step4 = p.roll_step(2, k, added)
             return (
                 f'"}}, {{"step": 2{step2}{self.service}{r_iso}", "to": "{t_iso}{self.three}'
-                f'{r_name} + 3 = {t_name}"}}, {{"step": 4{p.roll_step(2, k, added)}'
+                f'{r_name} + 3 = {t_name}"}}, {{"step": 4{step4}'
                 f"{self.end_added}{last}"
             )
         return (
