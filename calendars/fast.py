@@ -41,7 +41,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TypeGuard
 
-from calendars.courts import Court
+from calendars.courts import DATA_FILES, Court
 from calendars.data import data_path
 from calendars.days import WEEKDAY_NAMES, RollTable
 from calendars.due import Due, Reading
@@ -454,8 +454,8 @@ def _book_name(ruleset: Federal, court: Court) -> str:
 
 def _book_sources(ruleset: Federal, court: Court) -> Callable[[], list[Path]]:
     """The files a court's holidays are made of: the federal list and the holidays package's
-    files, the court's states' files (and their folder, where a state's file may be added), and
-    the code of the rule set and of the book; found once."""
+    files, the court lists, the court's states' files (and their folder, where a state's file
+    may be added), and the code of the rule set and of the book; found once."""
     found: list[Path] = []
 
     def sources() -> list[Path]:
@@ -464,6 +464,7 @@ def _book_sources(ruleset: Federal, court: Court) -> Callable[[], list[Path]]:
             from calendars.holidays import _federal_sources
 
             out = _federal_sources()
+            out += [data_path(name) for name in DATA_FILES]  # what the court's record says
             folder = data_path("holidays")
             out.append(folder)
             for state in ruleset.book_states(court):

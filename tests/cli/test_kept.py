@@ -231,3 +231,22 @@ def test_a_steady_run_looks_at_each_source_once(tmp_path: Path) -> None:
         source.write_text("three", encoding="utf-8")
         os.utime(source, ns=(4, 4))
         assert keep("steady", lambda: [source], make) == "three"
+
+
+def test_a_courts_kept_holidays_are_made_of_its_files() -> None:
+    """A change to any file a court's holiday years are made of makes them again: the federal
+    list, the court lists, the state's file and its folder, and the code."""
+    from calendars import get_court, get_ruleset
+    from calendars.fast import _book_sources
+
+    court = get_court("txsd")
+    sources = _book_sources(get_ruleset(court.ruleset), court)()
+    for path in (
+        data_path("federal-holidays.toml"),
+        data_path("holidays"),
+        data_path("holidays", "tx.toml"),
+        *(data_path(name) for name in DATA_FILES),
+    ):
+        assert path in sources
+    names = {Path(p).name for p in sources}
+    assert {"federal.py", "days.py", "holidays.py", "base.py"} <= names
