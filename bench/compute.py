@@ -18,7 +18,10 @@ And the bulk calculator as a whole process (issue 18), side by side in the same 
   run's processor time (user + system) beside it; lines per second = lines / seconds. The
   packages are byte-compiled first, as installing docketcal does: a checkout run with
   PYTHONDONTWRITEBYTECODE set has no compiled files, and every run would compile every module
-  it loads again (tens of milliseconds of a start that is not the program's);
+  it loads again (tens of milliseconds of a start that is not the program's). The two checking
+  runs before the timed ones leave the copies a run keeps in the user's cache folder (the
+  parsed data files and each court's holidays by year, cli/kept.py), as any run after a
+  user's first finds them; ``DOCKETCAL_KEEP=0`` in the environment times runs without them;
 - amagi-litigation-deadlines in-process (``compute_deadline``, a date and no trace) over the
   same anchors and periods, counted forward (it has no periods before an event and no
   service), timed as the core is: five slices, the median slice's rate. It is not a

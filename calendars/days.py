@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
+from calendars.data import kept
 from calendars.holidays import Holiday
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -18,10 +22,11 @@ def day_name(d: date) -> str:
 class DayBook:
     """Every holiday a court's rule set may look at, indexed by date, filled a year at a time."""
 
-    __slots__ = ("_days", "_marked", "_source", "_years")
+    __slots__ = ("_days", "_kept", "_marked", "_source", "_years")
 
     def __init__(self, source: Callable[[int], Iterable[Holiday]]) -> None:
         self._source = source
+        self._kept = False
         self._days: dict[date, tuple[Holiday, ...]] = {}
         self._years: set[int] = set()
         #: year -> the days of that year with a holiday, in order
@@ -50,10 +55,34 @@ class DayBook:
                 self._days[h.day] = (*have, h)
         self._marked[year] = sorted(marked)
 
+    def keep_years(self, name: str, sources: Callable[[], Sequence[Path]]) -> None:
+        """From now on, each year's holidays are read through ``calendars.data.kept`` under
+        ``name`` and the year (a copy kept between runs while ``sources``, the files the days are
+        made of, are unchanged, when a keeper is set; made as before otherwise). Once per book."""
+        if self._kept:
+            return
+        self._kept = True
+        source = self._source
+
+        def kept_source(year: int) -> list[Holiday]:
+            # kept as plain tuples of the fields (a dataclass's own pickling is slow to load)
+            rows = kept(f"{name} {year}", sources, lambda: _rows(source(year)))
+            return [Holiday(*row) for row in rows]
+
+        self._source = kept_source
+
     def marked(self, year: int) -> list[date]:
         """The days of ``year`` that have a holiday of any layer, in order."""
         self._fill(year)
         return self._marked[year]
+
+
+_FIELDS = tuple(f.name for f in fields(Holiday))
+
+
+def _rows(days: Iterable[Holiday]) -> tuple[tuple[Any, ...], ...]:
+    """Holidays as tuples of their fields, in the order ``Holiday`` takes them."""
+    return tuple(tuple(getattr(h, name) for name in _FIELDS) for h in days)
 
 
 ONE_DAY = timedelta(days=1)
@@ -119,7 +148,7 @@ class RollTable:
         asked = {d.toordinal() for d in self._marked(year) if d.weekday() < 5}
         days = range(first, last + 1)
         rolled = self.rolled
-        rolled.update({o: o for o in days})  # a weekday with no holiday is a court day
+        rolled.update(zip(days, days, strict=True))  # a weekday with no holiday is a court day
         # the Saturdays and Sundays (day 1 of the ordinals is a Monday) and the marked weekdays,
         # walked against the way of the roll, so that the day beyond each day is known first
         saturday = first + (5 - (first - 1) % 7) % 7

@@ -32,12 +32,17 @@ on.
 from __future__ import annotations
 
 import json
+import sys
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
+from json.encoder import encode_basestring
+from pathlib import Path
 from typing import TypeGuard
 
-from calendars.courts import Court
+from calendars.courts import DATA_FILES, Court
+from calendars.data import data_path
 from calendars.days import WEEKDAY_NAMES, RollTable
 from calendars.due import Due, Reading
 from calendars.errors import LAST_YEAR
@@ -60,8 +65,9 @@ _SHORT = tuple(name[:3] for name in WEEKDAY_NAMES)
 
 
 def _q(text: str) -> str:
-    """A JSON string, as ``json.dumps(..., ensure_ascii=False)`` writes it."""
-    return json.dumps(text, ensure_ascii=False)
+    """A JSON string, as ``json.dumps(..., ensure_ascii=False)`` writes it (its own encoder of
+    a string, without the rest of ``dumps``)."""
+    return encode_basestring(text)
 
 
 _SETTLED_JSON = '[{"due": "%s", "assumes": ' + _q(SETTLED).replace("%", "%%") + "}]"
@@ -103,9 +109,12 @@ class Plan:
         "explain",
         "family",
         "forward",
+        "forward_by",
         "heads",
         "kinds",
         "methods",
+        "newest",
+        "newest_from",
         "notes",
         "reasons",
         "roll_json",
@@ -115,10 +124,12 @@ class Plan:
         "ruleset",
         "since",
         "skips",
+        "stays",
         "templated",
         "unsettled",
         "warned",
-        "years",
+        "years_after",
+        "years_before",
         "zone",
     )
 
@@ -131,13 +142,15 @@ class Plan:
         #: the rule set's own trace of a request (a bound method made once)
         self.explain = ruleset.explain
         book = ruleset.book(court)
+        book.keep_years(_book_name(ruleset, court), _book_sources(ruleset, court))
         roll = partial(ruleset._quick_roll, book)
         self.forward = RollTable(roll, True, book.marked)
         self.back = RollTable(roll, False, book.marked)
         self.ahead = self.forward.rolled
         self.behind = self.back.rolled
-        #: year * 2 + (1 forward, 0 backward) -> the rule set's warnings of that year and way
-        self.years: dict[int, tuple[str, ...]] = {}
+        #: year -> the rule set's warnings of that year, counted backward and forward
+        self.years_before: dict[int, tuple[str, ...]] = {}
+        self.years_after: dict[int, tuple[str, ...]] = {}
         self.methods = frozenset(ruleset.methods) & frozenset(SERVICE_METHODS)
         #: the rule set's own cache of the warnings of a court, year and direction (filled by
         #: its general path; ``Federal.quick`` reads it too)
@@ -167,6 +180,9 @@ class Plan:
         self.roll_json = tuple(
             (f', "rule": {_q(rule)}, "from": "', _q(what)[1:-1]) for rule, what in self.roll_words
         )
+        #: by kind of roll step: ordinal -> the JSON of a step off a court day, which stays
+        #: (shared by the plans whose roll steps have the same rule and words)
+        self.stays = tuple(_stays.setdefault(words, {}) for words in self.roll_json)
         self.templated = True
         self.reasons: dict[tuple[int, bool], str] = {}
         self.skips: dict[tuple[int, bool], str] = {}
@@ -208,6 +224,15 @@ class Plan:
         self.ends: tuple[dict[int, int], ...] = ({}, {}, {}, {})
         self.after3: dict[int, tuple[date, datetime, tuple[Reading, ...]] | tuple[()]] = {}
         self.before: dict[int, tuple[date, datetime, tuple[Reading, ...]] | tuple[()]] = {}
+        #: the same by version as ``by_version``: each service method's table of a period
+        #: counted forward (``after3`` where it adds 3 days, else ``after``)
+        self.forward_by = [
+            {m: self.after3 if adds else self.after for m, adds in methods.items()}
+            for methods in self.by_version
+        ]
+        #: the index in ``by_version`` of the newest version, and the day it is in force from
+        self.newest = len(self.since)
+        self.newest_from = self.since[-1] if self.since else LAST_ORDINAL + 1
 
     def adds(self, method: str, served: int) -> bool:
         """Whether service by ``method`` on the day ``served`` adds 3 days (``Federal.adds``)."""
@@ -255,7 +280,7 @@ class Plan:
             req = Request(anchor=anchor, direction=direction)
             rs.years(Run(self.court, req, rs.default, rs.book(self.court), explain=False), anchor)
             found = self.notes[(self.court.id, anchor.year, forward)]
-        self.years[anchor.year * 2 + forward] = found
+        (self.years_after if forward else self.years_before)[anchor.year] = found
         return found
 
     def answer(self, ordinal: int) -> tuple[date, datetime, tuple[Reading, ...]]:
@@ -317,6 +342,15 @@ class Plan:
         (step,) = run.steps
         text = json.dumps(step.to_json(), ensure_ascii=False)
         return text[len('{"step": 1') :]
+
+    def stays_text(self, kind: int, ordinal: int) -> str:
+        """``_roll_text`` of a court day (which stays), kept in the shared ``stays``."""
+        head, what = self.roll_json[kind]
+        iso, name = _name(ordinal)
+        found = self.stays[kind][ordinal] = (
+            f'{head}{iso}", "to": "{iso}", "note": "{name} is a court day: {what} stays"}}'
+        )
+        return found
 
     def _roll_text(self, kind: int, ordinal: int) -> str:
         """The roll step from the table and the rule set's reasons, in ``roll``'s words."""
@@ -404,10 +438,6 @@ class Plan:
             self.ats[ordinal] = at
         return found
 
-    def answer_at(self, ordinal: int) -> str:
-        """The last step's dates: the due date, and the instant it ends."""
-        return _name(ordinal)[0] + '", "to": "' + self.ats[ordinal]
-
     def warnings(self, notes: tuple[str, ...]) -> str:
         found = self.warned.get(notes)
         if found is None:
@@ -415,9 +445,49 @@ class Plan:
         return found
 
 
+def _book_name(ruleset: Federal, court: Court) -> str:
+    """What a court's holidays under a rule set are kept by (with the year)."""
+    kind = type(ruleset)
+    states = ",".join(ruleset.book_states(court))
+    return f"book {kind.__module__}.{kind.__qualname__} {court.id} {states}"
+
+
+def _book_sources(ruleset: Federal, court: Court) -> Callable[[], list[Path]]:
+    """The files a court's holidays are made of: the federal list and the holidays package's
+    files, the court lists, the court's states' files (and their folder, where a state's file
+    may be added), and the code of the rule set and of the book; found once."""
+    found: list[Path] = []
+
+    def sources() -> list[Path]:
+        if not found:
+            import calendars.days
+            from calendars.holidays import _federal_sources
+
+            out = _federal_sources()
+            out += [data_path(name) for name in DATA_FILES]  # what the court's record says
+            folder = data_path("holidays")
+            out.append(folder)
+            for state in ruleset.book_states(court):
+                path = folder / f"{state.lower()}.toml"
+                if path.exists():
+                    out.append(path)
+            for kind in type(ruleset).__mro__:
+                module = sys.modules.get(kind.__module__)
+                where = getattr(module, "__file__", None)
+                if where and kind.__module__.startswith("calendars"):
+                    out.append(Path(where))
+            out.append(Path(calendars.days.__file__))
+            found.extend(dict.fromkeys(out))
+        return found
+
+    return sources
+
+
 _plans: dict[tuple[str, str | None], Plan | None] = {}
 #: the same, for the court's own rule set (rules None), by court id
 _by_court: dict[str, Plan | None] = {}
+#: the rule and words of a kind of roll step -> ordinal -> the step off that court day (``Plan.stays``)
+_stays: dict[tuple[str, str], dict[int, str]] = {}
 #: time zone -> (due ordinal -> the head of a line, due ordinal -> the instant it ends)
 _zone_heads: dict[str, tuple[dict[int, str], dict[int, str]]] = {}
 
@@ -482,7 +552,13 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
     period = req.period
     if type(anchor) is not date or period is None or req.closures or req.rules_as_of is not None:
         return None
-    p = _by_court.get(court.id, False) if rules is None else _plans.get((court.id, rules), False)
+    if rules is None:
+        try:
+            p = _by_court[court.id]
+        except KeyError:
+            p = plan(court, None)
+    else:
+        p = plan(court, rules)
     if p is None:
         return None
     unit = period.unit
@@ -492,39 +568,39 @@ def quick_days(court: Court, req: Request, rules: str | None = None) -> Due | No
         days = period.n * 7
     else:
         return None
-    if p is False:
-        p = plan(court, rules)
-        if p is None:
-            return None
-    assert isinstance(p, Plan)
     start = anchor.toordinal()
     if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
         return None
     method = req.service
-    adds = p.by_version[bisect_right(p.since, start)].get(method)
-    if adds is None:
-        return None  # no version in force, or a method the rule set does not know
-    if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
-        return None  # the period may straddle the 2016 amendment: the general path decides
+    i = p.newest if start >= p.newest_from else bisect_right(p.since, start)
     if req.direction is _AFTER:
+        table = p.forward_by[i].get(method)
+        if table is None:
+            return None  # no version in force, or a method the rule set does not know
+        if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+            return None  # the period may straddle the 2016 amendment: the general path decides
         first = start + days
-        found = (p.after3 if adds else p.after).get(first)
+        found = table.get(first)
         if found is None:
-            found = p.settle(True, adds, first)
-        notes = p.years.get(anchor.year * 2 + 1)
+            found = p.settle(True, table is p.after3, first)
+        notes = p.years_after.get(anchor.year)
         if notes is None:
             notes = p.year_notes(anchor, _AFTER)
     else:
+        adds = p.by_version[i].get(method)
+        if adds is None:
+            return None
+        if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+            return None
         first = start - days
         found = p.before.get(first)
         if found is None:
             found = p.settle(False, False, first)
-        notes = p.years.get(anchor.year * 2)
+        notes = p.years_before.get(anchor.year)
         if notes is None:
             notes = p.year_notes(anchor, req.direction)
         if adds and found:
-            k = bisect_right(p.since, start) - 1
-            notes = notes + p.not_before(k, method, anchor, found[0].toordinal())
+            notes = notes + p.not_before(i - 1, method, anchor, found[0].toordinal())
     if not found:
         return _quick_days(p, court, req, rules, start, days)
     due, due_at, readings = found
@@ -557,14 +633,14 @@ def _quick_days(
         end = p.ahead.get(first)
         if end is None:
             end = p.forward(first)
-        notes = p.years.get(anchor.year * 2 + 1)
+        notes = p.years_after.get(anchor.year)
     else:
         forward = False
         first = start - days
         end = p.behind.get(first)
         if end is None:
             end = p.back(first)
-        notes = p.years.get(anchor.year * 2)
+        notes = p.years_before.get(anchor.year)
     if notes is None:
         notes = p.year_notes(anchor, req.direction)
     if end and adds:
@@ -617,7 +693,7 @@ def _unsettled(
     # service step are in the trace, which is built from the request itself)
     method = req.service
     adds = method != "none" and method in p._adds[k]
-    key = (k, forward, adds, first, p.years[anchor.year * 2 + forward])
+    key = (k, forward, adds, first, (p.years_after if forward else p.years_before)[anchor.year])
     found = p.unsettled.get(key)
     if found is None:
         due = get_ruleset(rules or court.ruleset).compute(court, req)
@@ -677,18 +753,17 @@ def line_of(
     start = anchor.toordinal()
     if not FIRST_ORDINAL <= start <= LAST_ORDINAL or not 0 < days <= LONGEST:
         return None
-    i = bisect_right(p.since, start)
-    adds = p.by_version[i].get(method)
-    if adds is None:
-        return None  # no version in force, or a method the rule set does not know
-    if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
-        return None  # the period may straddle the 2016 amendment: the general path decides
+    i = p.newest if start >= p.newest_from else bisect_right(p.since, start)
     key = (i, forward, method, period.unit is _WEEKS)
     kind = p.kinds.get(key)
     if kind is None:
+        if p.by_version[i].get(method) is None:
+            return None  # no version in force, or a method the rule set does not know
         kind = p.kinds[key] = _Kind(p, i - 1, forward, method)
     if kind.exact is False:
         return None
+    if method == "electronic" and start < E_SERVICE_ORDINAL <= start + days + 12:
+        return None  # the period may straddle the 2016 amendment: the general path decides
     first = start + days if forward else start - days
     end = kind.ends.get(first)
     if end is None:
@@ -698,19 +773,17 @@ def line_of(
     head = p.heads.get(end)
     if head is None:
         head = p.head(end)
-    notes = p.years.get(anchor.year * 2 + forward)
+    notes = (p.years_after if forward else p.years_before).get(anchor.year)
     if notes is None:
         notes = p.year_notes(anchor, _AFTER if forward else _BEFORE)
-    if adds and not forward:  # service adds nothing to a period counted before an event
+    if kind.not_added:  # service adds nothing to a period counted before an event
         notes = notes + p.not_before(i - 1, method, anchor, end)
     warned = p.warned.get(notes)
     if warned is None:
         warned = p.warnings(notes)
     if not trace and kind.exact:
         return f"{head}{warned}}}"
-    tail = kind.tails.get(first)
-    if tail is None:
-        tail = kind.tail(first)
+    tail = kind.tail(first)
     a_iso, a_name = _names.get(start) or _name(start)
     f_iso, f_name = _names.get(first) or _name(first)
     line = (
@@ -733,7 +806,7 @@ def line_of(
 class _Kind:
     """The constant pieces of the lines of one kind of request (version, direction, method),
     whether they were found to give the rule set's own line (None: not yet checked), and the
-    part of each line that depends on its unrolled last day alone, kept by that day."""
+    part of each line that depends on its unrolled last day alone (``tail``)."""
 
     __slots__ = (
         "add",
@@ -746,10 +819,10 @@ class _Kind:
         "exact",
         "forward",
         "k",
+        "not_added",
         "p",
         "roll",
         "service",
-        "tails",
         "three",
         "way",
     )
@@ -762,11 +835,11 @@ class _Kind:
         self.forward = forward
         #: whether 3 days are added after the period (service that adds them, counted forward)
         self.adds = forward and method in version.adds
+        #: whether the service would add days but the period is counted before an event
+        self.not_added = not forward and method in version.adds
         #: the unrolled last day -> the due day, or 0 when the tables do not settle it (shared
         #: by the kinds of one direction whose service adds days or not alike)
         self.ends = p.ends[forward * 2 + self.adds]
-        #: the unrolled last day -> the line after the first step's note
-        self.tails: dict[int, str] = {}
         self.exact: bool | None = None
         if (
             not version.current_style
@@ -810,9 +883,19 @@ class _Kind:
         """The due day of the unrolled last day ``first``, or 0 when the tables do not settle it
         (an unsettled day met, or a due date past the supported years); kept in ``ends``."""
         p = self.p
-        end = p.forward(first) if self.forward else p.back(first)
+        if self.forward:
+            end = p.ahead.get(first)
+            if end is None:
+                end = p.forward(first)
+        else:
+            end = p.behind.get(first)
+            if end is None:
+                end = p.back(first)
         if end and self.adds:
-            end = p.forward(end + 3)
+            added = end + 3
+            end = p.ahead.get(added)
+            if end is None:
+                end = p.forward(added)
         if end > LAST_ORDINAL:
             end = 0
         self.ends[first] = end
@@ -820,28 +903,41 @@ class _Kind:
 
     def tail(self, first: int) -> str:
         """The line after the first step's note for the unrolled last day ``first`` (one the
-        tables settle), kept in ``tails``."""
+        tables settle; ``end`` has found its due day). Built for each line: few lines share
+        one, and keeping them costs more memory than it saves."""
         p = self.p
         k = self.k
-        rolled = (p.ahead if self.forward else p.behind)[first]  # filled by ``end``
         end = self.ends[first]
-        text = f'"}}, {{"step": 2{p.roll_step(self.roll, k, first)}'
-        added = 0
-        if self.service is not None:
-            r_iso, r_name = _names.get(rolled) or _name(rolled)
-            if self.adds:
-                added = rolled + 3
-                t_iso, t_name = _names.get(added) or _name(added)
-                text = (
-                    f'{text}{self.service}{r_iso}", "to": "{t_iso}{self.three}{r_name} + 3'
-                    f' = {t_name}"}}, {{"step": 4{p.roll_step(2, k, added)}'
-                )
+        rolled = (p.ahead if self.forward else p.behind)[first]  # filled by ``end``
+        step2 = None
+        if p.templated:
+            if rolled == first:  # a court day: the words every plan alike writes (shared)
+                step2 = p.stays[self.roll].get(first) or p.stays_text(self.roll, first)
             else:
-                text = f'{text}{self.service}{r_iso}", "to": "{r_iso}{self.three}'
-        found = self.tails[first] = (
-            f"{text}{self.end_added if added else self.end_at}{p.answer_at(end)}{self.end_note}"
+                step2 = p.rolls[self.roll].get(first)
+        if step2 is None:
+            step2 = p.roll_step(self.roll, k, first)
+        last = f'{_names[end][0]}", "to": "{p.ats[end]}{self.end_note}'
+        if self.service is None:
+            return f'"}}, {{"step": 2{step2}{self.end_at}{last}'
+        r_iso, r_name = _names.get(rolled) or _name(rolled)
+        if self.adds:
+            added = rolled + 3
+            t_iso, t_name = _names.get(added) or _name(added)
+            step4 = None
+            if p.templated and p.ahead[added] == added:  # filled by ``end``
+                step4 = p.stays[2].get(added) or p.stays_text(2, added)
+            if step4 is None:
+                step4 = p.roll_step(2, k, added)
+            return (
+                f'"}}, {{"step": 2{step2}{self.service}{r_iso}", "to": "{t_iso}{self.three}'
+                f'{r_name} + 3 = {t_name}"}}, {{"step": 4{step4}'
+                f"{self.end_added}{last}"
+            )
+        return (
+            f'"}}, {{"step": 2{step2}{self.service}{r_iso}", "to": "{r_iso}{self.three}'
+            f"{self.end_at}{last}"
         )
-        return found
 
 
 def _general(court: Court, req: Request, rules: str | None) -> str:

@@ -48,8 +48,9 @@ _LINE = re.compile(
     rf"(?:{_WS},{_WS}\"trace\"{_WS}:{_WS}(true|false))?{_WS}\}}{_WS}"
 )
 #: answered lines joined and written at once (a piece small enough to be joined and encoded
-#: while its lines are still in the processor's caches)
-_CHUNK = 512
+#: while its lines are still in the processor's caches, and for the memory of one piece to
+#: serve the next: a piece of a few hundred kilobytes is given fresh pages each time)
+_CHUNK = 64
 #: bytes read at once (at most: what the input has ready) from a stream
 _BLOCK = 1 << 20
 #: ``run_split``: the input is answered in rounds of about this many bytes, each by two
@@ -57,6 +58,8 @@ _BLOCK = 1 << 20
 #: they save)
 _ROUND = 1 << 22
 _SPLIT_LINES = 8192
+#: at most this many of the first round's lines are answered before it is split (``_round``)
+_WARM = 1024
 
 
 class BadLine(ValueError):
@@ -157,6 +160,8 @@ class Quick:
         from calendars.fast import UNSETTLED, Plan, line_of, unsettled_answer
 
         self.trace = trace
+        #: whether a round was split after this process answered its first lines (``_round``)
+        self.warmed = False
         #: court id -> (the court, its plan), or None for an id the quick path does not take
         self.courts: dict[str, tuple[Any, Plan] | None] = {}
         #: "N days" or "N weeks" -> (days, the period, its words in a trace)
@@ -309,11 +314,15 @@ class Quick:
             text = general(number, raw, self.trace)
         return text
 
-    def block(self, data: bytes, number: int) -> list[str]:
+    def block(
+        self, data: bytes, number: int, write: Callable[[str], object] | None = None
+    ) -> list[str]:
         """The answers to the lines of ``data`` (whole lines, the last one's newline perhaps
         missing at the end of the input), the first of them line ``number``: in pieces of
         ``_CHUNK`` answered lines, each line ended by a newline (each piece joined as soon as
-        its lines are written, while they are at hand)."""
+        its lines are written, while they are at hand); with ``write``, each piece is written
+        as soon as it is joined (the memory of one piece then serves the next), and none is
+        returned."""
         out: list[str] = []
         done: list[str] = []
         append = done.append
@@ -326,7 +335,7 @@ class Quick:
                 if text is not None:
                     append(text)
                 number += 1
-            _piece(done, out)
+            _piece(done, out, write)
             return out
         last = len(lines) - 1
         if not lines[last]:
@@ -341,16 +350,20 @@ class Quick:
                     continue
             append(text)
             if len(done) >= _CHUNK:
-                _piece(done, out)
-        _piece(done, out)
+                _piece(done, out, write)
+        _piece(done, out, write)
         return out
 
 
-def _piece(done: list[str], out: list[str]) -> None:
-    """The lines of ``done`` joined into one piece of ``out`` (``done`` is emptied)."""
+def _piece(done: list[str], out: list[str], write: Callable[[str], object] | None = None) -> None:
+    """The lines of ``done`` joined into one piece of ``out``, or written with ``write``
+    (``done`` is emptied)."""
     if done:
         done.append("")
-        out.append("\n".join(done))
+        if write is None:
+            out.append("\n".join(done))
+        else:
+            write("\n".join(done))
         done.clear()
 
 
@@ -393,7 +406,7 @@ def run(lines: Iterable[bytes], write: Callable[[str], object], trace: bool = Tr
     quick = Quick(trace)
     if hasattr(lines, "read"):
         for number, block in _blocks(lines):
-            _write(quick.block(block, number), write)
+            quick.block(block, number, write)
         return
     out: list[str] = []
     for number, line in enumerate(lines, 1):
@@ -411,9 +424,12 @@ def run_split(
     flush: Callable[[], object],
     trace: bool,
     guard: Callable[[Callable[[], int]], int],
+    binary: tuple[Callable[[str], bytes], Callable[[bytes], object]] | None = None,
 ) -> int:
     """``run`` over a binary stream, answering large inputs in two processes at once where
-    the machine has two processors or more: the exit code.
+    the machine has two processors or more: the exit code. ``binary`` (how ``write`` encodes
+    its text, and the writer of the bytes beneath it) lets the half that waits encode its
+    answers while the other half is answered, rather than after.
 
     The input is read in rounds of about ``_ROUND`` bytes. A round of ``_SPLIT_LINES`` lines or
     more is split at a line in its middle; a child process (forked with everything this one has
@@ -426,7 +442,7 @@ def run_split(
     quick = Quick(trace)
     if not _two_processors():
         for number, block in _blocks(stream):
-            _write(quick.block(block, number), write)
+            quick.block(block, number, write)
         return 0
     pending: list[bytes] = []
     size = 0
@@ -437,14 +453,24 @@ def run_split(
         pending.append(block)
         size += len(block)
         if size >= _ROUND:
-            code = _round(quick, b"".join(pending), start, write, flush, guard)
+            code = _round(quick, b"".join(pending), start, write, flush, guard, binary)
             if code:
                 return code
             pending.clear()
             size = 0
     if pending:
-        return _round(quick, b"".join(pending), start, write, flush, guard)
+        return _round(quick, b"".join(pending), start, write, flush, guard, binary)
     return 0
+
+
+def _after_lines(data: bytes, n: int) -> int:
+    """The offset just after the ``n``th line of ``data`` (0 for n = 0)."""
+    at = 0
+    for _ in range(n):
+        at = data.find(b"\n", at) + 1
+        if at == 0:
+            return len(data)
+    return at
 
 
 def _two_processors() -> bool:
@@ -470,13 +496,33 @@ def _round(
     write: Callable[[str], object],
     flush: Callable[[], object],
     guard: Callable[[Callable[[], int]], int],
+    binary: tuple[Callable[[str], bytes], Callable[[bytes], object]] | None = None,
 ) -> int:
-    """One round of ``run_split``: the exit code (0: answered and written)."""
+    """One round of ``run_split``: the exit code (0: answered and written).
+
+    Before the first split, this process answers the round's first lines (up to ``_WARM``)
+    itself, so that what they find out once (the courts' plans and tables, the years' roll
+    tables and warnings, each kind of line checked against the general path) is found once and
+    shared by both processes; their answers are written by the child, before its half."""
     import os
 
+    first_line = number
+    lines = data.count(b"\n")
+    if lines < _SPLIT_LINES:
+        quick.block(data, number, write)
+        return 0
+    warm: list[str] = []
+    if not quick.warmed:
+        quick.warmed = True
+        cut = _after_lines(data, min(_WARM, lines // 8))
+        if 0 < cut < len(data):
+            warm = quick.block(data[:cut], number)
+            number += data.count(b"\n", 0, cut)
+            data = data[cut:]
     middle = data.find(b"\n", len(data) // 2) + 1
-    if data.count(b"\n") < _SPLIT_LINES or not 0 < middle < len(data):
-        _write(quick.block(data, number), write)
+    if not 0 < middle < len(data):
+        _write(warm, write)
+        quick.block(data, number, write)
         return 0
     first, second = data[:middle], data[middle:]
     halfway = number + first.count(b"\n")
@@ -485,7 +531,8 @@ def _round(
     if child == 0:  # pragma: no cover (the child's coverage is not collected)
 
         def answer_first() -> int:
-            _write(quick.block(first, number), write)
+            _write(warm, write)
+            quick.block(first, number, write)
             flush()
             return 0
 
@@ -494,8 +541,17 @@ def _round(
             code = guard(answer_first)
         finally:  # never back into the command's own code: this process only answers its half
             os._exit(code)
+    held: list[Any] = []
+    if binary is None:
+        hold: Callable[[str], object] = held.append
+    else:
+        encode = binary[0]
+
+        def hold(text: str) -> None:
+            held.append(encode(text))
+
     try:
-        out = quick.block(second, halfway)
+        quick.block(second, halfway, hold)
     finally:
         _, status = os.waitpid(child, 0)
     code = os.waitstatus_to_exitcode(status)
@@ -504,12 +560,17 @@ def _round(
         import sys
 
         print(
-            f"docketcal: the process answering lines {number} to {halfway - 1}"
+            f"docketcal: the process answering lines {first_line} to {halfway - 1}"
             f" was ended by {signal.Signals(-code).name}; nothing more was written",
             file=sys.stderr,
         )
         return 1
     if code:
         return code
-    _write(out, write)
+    if binary is None:
+        _write(held, write)
+    else:
+        flush()  # what was written as text before goes first
+        for piece in held:
+            binary[1](piece)
     return 0

@@ -48,8 +48,20 @@ def bulk(trace: bool) -> int:
     def answer() -> int:
         _settings()
         from cli.bulk import run_split
+        from cli.kept import keeping
 
-        code = run_split(sys.stdin.buffer, sys.stdout.write, sys.stdout.flush, trace, guard)
+        out = sys.stdout
+        encoding = getattr(out, "encoding", None)
+        errors = getattr(out, "errors", None) or "strict"
+        beneath = getattr(out, "buffer", None)
+
+        def encode(text: str) -> bytes:
+            return text.encode(encoding or "utf-8", errors)
+
+        # the standard output's bytes, for the half of a split run that waits (cli/bulk.py)
+        binary = (encode, beneath.write) if isinstance(encoding, str) and beneath else None
+        with keeping(steady=True):  # the data files and the courts' holidays: kept copies
+            code = run_split(sys.stdin.buffer, out.write, out.flush, trace, guard, binary)
         sys.stdout.flush()
         return code
 

@@ -33,7 +33,21 @@ def folder() -> Path:
     return Path(user_cache_dir("docketcal", appauthor=False))
 
 
+#: while a run takes its files as they are when it starts (``keeping(steady=True)``): each
+#: file's stamp, looked at once
+_steady: dict[os.PathLike[str] | str, _Stamp] | None = None
+
+
 def _stamp(path: os.PathLike[str] | str) -> _Stamp:
+    if _steady is not None:
+        found = _steady.get(path)
+        if found is None:
+            found = _steady[path] = _stat(path)
+        return found
+    return _stat(path)
+
+
+def _stat(path: os.PathLike[str] | str) -> _Stamp:
     st = os.stat(path)
     return (str(path), st.st_mtime_ns, st.st_size)
 
@@ -91,12 +105,19 @@ def _ours(st: os.stat_result) -> bool:
 
 
 @contextlib.contextmanager
-def keeping() -> Iterator[None]:
-    """The core's data read through ``keep`` (``calendars.data.set_keeper``) while inside."""
+def keeping(steady: bool = False) -> Iterator[None]:
+    """The core's data read through ``keep`` (``calendars.data.set_keeper``) while inside;
+    ``steady``: each source file's name, size and time looked at once while inside (a run that
+    reads many copies made of the same files takes the files as they are when it starts)."""
+    global _steady
     from calendars.data import set_keeper
 
     before = set_keeper(keep)
+    was = _steady
+    if steady and was is None:
+        _steady = {}
     try:
         yield
     finally:
         set_keeper(before)
+        _steady = was

@@ -428,3 +428,10 @@ def test_a_roll_table_filled_by_year_agrees_with_the_roll_on_every_day() -> None
                     to = rs._quick_roll(book, date.fromordinal(o), forward)
                     assert table(o) == (0 if to is None else to.toordinal()), (court_id, o)
                     o += 1
+
+
+@given(st.text())
+def test_a_piece_of_a_line_quotes_text_as_json_dumps_does(text: str) -> None:
+    from calendars.fast import _q
+
+    assert _q(text) == json.dumps(text, ensure_ascii=False)

@@ -278,3 +278,33 @@ def test_a_second_process_ended_by_a_signal_is_said_and_fails_the_run(
     assert code == 1
     assert written == b""
     assert "was ended by SIGKILL; nothing more was written" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="two processes need fork")
+def test_the_waiting_half_written_as_bytes_keeps_the_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``binary``, the half that waits holds its answers encoded and writes them beneath
+    the text writer (flushed first): the same bytes as one process writes, over many rounds."""
+    from cli import bulk
+
+    data = _mixed_lines(300)
+    alone: list[str] = []
+    bulk.run(io.BytesIO(data), alone.append, trace=True)
+    monkeypatch.setattr(bulk, "_two_processors", lambda: True)
+    monkeypatch.setattr(bulk, "_SPLIT_LINES", 4)
+    monkeypatch.setattr(bulk, "_ROUND", 2000)
+    path = tmp_path / "out"
+    with open(path, "wb") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        code = bulk.run_split(
+            io.BytesIO(data),
+            text.write,
+            text.flush,
+            True,
+            entry.guard,
+            (lambda s: s.encode("utf-8"), text.buffer.write),
+        )
+        text.flush()
+    assert code == 0
+    assert path.read_bytes().decode("utf-8") == "".join(alone)

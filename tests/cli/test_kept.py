@@ -154,3 +154,99 @@ def test_a_copy_others_could_change_is_made_again(tmp_path: Path) -> None:
     copy.chmod(0o666)
     keep("shared", lambda: [source], make)
     assert made == ["made", "made"]
+
+
+def test_a_books_years_are_kept_until_a_source_changes(tmp_path: Path) -> None:
+    from datetime import date
+
+    from calendars.days import DayBook
+    from calendars.holidays import FEDERAL, Holiday
+
+    source = tmp_path / "days.toml"
+    source.write_text("one", encoding="utf-8")
+    made: list[int] = []
+
+    def days(year: int) -> list[Holiday]:
+        made.append(year)
+        name = source.read_text(encoding="utf-8")
+        return [Holiday(date(year, 7, 6), name, FEDERAL, "a source")]
+
+    def book() -> DayBook:
+        b = DayBook(days)
+        b.keep_years("book test", lambda: [source])
+        b.keep_years("book test", lambda: [source])  # once per book
+        return b
+
+    with keeping():
+        assert [h.name for h in book().year(2020)] == ["one"]
+        assert [h.name for h in book().year(2020)] == ["one"]  # the kept copy
+        assert made == [2020]
+        assert book().marked(2021) == [date(2021, 7, 6)]
+        assert made == [2020, 2021]
+        source.write_text("two", encoding="utf-8")
+        os.utime(source, ns=(2, 2))
+        assert [h.name for h in book().year(2020)] == ["two"]  # stale: made again
+        assert made == [2020, 2021, 2020]
+    assert [h.name for h in book().year(2020)] == ["two"]  # no keeper: made every time
+    assert made == [2020, 2021, 2020, 2020]
+
+
+def test_compute_jsonl_keeps_the_courts_holidays_and_answers_alike(tmp_path: Path) -> None:
+    lines = b"".join(
+        b'{"court": "%s", "when": "%s", "service": "mail"}\n' % (court, when)
+        for court in (b"ilnd", b"txsd", b"dcd")
+        for when in (b"30 days after 2019-12-20", b"14 days before 2021-01-25")
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = subprocess.run([EXE, "compute", "--jsonl"], input=lines, capture_output=True, env=env)
+    assert first.returncode == 0, first.stderr
+    assert list((tmp_path / "cache").rglob("book-*.pickle"))
+    again = subprocess.run([EXE, "compute", "--jsonl"], input=lines, capture_output=True, env=env)
+    fresh = subprocess.run(
+        [EXE, "compute", "--jsonl"],
+        input=lines,
+        capture_output=True,
+        env={**env, "DOCKETCAL_KEEP": "0"},
+    )
+    assert again.stdout == first.stdout == fresh.stdout
+
+
+def test_a_steady_run_looks_at_each_source_once(tmp_path: Path) -> None:
+    source = tmp_path / "source.txt"
+    source.write_text("one", encoding="utf-8")
+    made: list[str] = []
+
+    def make() -> str:
+        made.append(source.read_text(encoding="utf-8"))
+        return made[-1]
+
+    with keeping(steady=True):
+        assert keep("steady", lambda: [source], make) == "one"
+        source.write_text("two", encoding="utf-8")
+        os.utime(source, ns=(3, 3))
+        assert keep("steady", lambda: [source], make) == "one"  # as the run found the file
+    assert keep("steady", lambda: [source], make) == "two"  # the next run sees the change
+    assert made == ["one", "two"]
+    with keeping():  # not steady: each copy looks again
+        source.write_text("three", encoding="utf-8")
+        os.utime(source, ns=(4, 4))
+        assert keep("steady", lambda: [source], make) == "three"
+
+
+def test_a_courts_kept_holidays_are_made_of_its_files() -> None:
+    """A change to any file a court's holiday years are made of makes them again: the federal
+    list, the court lists, the state's file and its folder, and the code."""
+    from calendars import get_court, get_ruleset
+    from calendars.fast import _book_sources
+
+    court = get_court("txsd")
+    sources = _book_sources(get_ruleset(court.ruleset), court)()
+    for path in (
+        data_path("federal-holidays.toml"),
+        data_path("holidays"),
+        data_path("holidays", "tx.toml"),
+        *(data_path(name) for name in DATA_FILES),
+    ):
+        assert path in sources
+    names = {Path(p).name for p in sources}
+    assert {"federal.py", "days.py", "holidays.py", "base.py"} <= names
