@@ -13,7 +13,6 @@ as ``cli.main`` prints them (tests/cli/test_rules_quick.py compares the two).
 from __future__ import annotations
 
 import codecs
-import contextlib
 import os
 import re
 import sys
@@ -142,41 +141,20 @@ def _echo(text: str) -> None:
 
 
 def _run(call: Call, settings: Callable[[], None]) -> int:
-    """The command, with the handling of errors of ``cli.main``'s root command: a
-    ``DocketcalError`` is ``docketcal: message`` on stderr and its exit code; a reader that stops
-    reading ends the run quietly; anything else is one line and exit 1 (its traceback with
-    DOCKETCAL_DEBUG=1); Ctrl-C is 130."""
-    from calendars.errors import UNEXPECTED, DocketcalError, escape
+    """The command, with the handling of errors of ``cli.main``'s root command
+    (``cli.entry.guard``)."""
+    from cli.entry import guard
     from cli.kept import keeping
 
-    try:
-        try:
-            if call.db is None:  # a --db flag is taken as it is, as cli.main takes it
-                settings()
-            with keeping():  # the data files and the federal holidays: kept copies
-                _command(call)
-            sys.stdout.flush()
-        except DocketcalError as exc:
-            for line in escape(str(exc), keep_newlines=True).split("\n"):
-                print(f"docketcal: {line}", file=sys.stderr)
-            return exc.exit_code
-        except BrokenPipeError:  # ``... | head``: the reader had enough
-            with contextlib.suppress(OSError, ValueError):  # the rest goes nowhere, quietly
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
-        except Exception as exc:
-            debug = "DOCKETCAL_DEBUG"  # cli.main.DEBUG_ENV, without loading cli.main
-            if os.environ.get(debug, "0") not in ("", "0"):
-                raise
-            print(
-                f"docketcal: unexpected error ({type(exc).__name__}); nothing more was done."
-                f" Run again with {debug}=1 to see the traceback, and report it.",
-                file=sys.stderr,
-            )
-            return UNEXPECTED
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    def work() -> int:
+        if call.db is None:  # a --db flag is taken as it is, as cli.main takes it
+            settings()
+        with keeping():  # the data files and the federal holidays: kept copies
+            _command(call)
+        sys.stdout.flush()
+        return 0
+
+    return guard(work)
 
 
 def _command(call: Call) -> None:
