@@ -6,7 +6,9 @@ run starts in the time the core needs. It keeps the contract of every command: t
 read as ``cli.main`` reads them (a broken config file is the same error), an error of the one
 hierarchy (calendars/errors.py) prints ``docketcal: message`` with its exit code, a reader that
 stops reading ends the run quietly, anything else is one line and exit 1 (its traceback with
-DOCKETCAL_DEBUG=1), Ctrl-C is 130. Every other command line goes to ``cli.main``.
+DOCKETCAL_DEBUG=1), Ctrl-C is 130. Plain ``rules list``, ``rules show`` and ``rules preview``
+command lines are answered by cli/quickrules.py the same way; every other command line goes to
+``cli.main``.
 """
 
 from __future__ import annotations
