@@ -106,7 +106,6 @@ ORDER_SHOWN = tuple(f for f in ORDER_FIELDS if f.key in ORDER_FIRST)
 ORDER_MORE = tuple(f for f in ORDER_FIELDS if f.key not in ORDER_FIRST)
 DUTY_FIELDS = _fields(_SCHEMA["obligation"]["items"])
 _DUTY_BY_KEY = {f.key: f for f in DUTY_FIELDS}
-_REQUIRED = tuple(_SCHEMA["obligation"]["items"].get("required", ()))
 DUTY_MORE = tuple(f for f in DUTY_FIELDS if f.key not in (*DUTY_FIRST, "review"))
 #: The review's note, beside its "Needs review" box.
 REVIEW_NOTE = Field(
@@ -301,17 +300,13 @@ class Placed:
 def place_errors(toml: str, errors: list[tuple[int, str]], duties: int) -> Placed:
     placed = Placed()
     spots = lines_of(toml)
-    missing = _missing_keys(toml)
     for line, message in errors:
         if not 1 <= line <= len(spots):
             placed.top.append(message)
             continue
         section, index, key = spots[line - 1]
         if not key and (m := _MISSING.search(message)):
-            key = m[1]
-            if section == "obligation" and missing.get(key):
-                # the duty without it (the loader names the first [[obligation]]'s line)
-                index = missing[key].pop(0)
+            key = m[1]  # reported at the header of the table without it
         if section == "order" and key in {f.key for f in ORDER_FIELDS}:
             placed.add(f"order-{key}", message)
         elif section == "obligation" and index < duties:
@@ -339,18 +334,6 @@ def summary(placed: Placed, draft: Draft | None) -> list[tuple[str, str, str]]:
                 f = REVIEW_NOTE if key[0] == "review" else _DUTY_BY_KEY[key[0]]
                 said += f", {f.label}"
         out += [(where, said, m) for m in messages]
-    return out
-
-
-def _missing_keys(toml: str) -> dict[str, list[int]]:
-    """For each required key of a duty, the duties without it, in order."""
-    draft = fields_of(toml)
-    out: dict[str, list[int]] = {}
-    listed = draft.tables.get("obligation") if draft else None
-    for i, duty in enumerate(listed if isinstance(listed, list) else []):
-        for key in _REQUIRED:
-            if not isinstance(duty, dict) or key not in duty:
-                out.setdefault(key, []).append(i)
     return out
 
 
